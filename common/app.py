@@ -1,0 +1,164 @@
+"""The app factory every service uses: lifespan-owned engine, middleware, problems, ops routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+from sqlalchemy import Table, text
+
+from common.auth import TokenVerifier
+from common.db import make_engine, make_sessionmaker
+from common.logging import configure_logging
+from common.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from common.migrations import head_revision
+from common.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers, problem_response
+from common.settings import Environment, ServiceSettings
+
+LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+class Health(BaseModel):
+    status: str
+    checks: dict[str, str] = {}
+
+
+def ops_router(readiness: Callable[[Request], Any]) -> APIRouter:
+    """`/healthz` (alive, no dependencies), `/readyz` (dependencies), `/metrics` (Prometheus)."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/healthz")
+    async def healthz() -> Health:
+        return Health(status="ok")
+
+    @router.get("/readyz")
+    async def readyz(request: Request) -> Response:
+        checks: dict[str, str] = await readiness(request)
+        if all(v == "ok" for v in checks.values()):
+            return Response(
+                Health(status="ready", checks=checks).model_dump_json(),
+                media_type="application/json",
+            )
+        failing = ", ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok")
+        return problem_response(503, "not_ready", f"Not ready ({failing}).", checks=checks)
+
+    @router.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+async def database_readiness(request: Request) -> dict[str, str]:
+    checks: dict[str, str] = {}
+    schema = request.app.state.schema
+    try:
+        async with request.app.state.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+            current = await conn.scalar(text(f'SELECT version_num FROM "{schema}".alembic_version'))
+    except Exception as exc:  # readiness reports any failure as not ready
+        checks.setdefault("database", f"unreachable ({type(exc).__name__})")
+        if checks["database"] == "ok":
+            checks["migrations"] = "not applied"
+        return checks
+    head = request.app.state.migration_head
+    checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
+    return checks
+
+
+def install_problem_openapi(app: FastAPI) -> None:
+    """Documents problem+json as every operation's error response (400/422 included)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            servers=app.servers,
+        )
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(problem_schema.pop("$defs", {}))
+        schemas["Problem"] = problem_schema
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        problem = {
+            "description": "Problem details (RFC 9457) with a stable `code`",
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for path_item in spec.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for status in list(responses):
+                    if status.startswith(("4", "5")):
+                        responses[status] = {
+                            **problem,
+                            "description": responses[status].get("description", ""),
+                        }
+                responses["default"] = problem
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_service_app(
+    *,
+    name: str,
+    title: str,
+    description: str,
+    settings: ServiceSettings,
+    schema: str,
+    routers: Sequence[APIRouter],
+    idempotency_table: Table,
+    hooks: Sequence[LifespanHook] = (),
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level, service=name)
+        engine = make_engine(
+            settings.database_url, pool_size=settings.database_pool_size, application_name=name
+        )
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            async with AsyncExitStack() as stack:
+                for hook in hooks:
+                    await stack.enter_async_context(hook(app))
+                yield
+        finally:
+            await engine.dispose()
+
+    dev = settings.environment is Environment.development
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        swagger_ui_parameters={"persistAuthorization": dev},
+    )
+    app.state.settings = settings
+    app.state.schema = schema
+    app.state.token_verifier = TokenVerifier(settings)
+    app.state.idempotency_table = idempotency_table
+    app.state.migration_head = head_revision(name)
+    install_problem_handlers(app)
+    install_problem_openapi(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(ops_router(database_readiness))
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,177 @@
+"""Bearer-token verification (JWKS URL, configured public key, or the development key) and roles."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import anyio
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from common.errors import Forbidden, Unauthenticated
+from common.settings import AuthSettings, Environment
+
+
+class Role(StrEnum):
+    citizen = "citizen"
+    childcare_staff = "childcare_staff"
+    jobs_staff = "jobs_staff"
+    eldercare_staff = "eldercare_staff"
+    admin = "admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str
+    roles: frozenset[str]
+    token: str
+
+    def has_any(self, *roles: Role) -> bool:
+        return bool(self.roles & {r.value for r in roles})
+
+
+class TokenVerifier:
+    """Verifies issuer, audience, expiry and signature of the city's tokens."""
+
+    def __init__(self, settings: AuthSettings) -> None:
+        self.settings = settings
+        self._jwks = (
+            jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True)
+            if settings.jwt_jwks_url
+            else None
+        )
+        self._key: Any = None
+        if settings.jwt_public_key:
+            self._key = serialization.load_pem_public_key(settings.jwt_public_key.encode())
+        elif settings.dev_key_file is not None:
+            if (
+                settings.environment is not Environment.development
+            ):  # pragma: no cover - settings refuse it
+                raise RuntimeError("development key outside development mode")
+            self._key = serialization.load_pem_public_key(settings.dev_key_file.read_bytes())
+
+    @property
+    def configured(self) -> bool:
+        return self._jwks is not None or self._key is not None
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            if self._jwks is not None:
+                jwks = self._jwks
+                signing = await anyio.to_thread.run_sync(jwks.get_signing_key_from_jwt, token)
+                key: Any = signing.key
+            elif self._key is not None:
+                key = self._key
+            else:
+                raise Unauthenticated("This server has no token verification key configured.")
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=self.settings.jwt_algorithms,
+                audience=self.settings.jwt_audience,
+                issuer=self.settings.jwt_issuer,
+                options={"require": ["exp", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthenticated("The token has expired.", code="token_expired") from exc
+        except (jwt.PyJWTError, ValueError) as exc:
+            raise Unauthenticated("The token is not valid.", code="invalid_token") from exc
+        sub = claims.get("sub")
+        roles = claims.get("roles", [])
+        if not isinstance(sub, str) or not sub or not isinstance(roles, list):
+            raise Unauthenticated("The token lacks a subject or roles.", code="invalid_token")
+        return Principal(sub=sub, roles=frozenset(str(r) for r in roles), token=token)
+
+
+_bearer = HTTPBearer(auto_error=False, description="JWT from the city's identity provider")
+
+
+async def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    if credentials is None:
+        return None
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return await verifier.verify(credentials.credentials)
+
+
+async def require_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise Unauthenticated("A bearer token is required.")
+    return principal
+
+
+def require_roles(*roles: Role) -> Any:
+    """Dependency: the caller holds at least one of `roles` (admin always passes)."""
+
+    async def check(principal: Annotated[Principal, Depends(require_principal)]) -> Principal:
+        if not principal.has_any(*roles, Role.admin):
+            wanted = ", ".join(r.value for r in roles)
+            raise Forbidden(f"This action needs one of the roles: {wanted}.")
+        return principal
+
+    return Depends(check)
+
+
+PrincipalDep = Annotated[Principal, Depends(require_principal)]
+OptionalPrincipalDep = Annotated[Principal | None, Depends(optional_principal)]
+CitizenDep = Annotated[Principal, require_roles(Role.citizen)]
+
+
+# --- development keys: generated per data dir, used only when ENVIRONMENT=development ---
+
+DEV_PRIVATE_KEY = "dev-jwt-key.pem"
+DEV_PUBLIC_KEY = "dev-jwt-key.pub.pem"
+
+
+def ensure_dev_keys(data_dir: Path) -> tuple[Path, Path]:
+    """Creates the data dir's ES256 development key pair once; returns (private, public) paths."""
+    private_path, public_path = data_dir / DEV_PRIVATE_KEY, data_dir / DEV_PUBLIC_KEY
+    if not private_path.exists():
+        key = ec.generate_private_key(ec.SECP256R1())
+        private_path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        private_path.chmod(0o600)
+        public_path.write_bytes(
+            key.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+    return private_path, public_path
+
+
+def mint_token(
+    private_key_pem: bytes,
+    *,
+    sub: str,
+    roles: list[str],
+    issuer: str,
+    audience: str,
+    ttl_seconds: int = 12 * 3600,
+) -> str:
+    now = int(time.time())
+    key = serialization.load_pem_private_key(private_key_pem, password=None)
+    claims = {
+        "sub": sub,
+        "roles": roles,
+        "iss": issuer,
+        "aud": audience,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
+    return jwt.encode(claims, key, algorithm="ES256")  # type: ignore[arg-type]

@@ -1,0 +1,70 @@
+"""The one error hierarchy: every error an app raises becomes RFC 9457 problem+json.
+
+`ProblemError` carries the HTTP status, a stable machine `code` and a human `detail`;
+subclasses name the common shapes. Services define domain errors as subclasses
+(e.g. `class InstitutionFull(Conflict)`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class ProblemError(Exception):
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(self, detail: str, *, code: str | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code is not None:
+            self.code = code  # type: ignore[misc]
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+
+class BadRequest(ProblemError):
+    status = 400
+    code = "bad_request"
+    title = "Bad request"
+
+
+class Unauthenticated(ProblemError):
+    status = 401
+    code = "unauthenticated"
+    title = "Authentication required"
+
+    def __init__(self, detail: str, *, code: str | None = None, **extra: Any) -> None:
+        super().__init__(detail, code=code, **extra)
+        self.headers["WWW-Authenticate"] = 'Bearer realm="hohhot-wellbeing"'
+
+
+class Forbidden(ProblemError):
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class NotFound(ProblemError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class Conflict(ProblemError):
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class Unprocessable(ProblemError):
+    status = 422
+    code = "unprocessable"
+    title = "Unprocessable request"
+
+
+class ServiceUnavailable(ProblemError):
+    status = 503
+    code = "service_unavailable"
+    title = "Service unavailable"

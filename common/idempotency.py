@@ -1,0 +1,157 @@
+"""The Idempotency-Key mechanism of DESIGN §2, stored in each service's own schema.
+
+A POST that creates something runs through `Idempotency.run`. Inside the request's transaction
+it takes a transaction-scoped advisory lock on (caller, key) — a second request with the key
+while the first is in flight gets 409 — then replays a stored response, refuses a different
+body with 422, or runs the effect and stores its response in the same transaction, so the key
+and the effect commit together or not at all. Errors are not stored: a retry re-evaluates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import (
+    Column,
+    DateTime,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    delete,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, insert
+
+from common.db import SessionDep
+from common.errors import BadRequest, Conflict, Unprocessable
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+_KEY_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:~+/=")
+
+
+def idempotency_table(metadata: MetaData) -> Table:
+    return Table(
+        "idempotency_key",
+        metadata,
+        Column("principal", String(200), primary_key=True),
+        Column("key", String(255), primary_key=True),
+        Column("request_hash", String(64), nullable=False),
+        Column("status_code", SmallInteger, nullable=False),
+        Column("response_body", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=255,
+        description=(
+            "Client-chosen key (≤255 chars) that makes a retry safe: the same key and body "
+            "replay the first response with `Idempotent-Replayed: true`; another body is 422; "
+            "a duplicate still in flight is 409. Keys are kept at least 24 hours."
+        ),
+    ),
+]
+
+
+class Idempotency:
+    def __init__(
+        self, request: Request, session: SessionDep, key: IdempotencyKeyHeader = None
+    ) -> None:
+        if key is not None and (not key or not set(key) <= _KEY_CHARS):
+            raise BadRequest(
+                "Idempotency-Key must be 1–255 printable ASCII characters without spaces.",
+                code="invalid_idempotency_key",
+            )
+        self.request = request
+        self.session = session
+        self.key = key
+
+    async def _request_hash(self) -> str:
+        body = await self.request.body()
+        try:
+            canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+        except ValueError:
+            canonical = body
+        digest = hashlib.sha256()
+        for part in (self.request.method.encode(), self.request.url.path.encode(), canonical):
+            digest.update(part + b"\0")
+        return digest.hexdigest()
+
+    async def run(
+        self,
+        principal: str,
+        produce: Callable[[], Awaitable[BaseModel]],
+        *,
+        status_code: int = 201,
+        headers: dict[str, str] | None = None,
+    ) -> JSONResponse:
+        if self.key is None:
+            result = await produce()
+            return JSONResponse(
+                result.model_dump(mode="json"), status_code=status_code, headers=headers
+            )
+
+        table: Table = self.request.app.state.idempotency_table
+        retention = timedelta(hours=self.request.app.state.settings.idempotency_retention_hours)
+        request_hash = await self._request_hash()
+        locked = await self.session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))"),
+            {"k": f"{table.schema}:{principal}:{self.key}"},
+        )
+        if not locked:
+            raise Conflict(
+                "A request with this Idempotency-Key is still being processed; retry shortly.",
+                code="idempotency_in_flight",
+            )
+        where = (table.c.principal == principal) & (table.c.key == self.key)
+        stored = (await self.session.execute(select(table).where(where))).mappings().first()
+        if stored is not None and stored["created_at"] < datetime.now(UTC) - retention:
+            await self.session.execute(delete(table).where(where))
+            stored = None
+        if stored is not None:
+            if stored["request_hash"] != request_hash:
+                raise Unprocessable(
+                    "This Idempotency-Key was used with a different request body.",
+                    code="idempotency_key_reused",
+                )
+            replay_headers = {**(headers or {}), REPLAYED_HEADER: "true"}
+            return JSONResponse(
+                stored["response_body"], status_code=stored["status_code"], headers=replay_headers
+            )
+
+        result = await produce()
+        body: Any = result.model_dump(mode="json")
+        await self.session.execute(
+            insert(table).values(
+                principal=principal,
+                key=self.key,
+                request_hash=request_hash,
+                status_code=status_code,
+                response_body=body,
+            )
+        )
+        return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+async def purge_expired_keys(session: Any, table: Table, retention_hours: int) -> int:
+    """Deletes keys past retention; services call it from their periodic task."""
+    result = await session.execute(
+        delete(table).where(table.c.created_at < func.now() - timedelta(hours=retention_hours))
+    )
+    return int(result.rowcount or 0)
+
+
+IdempotencyDep = Annotated[Idempotency, Depends()]

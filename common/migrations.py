@@ -1,0 +1,120 @@
+"""Alembic helpers: one `alembic.ini` with a named section per service, one env per schema.
+
+Each service's environment sees only its own schema and keeps its version table there, so
+three services can share one database (or not) without touching each other's tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic import context
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData, pool, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.types import UserDefinedType
+
+from common.db import asyncpg_url
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = ("childcare", "jobs", "eldercare")
+# database-wide extensions the services use (nearby search, partial-name search)
+EXTENSIONS = ("cube", "earthdistance", "pg_trgm")
+
+
+def alembic_config(service: str, database_url: str | None = None) -> Config:
+    if service not in SERVICES:
+        raise ValueError(f"unknown service {service!r}; expected one of {', '.join(SERVICES)}")
+    cfg = Config(str(ROOT / "alembic.ini"), ini_section=service)
+    cfg.set_main_option("script_location", str(ROOT / "migrations" / service))
+    if database_url is not None:
+        cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision(service: str) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(service)).get_current_head()
+
+
+def run_env(metadata: MetaData) -> None:
+    """Body of every `migrations/<service>/env.py`."""
+    schema = metadata.schema
+    assert schema, "service metadata must carry its schema"
+    config = context.config
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("set sqlalchemy.url (wellbeing migrate passes DATABASE_URL)")
+
+    def include_object(
+        obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+    ) -> bool:
+        if type_ == "table":
+            return bool(getattr(obj, "schema", None) == schema)
+        return True
+
+    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+        if type_ == "schema":
+            return name == schema
+        return True
+
+    def compare_type(
+        ctx: Any, inspected: Any, metadata_col: Any, insp_type: Any, meta_type: Any
+    ) -> bool | None:
+        # reflection sees extension types (earthdistance's `earth` domain) as NullType
+        if isinstance(meta_type, UserDefinedType):
+            return False
+        return None
+
+    def do_run(connection: Connection) -> None:
+        # check first: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the
+        # schema exists, and a service role that owns only its schema lacks that
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table_schema=schema,
+            include_schemas=True,
+            include_object=include_object,
+            include_name=include_name,
+            compare_type=compare_type,
+            transaction_per_migration=False,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run_async() -> None:
+        # search_path=public makes the service schema a non-default one, so autogenerate
+        # reports it by name whatever the role's own search_path is
+        engine = create_async_engine(
+            asyncpg_url(url),
+            poolclass=pool.NullPool,
+            connect_args={"server_settings": {"search_path": "public"}},
+        )
+        async with engine.connect() as connection:
+            await connection.run_sync(do_run)
+            await connection.commit()
+        await engine.dispose()
+
+    asyncio.run(run_async())
+
+
+def ensure_extensions() -> None:
+    """For a first migration: creates the shared extensions unless present.
+
+    Checked first because a service role cannot create extensions; `wellbeing up` and the
+    compose bootstrap create them as the database owner before migrating.
+    """
+    from alembic import op
+
+    conn = op.get_bind()
+    for ext in EXTENSIONS:
+        if not conn.scalar(text("SELECT 1 FROM pg_extension WHERE extname = :e"), {"e": ext}):
+            conn.execute(text(f'CREATE EXTENSION IF NOT EXISTS "{ext}" SCHEMA public'))

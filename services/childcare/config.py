@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from common.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """Childcare settings; every field can be set by an environment variable of the same name."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    offer_ttl_hours: int = 48
+    offer_sweep_seconds: float = 30.0

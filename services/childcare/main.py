@@ -1,0 +1,26 @@
+"""Childcare app factory: `uvicorn --factory services.childcare.main:create_app`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from common.app import create_service_app
+from common.pagination import CursorCodec
+from services.childcare.config import Settings
+from services.childcare.models import SCHEMA, idempotency_key
+from services.childcare.routes import router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = create_service_app(
+        name="childcare",
+        title="Childcare service (少有所学)",
+        description="Childcare institutions for children under 3, enrollments and waitlists.",
+        settings=settings,
+        schema=SCHEMA,
+        routers=[router],
+        idempotency_table=idempotency_key,
+    )
+    app.state.cursor_codec = CursorCodec(settings.cursor_key)
+    return app
