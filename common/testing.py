@@ -158,3 +158,79 @@ __all__ = [
     "running_app",
     "service_role",
 ]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(factory: str, env: dict[str, str], *, ready_path: str = "/readyz") -> Iterator[str]:
+    """Runs `uvicorn --factory <factory>` as a real process on a free loopback port."""
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    # a file, not a pipe: nobody reads a pipe while the process runs, and a full pipe blocks it
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            factory,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                err = log.read().decode(errors="replace")
+                raise RuntimeError(f"{factory} exited early: {err[-2000:]}")
+            try:
+                if httpx.get(base + ready_path, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{factory} not ready on {base}{ready_path} within 30 s")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@contextmanager
+def scratch_database(admin_url: str, *, migrate_all: bool = True) -> Iterator[dict[str, str]]:
+    """A separate bootstrapped (and migrated) database, for tests that commit freely."""
+    name = f"wb_scratch_{uuid.uuid4().hex[:8]}"
+    urls = asyncio.run(bootstrap(admin_url, name))
+    try:
+        if migrate_all:
+            for service in SERVICES:
+                if (ROOT / "migrations" / service / "env.py").exists():
+                    migrate(service, urls[service])
+        yield urls
+    finally:
+        asyncio.run(_drop_database(admin_url, name))

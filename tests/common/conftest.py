@@ -1,0 +1,81 @@
+"""A small app built with the real factory, for testing the shared infrastructure itself."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import httpx
+import pytest
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.app import create_service_app
+from common.auth import CitizenDep, Principal, Role, require_roles
+from common.db import SessionDep
+from common.idempotency import IdempotencyDep
+from common.settings import ServiceSettings
+from common.testing import DevTokens, SuiteDatabase, isolated_client, running_app
+from services.childcare.models import SCHEMA, idempotency_key
+
+
+class NoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(max_length=20)
+    count: int = Field(ge=0, strict=True)
+
+
+class NoteRead(BaseModel):
+    serial: int
+    text: str
+    owner: str
+
+
+def build_probe_app(settings: ServiceSettings) -> FastAPI:
+    router = APIRouter(prefix="/probe")
+    serials = itertools.count(1)
+
+    @router.post("/notes", status_code=201)
+    async def create_note(
+        body: NoteCreate, principal: CitizenDep, idem: IdempotencyDep, session: SessionDep
+    ) -> NoteRead:
+        async def produce() -> NoteRead:
+            await asyncio.sleep(0.05)  # long enough for a concurrent duplicate to overlap
+            return NoteRead(serial=next(serials), text=body.text, owner=principal.sub)
+
+        return await idem.run(principal.sub, produce)  # type: ignore[return-value]
+
+    @router.get("/boom")
+    async def boom() -> dict[str, str]:
+        raise RuntimeError("secret internal detail: password=hunter2")
+
+    @router.get("/staff")
+    async def staff_only(
+        principal: Annotated[Principal, require_roles(Role.childcare_staff)],
+    ) -> dict[str, str]:
+        return {"sub": principal.sub}
+
+    return create_service_app(
+        name="childcare",
+        title="probe",
+        description="probe app for infrastructure tests",
+        settings=settings,
+        schema=SCHEMA,
+        routers=[router],
+        idempotency_table=idempotency_key,
+    )
+
+
+@pytest.fixture(scope="session")
+async def probe_app(db: SuiteDatabase, tokens: DevTokens) -> AsyncIterator[FastAPI]:
+    settings = ServiceSettings(database_url=db.service_urls["childcare"], **tokens.settings())
+    async with running_app(build_probe_app(settings)) as app:
+        yield app
+
+
+@pytest.fixture
+async def probe(probe_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with isolated_client(probe_app) as client:
+        yield client

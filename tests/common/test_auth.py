@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import httpx
+
+from common.testing import DevTokens
+from tests.common.test_problems import assert_problem
+
+
+async def test_missing_token_is_401_with_challenge(probe: httpx.AsyncClient) -> None:
+    r = await probe.get("/probe/staff")
+
+    assert_problem(r, 401, "unauthenticated")
+    assert r.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_expired_token_is_401(probe: httpx.AsyncClient, tokens: DevTokens) -> None:
+    expired = tokens.token("staff-1", "childcare_staff", ttl_seconds=-60)
+
+    r = await probe.get("/probe/staff", headers={"Authorization": f"Bearer {expired}"})
+
+    assert_problem(r, 401, "token_expired")
+
+
+async def test_wrong_audience_and_garbage_are_401(
+    probe: httpx.AsyncClient, tokens: DevTokens
+) -> None:
+    other = tokens.token("staff-1", "childcare_staff", audience="someone-else")
+
+    for token in (other, "not-a-jwt", other[:-4] + "AAAA"):
+        r = await probe.get("/probe/staff", headers={"Authorization": f"Bearer {token}"})
+        assert_problem(r, 401, "invalid_token")
+
+
+async def test_token_signed_by_another_key_is_401(
+    probe: httpx.AsyncClient, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    stranger = DevTokens(Path(str(tmp_path)))
+
+    r = await probe.get("/probe/staff", headers=stranger.headers("staff-1", "childcare_staff"))
+
+    assert_problem(r, 401, "invalid_token")
+
+
+async def test_role_is_checked(probe: httpx.AsyncClient, tokens: DevTokens) -> None:
+    citizen = await probe.get("/probe/staff", headers=tokens.headers("c-1", "citizen"))
+    staff = await probe.get("/probe/staff", headers=tokens.headers("s-1", "childcare_staff"))
+    admin = await probe.get("/probe/staff", headers=tokens.headers("a-1", "admin"))
+
+    assert_problem(citizen, 403, "forbidden")
+    assert staff.json() == {"sub": "s-1"}
+    assert admin.json() == {"sub": "a-1"}
+
+
+def test_dev_key_is_refused_outside_development(tokens: DevTokens) -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from common.settings import AuthSettings
+
+    with pytest.raises(ValidationError, match="development"):
+        AuthSettings(environment="production", dev_key_file=tokens.public_key)  # type: ignore[arg-type]

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from common.errors import BadRequest
+from common.geo import (
+    CoordSys,
+    bd09_to_gcj02,
+    from_wgs84,
+    gcj02_to_bd09,
+    gcj02_to_wgs84,
+    haversine_m,
+    round_location,
+    to_wgs84,
+    wgs84_to_gcj02,
+)
+from common.pagination import CursorCodec
+from common.personal_data import id_number_hash, is_valid_id_number, mask_id_number
+
+hohhot_lat = st.floats(min_value=39.5, max_value=41.5)
+hohhot_lon = st.floats(min_value=110.5, max_value=112.5)
+
+
+def test_cursor_round_trips_and_refuses_tampering_and_other_filters() -> None:
+    codec = CursorCodec("k")
+    cursor = codec.encode([12.5, 7], scope="district=新城区")
+
+    assert codec.decode(cursor, scope="district=新城区") == [12.5, 7]
+    with pytest.raises(BadRequest) as other:
+        codec.decode(cursor, scope="district=回民区")
+    assert other.value.code == "invalid_cursor"
+    with pytest.raises(BadRequest):
+        codec.decode(
+            cursor[:-2] + ("A" if cursor[-2] != "A" else "B") + cursor[-1], scope="district=新城区"
+        )
+    with pytest.raises(BadRequest):
+        CursorCodec("other-key").decode(cursor, scope="district=新城区")
+
+
+def test_gcj02_offset_in_hohhot_is_a_few_hundred_metres() -> None:
+    glat, glon = wgs84_to_gcj02(40.84, 111.75)
+    assert 100 < haversine_m(40.84, 111.75, glat, glon) < 1000
+
+
+@given(hohhot_lat, hohhot_lon)
+def test_coordinate_systems_round_trip_within_a_metre(lat: float, lon: float) -> None:
+    for sys in CoordSys:
+        back = to_wgs84(*from_wgs84(lat, lon, sys), sys)
+        assert haversine_m(lat, lon, *back) < 1.0
+    g = wgs84_to_gcj02(lat, lon)
+    assert haversine_m(lat, lon, *gcj02_to_wgs84(*g)) < 0.5
+    assert haversine_m(*g, *bd09_to_gcj02(*gcj02_to_bd09(*g))) < 1.0
+
+
+@given(hohhot_lat, hohhot_lon)
+def test_rounded_location_stays_within_the_cell(lat: float, lon: float) -> None:
+    rlat, rlon = round_location(lat, lon, 200)
+    assert haversine_m(lat, lon, rlat, rlon) <= 150
+
+
+def test_national_id_is_hashed_with_a_key_and_masked() -> None:
+    valid = "11010519491231002X"
+    assert is_valid_id_number(valid)
+    assert not is_valid_id_number("110105194912310021")
+    assert mask_id_number(valid) == "1101**********002X"
+    assert id_number_hash(valid, "a") != id_number_hash(valid, "b")
+    assert id_number_hash(valid.lower(), "a") == id_number_hash(valid, "a")
