@@ -43,7 +43,7 @@ async def _tables(url: str, schema: str) -> set[str]:
 
 
 def test_every_service_has_migrations() -> None:
-    assert MIGRATED == list(SERVICES)
+    assert list(SERVICES) == MIGRATED
 
 
 @pytest.mark.parametrize("service", MIGRATED)
