@@ -1,0 +1,231 @@
+"""The `wellbeing` command: run the whole platform on a laptop, or one process in a container."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import os
+import signal
+import sys
+import warnings
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from common.auth import mint_token
+from common.migrations import SERVICES
+from common.settings import AuthSettings
+
+app = typer.Typer(
+    name="wellbeing",
+    help="Hohhot citizen-wellbeing platform: childcare, jobs, eldercare and the gateway.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+class Service(StrEnum):
+    childcare = "childcare"
+    jobs = "jobs"
+    eldercare = "eldercare"
+
+
+class Process(StrEnum):
+    childcare = "childcare"
+    jobs = "jobs"
+    eldercare = "eldercare"
+    gateway = "gateway"
+
+
+DataDirOption = Annotated[
+    Path,
+    typer.Option("--data-dir", envvar="WELLBEING_DATA_DIR", help="Data dir of `wellbeing up`."),
+]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"wellbeing: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _database_url(service: str) -> str:
+    url = os.environ.get(f"{service.upper()}_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url:
+        raise _fail(f"set {service.upper()}_DATABASE_URL or DATABASE_URL", 2)
+    return url
+
+
+@app.command()
+def up(
+    data_dir: DataDirOption = Path(".wellbeing"),
+    host: Annotated[str, typer.Option(envvar="WELLBEING_HOST")] = "127.0.0.1",
+    gateway_port: Annotated[int, typer.Option(envvar="GATEWAY_PORT")] = 8000,
+    childcare_port: Annotated[int, typer.Option(envvar="CHILDCARE_PORT")] = 8001,
+    jobs_port: Annotated[int, typer.Option(envvar="JOBS_PORT")] = 8002,
+    eldercare_port: Annotated[int, typer.Option(envvar="ELDERCARE_PORT")] = 8003,
+) -> None:
+    """Start PostgreSQL (embedded), migrate, seed once, run all four processes until Ctrl-C."""
+    from wellbeing.up import Ports, run_up
+
+    ports = Ports(
+        gateway=gateway_port, childcare=childcare_port, jobs=jobs_port, eldercare=eldercare_port
+    )
+    raise typer.Exit(run_up(data_dir, host, ports))
+
+
+@app.command()
+def serve(
+    process: Annotated[Process, typer.Argument(help="childcare, jobs, eldercare or gateway")],
+    host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(envvar="PORT", help="Default: 8000-8003")] = None,
+) -> None:
+    """Run one process in the foreground (what a container runs); config from env vars."""
+    import uvicorn
+
+    from wellbeing.processes import APP_FACTORIES, GRACEFUL_SHUTDOWN_SECONDS
+
+    default_ports = {"gateway": 8000, "childcare": 8001, "jobs": 8002, "eldercare": 8003}
+    uvicorn.run(
+        APP_FACTORIES[process.value],
+        factory=True,
+        host=host,
+        port=port or default_ports[process.value],
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def bootstrap(
+    database: Annotated[
+        str | None, typer.Option(help="Database to create; default: the one in ADMIN_DATABASE_URL")
+    ] = None,
+) -> None:
+    """Create the database, extensions and one role per service owning only its schema.
+
+    Needs a superuser URL in ADMIN_DATABASE_URL; role passwords from CHILDCARE_DB_PASSWORD,
+    JOBS_DB_PASSWORD, ELDERCARE_DB_PASSWORD.
+    """
+    from urllib.parse import urlsplit
+
+    from wellbeing.database import bootstrap as run_bootstrap
+    from wellbeing.database import with_database
+
+    admin = os.environ.get("ADMIN_DATABASE_URL")
+    if not admin:
+        raise _fail("set ADMIN_DATABASE_URL (a superuser URL)", 2)
+    name = database or urlsplit(admin).path.lstrip("/") or "wellbeing"
+    passwords = {
+        s: p for s in SERVICES if (p := os.environ.get(f"{s.upper()}_DB_PASSWORD")) is not None
+    }
+    maintenance = with_database(admin, "postgres")
+    asyncio.run(run_bootstrap(maintenance, name, passwords=passwords))
+    typer.echo(f"bootstrapped database {name}: roles {', '.join(f'{s}_svc' for s in SERVICES)}")
+
+
+@app.command()
+def migrate(
+    service: Annotated[Service | None, typer.Argument(help="One service; default: all")] = None,
+    revision: Annotated[str, typer.Option(help="Target revision")] = "head",
+) -> None:
+    """Run a service's Alembic migrations (DATABASE_URL or <SERVICE>_DATABASE_URL)."""
+    from alembic import command
+
+    from common.migrations import alembic_config
+
+    for name in [service.value] if service else list(SERVICES):
+        command.upgrade(alembic_config(name, _database_url(name)), revision)
+        typer.echo(f"{name}: migrated to {revision}")
+
+
+@app.command()
+def seed(
+    service: Annotated[Service | None, typer.Argument(help="One service; default: all")] = None,
+) -> None:
+    """Load the demo data of FACTS.md into migrated databases (once; safe to repeat)."""
+    from wellbeing.seeding import seed_service
+
+    for name in [service.value] if service else list(SERVICES):
+        inserted = asyncio.run(seed_service(name, _database_url(name)))
+        state = {True: "demo data inserted", False: "already seeded", None: "no demo data"}
+        typer.echo(f"{name}: {state[inserted]}")
+
+
+@app.command()
+def token(
+    sub: Annotated[str, typer.Option("--sub", help="Citizen or staff id (the token's sub)")],
+    role: Annotated[list[str], typer.Option("--role", help="Role; repeat for several")],
+    data_dir: DataDirOption = Path(".wellbeing"),
+    ttl: Annotated[int, typer.Option(help="Lifetime in seconds")] = 12 * 3600,
+) -> None:
+    """Print one JWT signed with the data dir's development key (on stdout alone)."""
+    from wellbeing.datadir import DataDir
+
+    valid = {"citizen", "childcare_staff", "jobs_staff", "eldercare_staff", "admin"}
+    if unknown := [r for r in role if r not in valid]:
+        raise _fail(f"unknown role(s) {', '.join(unknown)}; use {', '.join(sorted(valid))}", 2)
+    key = DataDir(data_dir).private_key
+    if not key.exists():
+        raise _fail(f"no development key in {data_dir}; run `wellbeing up` first", 2)
+    auth = AuthSettings()
+    typer.echo(
+        mint_token(
+            key.read_bytes(),
+            sub=sub,
+            roles=role,
+            issuer=auth.jwt_issuer,
+            audience=auth.jwt_audience,
+            ttl_seconds=ttl,
+        )
+    )
+
+
+@app.command(name="import")
+def import_(
+    service: Annotated[Service, typer.Argument(help="Service that owns the data")],
+    kind_or_file: Annotated[str, typer.Argument(help="Kind (e.g. institutions), or the file")],
+    file: Annotated[Path | None, typer.Argument(help="CSV or JSON file")] = None,
+) -> None:
+    """Import CSV/JSON rows with a per-row report: bad rows rejected, good rows land.
+
+    `wellbeing import childcare institutions FILE.csv` (or `wellbeing import childcare FILE.csv`,
+    the kind taken from the file name). Exit 0 if every row landed, 1 if some were rejected.
+    """
+    from common.db import make_engine, make_sessionmaker
+
+    path = Path(kind_or_file) if file is None else file
+    kind = path.stem.split(".")[0] if file is None else kind_or_file
+    try:
+        importer = importlib.import_module(f"services.{service.value}.importer")
+    except ModuleNotFoundError:
+        raise _fail(f"{service.value} has no importer", 2) from None
+    if not path.exists():
+        raise _fail(f"no such file: {path}", 2)
+
+    async def run() -> dict[str, object]:
+        engine = make_engine(_database_url(service.value), pool_size=2, application_name="import")
+        try:
+            report = await importer.run_import(make_sessionmaker(engine), kind, path)
+        finally:
+            await engine.dispose()
+        result: dict[str, object] = report.model_dump(mode="json")
+        return result
+
+    try:
+        report = asyncio.run(run())
+    except ValueError as exc:
+        raise _fail(str(exc), 2) from None
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    rejected = report.get("rejected")
+    raise typer.Exit(1 if rejected else 0)
+
+
+def main() -> None:  # pragma: no cover - console entry point alternative
+    warnings.simplefilter("ignore", category=DeprecationWarning)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    app(prog_name="wellbeing")
+    sys.exit(0)

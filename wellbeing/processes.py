@@ -1,0 +1,89 @@
+"""Supervision of the four uvicorn processes that `wellbeing up` starts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+APP_FACTORIES = {
+    "childcare": "services.childcare.main:create_app",
+    "jobs": "services.jobs.main:create_app",
+    "eldercare": "services.eldercare.main:create_app",
+    "gateway": "gateway.main:create_app",
+}
+GRACEFUL_SHUTDOWN_SECONDS = 10
+
+
+def uvicorn_argv(process: str, host: str, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        APP_FACTORIES[process],
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--timeout-graceful-shutdown",
+        str(GRACEFUL_SHUTDOWN_SECONDS),
+        "--no-access-log",
+    ]
+
+
+@dataclass
+class Supervisor:
+    """Starts child processes and stops every one of them, whatever happens."""
+
+    log_dir: Path
+    children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with (self.log_dir / f"{name}.log").open("ab") as log:
+            self.children[name] = subprocess.Popen(
+                argv,
+                env={**os.environ, **env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches us, and we stop them in order
+            )
+
+    def dead(self) -> list[str]:
+        return [n for n, p in self.children.items() if p.poll() is not None]
+
+    def wait_ready(self, urls: dict[str, str], timeout: float = 90.0) -> None:
+        pending = dict(urls)
+        deadline = time.monotonic() + timeout
+        while pending:
+            if died := self.dead():
+                raise RuntimeError(f"{', '.join(died)} exited; see {self.log_dir}/<name>.log")
+            for name, url in list(pending.items()):
+                try:
+                    if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                        del pending[name]
+                except httpx.TransportError:
+                    pass
+            if pending and time.monotonic() > deadline:
+                raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
+            if pending:
+                time.sleep(0.2)
+
+    def stop_all(self) -> None:
+        for proc in self.children.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + GRACEFUL_SHUTDOWN_SECONDS + 5
+        for proc in self.children.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
