@@ -9,6 +9,7 @@ from common.pagination import CursorCodec
 from services.childcare.config import Settings
 from services.childcare.models import SCHEMA, idempotency_key
 from services.childcare.routes import router
+from services.childcare.routes_planning import router as planning_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -19,7 +20,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Childcare institutions for children under 3, enrollments and waitlists.",
         settings=settings,
         schema=SCHEMA,
-        routers=[router],
+        routers=[router, planning_router],
         idempotency_table=idempotency_key,
     )
     app.state.cursor_codec = CursorCodec(settings.cursor_key)

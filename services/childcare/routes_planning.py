@@ -1,0 +1,70 @@
+"""Routes for childcare statistics, district populations and capacity plans."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from common.auth import Principal, Role, require_roles
+from common.db import SessionDep
+from common.districts import District
+from common.geo import CoordSys, CoordSysQuery
+from services.childcare import planning
+from services.childcare.schemas_planning import (
+    ChildcareStats,
+    DistrictPopulationRead,
+    PlanList,
+    PlanProjectRead,
+    PlanProjectUpdate,
+    PlanRead,
+    PopulationUpdate,
+)
+
+router = APIRouter(prefix="/childcare/v1", tags=["childcare statistics and plans"])
+StaffDep = Annotated[Principal, require_roles(Role.childcare_staff)]
+
+
+@router.get("/stats", summary="Institutions and slots by kind and district, per 1,000 residents")
+async def get_stats(session: SessionDep) -> ChildcareStats:
+    return await planning.statistics(session)
+
+
+@router.put(
+    "/districts/{district}/population",
+    summary="Update a district's resident population (reference data for slots per 1,000)",
+)
+async def put_population(
+    district: District, body: PopulationUpdate, session: SessionDep, _: StaffDep
+) -> DistrictPopulationRead:
+    return await planning.set_population(session, district=district, update=body)
+
+
+@router.get("/plans", summary="Capacity plans and their progress")
+async def list_plans(session: SessionDep) -> PlanList:
+    return PlanList(items=await planning.list_plans(session))
+
+
+@router.get("/plans/{year}", summary="One capacity plan with its projects")
+async def get_plan(
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    session: SessionDep,
+    coord_sys: CoordSysQuery = CoordSys.wgs84,
+) -> PlanRead:
+    return await planning.get_plan(session, year=year, coord_sys=coord_sys)
+
+
+@router.patch(
+    "/plan-projects/{project_id}",
+    summary="Move a plan project forward; `opened` creates its institution",
+)
+async def patch_project(
+    project_id: Annotated[int, Path(ge=1, le=2**62)],
+    body: PlanProjectUpdate,
+    session: SessionDep,
+    _: StaffDep,
+    coord_sys: CoordSysQuery = CoordSys.wgs84,
+) -> PlanProjectRead:
+    return await planning.advance_project(
+        session, project_id=project_id, update=body, coord_sys=coord_sys
+    )

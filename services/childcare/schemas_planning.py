@@ -1,0 +1,165 @@
+"""HTTP shapes of childcare statistics, district reference data and capacity plans."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from common.districts import District
+from common.geo import Location
+from services.childcare.schemas import DemonstrationLevel, InstitutionKind
+
+NATIONAL_TARGET_SLOTS_PER_1000 = 4.5
+
+
+class Totals(BaseModel):
+    institutions: int
+    slots: int
+    enrolled: int
+    offered: int
+    vacancies: int
+    inclusive_institutions: int
+    inclusive_share: float = Field(
+        description="Share of institutions that are inclusive (普惠), 0–1."
+    )
+    population: int
+    slots_per_1000: float
+    target_slots_per_1000: float = NATIONAL_TARGET_SLOTS_PER_1000
+
+
+class KindStats(BaseModel):
+    kind: InstitutionKind
+    institutions: int
+    slots: int
+    vacancies: int
+
+
+class DistrictStats(BaseModel):
+    district: District
+    institutions: int
+    slots: int
+    vacancies: int
+    population: int | None
+    slots_per_1000: float | None
+    meets_target: bool | None
+
+
+class DemonstrationInstitution(BaseModel):
+    id: int
+    name: str
+    district: District
+    level: DemonstrationLevel
+    year: int
+
+
+class DemonstrationGroup(BaseModel):
+    level: DemonstrationLevel
+    year: int
+    institutions: int
+
+
+class DemonstrationStats(BaseModel):
+    total: int
+    by_level_year: list[DemonstrationGroup]
+    institutions: list[DemonstrationInstitution]
+
+
+class ProjectStatus(StrEnum):
+    planned = "planned"
+    under_construction = "under_construction"
+    opened = "opened"
+
+
+class PlanCategory(StrEnum):
+    public = "public"
+    community = "community"
+    private = "private"
+
+
+class StatusCount(BaseModel):
+    status: ProjectStatus
+    projects: int
+    slots: int
+
+
+class CategoryCount(BaseModel):
+    category: PlanCategory
+    projects: int
+    slots: int
+    opened_projects: int
+    opened_slots: int
+
+
+class PlanProgress(BaseModel):
+    year: int
+    title: str
+    target_institutions: int
+    target_slots: int
+    opened_institutions: int
+    opened_slots: int
+    share_opened: float = Field(description="Opened slots / target slots, 0–1.")
+    by_status: list[StatusCount]
+    by_category: list[CategoryCount]
+
+
+class ChildcareStats(BaseModel):
+    as_of: datetime
+    totals: Totals
+    by_kind: list[KindStats]
+    by_district: list[DistrictStats]
+    demonstration: DemonstrationStats
+    plans: list[PlanProgress]
+
+
+class PlanProjectRead(BaseModel):
+    id: int
+    plan_year: int
+    name: str
+    district: District
+    address: str
+    location: Location
+    category: PlanCategory
+    kind: InstitutionKind
+    planned_slots: int
+    status: ProjectStatus
+    institution_id: int | None
+    updated_at: datetime
+
+
+class PlanRead(PlanProgress):
+    projects: list[PlanProjectRead]
+
+
+class PlanList(BaseModel):
+    items: list[PlanProgress]
+    next_cursor: str | None = None
+
+
+class PlanProjectUpdate(BaseModel):
+    """Moves a project forward; when it opens, the optional fields describe its institution."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: ProjectStatus
+    monthly_fee_fen: Annotated[StrictInt, Field(ge=0, le=10_000_000)] | None = None
+    min_age_months: Annotated[StrictInt, Field(ge=0, le=36)] | None = None
+    max_age_months: Annotated[StrictInt, Field(ge=0, le=36)] | None = None
+    opening_hours: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    phone: Annotated[str, Field(min_length=1, max_length=30)] | None = None
+
+
+class PopulationUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    population: Annotated[StrictInt, Field(gt=0, le=100_000_000)]
+    source: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class DistrictPopulationRead(BaseModel):
+    district: District
+    population: int
+    source: str
+    updated_at: datetime
