@@ -1,0 +1,29 @@
+"""Jobs app factory: `uvicorn --factory services.jobs.main:create_app`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from common.app import create_service_app
+from common.pagination import CursorCodec
+from services.jobs.config import Settings
+from services.jobs.hours import utc_now
+from services.jobs.models import SCHEMA, idempotency_key
+from services.jobs.routes import router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = create_service_app(
+        name="jobs",
+        title="Jobs service (青有所为)",
+        description="Jobs and support for young graduates and gig workers; Red Bee Stations.",
+        settings=settings,
+        schema=SCHEMA,
+        routers=[router],
+        idempotency_table=idempotency_key,
+    )
+    app.state.cursor_codec = CursorCodec(settings.cursor_key)
+    # "open now" reads this clock; tests replace it to pin the time
+    app.state.clock = utc_now
+    return app
