@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from common.districts import District
-from common.geo import Location
+from common.geo import CoordSys, Location
 
 
 class InstitutionKind(StrEnum):
@@ -24,9 +25,106 @@ class DemonstrationLevel(StrEnum):
     city = "city"
 
 
+class EnrollmentStatus(StrEnum):
+    enrolled = "enrolled"
+    waitlisted = "waitlisted"
+    offered = "offered"
+    declined = "declined"
+    withdrawn = "withdrawn"
+    expired = "expired"
+
+
 class Demonstration(BaseModel):
     level: DemonstrationLevel
-    year: int
+    year: Annotated[StrictInt, Field(ge=1990, le=2100)]
+
+
+# --- institutions ---------------------------------------------------------------------------
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Address = Annotated[str, Field(min_length=1, max_length=300)]
+Capacity = Annotated[StrictInt, Field(ge=0, le=10_000, description="Number of places.")]
+FeeFen = Annotated[StrictInt, Field(ge=0, le=100_000_000, description="Monthly fee, fen.")]
+AgeMonths = Annotated[StrictInt, Field(ge=0, le=36)]
+OpeningHours = Annotated[str, Field(min_length=1, max_length=100, examples=["07:30-18:00"])]
+Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]
+
+
+class PointIn(BaseModel):
+    """A point in the body's `coord_sys`; stored as WGS-84."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+
+
+def _check_age_range(min_age: int | None, max_age: int | None) -> None:
+    if min_age is not None and max_age is not None and min_age > max_age:
+        raise ValueError("min_age_months must not exceed max_age_months")
+
+
+class InstitutionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    district: District
+    address: Address
+    location: PointIn
+    coord_sys: CoordSys = Field(CoordSys.wgs84, description="System of `location`.")
+    kind: InstitutionKind
+    inclusive: StrictBool = False
+    public_owned: StrictBool = False
+    demonstration: Demonstration | None = None
+    capacity: Capacity
+    monthly_fee_fen: FeeFen
+    min_age_months: AgeMonths
+    max_age_months: AgeMonths
+    opening_hours: OpeningHours
+    phone: Phone
+
+    @model_validator(mode="after")
+    def _age_range(self) -> InstitutionCreate:
+        _check_age_range(self.min_age_months, self.max_age_months)
+        return self
+
+
+class InstitutionUpdate(BaseModel):
+    """Only the fields sent change. `demonstration: null` clears it; other fields cannot be null.
+
+    Changing `capacity` re-balances the waitlist: raising it offers the new places to the head of
+    the waitlist at once; lowering it below `enrolled + offered` is refused.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    district: District | None = None
+    address: Address | None = None
+    location: PointIn | None = None
+    coord_sys: CoordSys = Field(CoordSys.wgs84, description="System of `location`.")
+    kind: InstitutionKind | None = None
+    inclusive: StrictBool | None = None
+    public_owned: StrictBool | None = None
+    demonstration: Demonstration | None = None
+    capacity: Capacity | None = None
+    monthly_fee_fen: FeeFen | None = None
+    min_age_months: AgeMonths | None = None
+    max_age_months: AgeMonths | None = None
+    opening_hours: OpeningHours | None = None
+    phone: Phone | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> InstitutionUpdate:
+        nullable = {"demonstration"}
+        for name in self.model_fields_set - nullable:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        _check_age_range(self.min_age_months, self.max_age_months)
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 class InstitutionRead(BaseModel):
@@ -54,3 +152,84 @@ class InstitutionRead(BaseModel):
     opening_hours: str
     phone: str
     distance_m: float | None = Field(None, description="Distance from the search centre, metres.")
+
+
+# --- children -------------------------------------------------------------------------------
+
+
+class ChildCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=50)]
+    birth_date: date
+    id_number: Annotated[
+        str | None,
+        Field(
+            max_length=18,
+            description="Optional 18-character national ID; stored only as keyed hash + mask.",
+        ),
+    ] = None
+
+
+class ChildRead(BaseModel):
+    id: int
+    name: str
+    birth_date: date
+    age_months: int = Field(description="Age today (Asia/Shanghai), in completed months.")
+    id_number_masked: str | None = Field(description="e.g. `1501**********1234`; never in clear.")
+    created_at: datetime
+
+
+# --- enrollments ----------------------------------------------------------------------------
+
+
+class EnrollmentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    child_id: Annotated[StrictInt, Field(ge=1, le=2**62)]
+    institution_id: Annotated[StrictInt, Field(ge=1, le=2**62)]
+    start_date: date
+
+
+class EnrollmentRead(BaseModel):
+    id: int
+    child_id: int
+    child_name: str
+    institution_id: int
+    institution_name: str
+    status: EnrollmentStatus
+    start_date: date
+    waitlist_position: int | None = Field(
+        description="1 = next to be offered a place; only while `waitlisted`."
+    )
+    offer_expires_at: datetime | None = Field(description="Only while `offered`.")
+    applied_at: datetime
+    status_changed_at: datetime
+
+
+class RosterEntry(BaseModel):
+    enrollment_id: int
+    child_id: int
+    child_name: str
+    age_months: int
+    id_number_masked: str | None
+    status: EnrollmentStatus
+    start_date: date
+    waitlist_position: int | None
+    offer_expires_at: datetime | None
+    applied_at: datetime
+
+
+class Roster(BaseModel):
+    institution_id: int
+    capacity: int
+    enrolled: list[RosterEntry]
+    offered: list[RosterEntry]
+    waitlisted: list[RosterEntry] = Field(description="In waitlist order (position 1 first).")
+
+
+class MeSummary(BaseModel):
+    """The childcare part of the citizen's one-page view."""
+
+    children: list[ChildRead]
+    enrollments: list[EnrollmentRead] = Field(description="Newest first, at most 50.")
