@@ -24,6 +24,8 @@ app = typer.Typer(
     help="Hohhot citizen-wellbeing platform: childcare, jobs, eldercare and the gateway.",
     no_args_is_help=True,
     add_completion=False,
+    # plain tracebacks: rich ones print local variables, which can hold database URLs
+    pretty_exceptions_enable=False,
 )
 
 

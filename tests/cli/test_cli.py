@@ -1,0 +1,152 @@
+"""The `wellbeing` command as a user runs it: a real subprocess per call."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from common.auth import ensure_dev_keys
+from common.testing import SuiteDatabase, scratch_database
+from wellbeing.database import asyncpg_dsn
+
+WELLBEING = str(Path(sys.executable).with_name("wellbeing"))
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [WELLBEING, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+def test_token_prints_one_verifiable_jwt(tmp_path: Path) -> None:
+    _, public = ensure_dev_keys(tmp_path)
+
+    out = run(
+        "token",
+        "--sub",
+        "citizen-7",
+        "--role",
+        "citizen",
+        "--role",
+        "admin",
+        "--data-dir",
+        str(tmp_path),
+    )
+
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 1
+    key = serialization.load_pem_public_key(public.read_bytes())
+    claims = jwt.decode(lines[0], key, algorithms=["ES256"], audience="hohhot-wellbeing")  # type: ignore[arg-type]
+    assert claims["sub"] == "citizen-7" and claims["roles"] == ["citizen", "admin"]
+
+
+def test_token_without_a_key_or_with_a_bad_role_fails_clearly(tmp_path: Path) -> None:
+    missing = run("token", "--sub", "x", "--role", "citizen", "--data-dir", str(tmp_path))
+    ensure_dev_keys(tmp_path)
+    bad_role = run("token", "--sub", "x", "--role", "emperor", "--data-dir", str(tmp_path))
+
+    assert missing.returncode == 2 and missing.stdout == "" and "wellbeing up" in missing.stderr
+    assert bad_role.returncode == 2 and "emperor" in bad_role.stderr
+
+
+@pytest.fixture(scope="module")
+def blank(db: SuiteDatabase) -> Iterator[dict[str, str]]:
+    with scratch_database(db.admin_url, migrate_all=False) as urls:
+        yield urls
+
+
+def _env(urls: dict[str, str]) -> dict[str, str]:
+    return {f"{s.upper()}_DATABASE_URL": u for s, u in urls.items()}
+
+
+async def _count(url: str, sql: str) -> int:
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        return int(await conn.fetchval(sql))
+    finally:
+        await conn.close()
+
+
+def test_migrate_then_seed_once(blank: dict[str, str]) -> None:
+    migrated = run("migrate", env=_env(blank))
+    first = run("seed", env=_env(blank))
+    second = run("seed", "childcare", env=_env(blank))
+
+    assert migrated.returncode == 0, migrated.stderr
+    assert "childcare: migrated to head" in migrated.stdout
+    assert first.returncode == 0, first.stderr
+    assert "childcare: demo data inserted" in first.stdout
+    assert second.stdout.strip() == "childcare: already seeded"
+    assert (
+        asyncio.run(_count(blank["childcare"], "SELECT count(*) FROM childcare.institution")) == 126
+    )
+    assert asyncio.run(_count(blank["jobs"], "SELECT count(*) FROM jobs.station")) >= 140
+
+
+HEADER = (
+    "name,district,address,lat,lon,kind,inclusive,public_owned,capacity,"
+    "monthly_fee_fen,min_age_months,max_age_months,opening_hours,phone\n"
+)
+GOOD = [
+    "导入甲托育园,新城区,新城区导入路1号,40.86,111.69,private,true,false,40,180000,12,36,07:30-18:00,0471-1111111\n",
+    "导入乙托育园,回民区,回民区导入路2号,40.81,111.62,community,true,true,30,120000,6,36,07:30-18:00,0471-2222222\n",
+]
+BAD = [
+    "导入丙托育园,火星区,某地,40.8,111.7,private,true,false,40,180000,12,36,08-17,0471\n",
+    "导入丁托育园,赛罕区,某地,40.8,111.7,private,true,false,40,180000,30,12,08-17,0471\n",
+]
+
+
+def test_import_reports_each_row_and_is_idempotent(blank: dict[str, str], tmp_path: Path) -> None:
+    run("migrate", "childcare", env=_env(blank))
+    file = tmp_path / "institutions.csv"
+    file.write_text(HEADER + GOOD[0] + BAD[0] + GOOD[1] + BAD[1], encoding="utf-8")
+
+    first = run("import", "childcare", "institutions", str(file), env=_env(blank))
+    again = run("import", "childcare", str(file), env=_env(blank))
+
+    assert first.returncode == 1, first.stderr
+    report = json.loads(first.stdout)
+    assert (report["accepted"], report["updated"], report["unchanged"]) == (2, 0, 0)
+    assert [r["row"] for r in report["rejected"]] == [2, 4]
+    assert "district" in report["rejected"][0]["reason"]
+    assert "min_age_months" in report["rejected"][1]["reason"]
+    second = json.loads(again.stdout)
+    assert (second["accepted"], second["unchanged"]) == (0, 2)
+    count = "SELECT count(*) FROM childcare.institution WHERE name LIKE '导入%'"
+    assert asyncio.run(_count(blank["childcare"], count)) == 2
+
+    clean = tmp_path / "clean.csv"
+    clean.write_text(HEADER + GOOD[0].replace(",40,", ",45,"), encoding="utf-8")
+    updated = run("import", "childcare", "institutions", str(clean), env=_env(blank))
+    assert updated.returncode == 0 and json.loads(updated.stdout)["updated"] == 1
+
+
+def test_import_usage_errors_exit_2(blank: dict[str, str], tmp_path: Path) -> None:
+    file = tmp_path / "x.csv"
+    file.write_text(HEADER, encoding="utf-8")
+
+    no_importer = run("import", "jobs", "stations", str(file), env=_env(blank))
+    wrong_kind = run("import", "childcare", "children", str(file), env=_env(blank))
+    no_file = run(
+        "import", "childcare", "institutions", str(tmp_path / "nope.csv"), env=_env(blank)
+    )
+
+    assert no_importer.returncode == 2 and "no importer" in no_importer.stderr
+    assert wrong_kind.returncode == 2 and "children" in wrong_kind.stderr
+    assert no_file.returncode == 2

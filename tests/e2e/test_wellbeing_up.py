@@ -1,0 +1,154 @@
+"""`wellbeing up` as a real process: embedded PostgreSQL, migrations, demo data, four processes
+on free loopback ports, called through the gateway with httpx; then SIGTERM, and a second start
+on the same data dir that does not re-seed."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from common.testing import free_port
+
+pytestmark = pytest.mark.e2e
+WELLBEING = str(Path(sys.executable).with_name("wellbeing"))
+
+
+@contextmanager
+def platform(
+    data_dir: Path, ports: dict[str, int]
+) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
+    argv = [WELLBEING, "up", "--data-dir", str(data_dir)] + [
+        arg for name, port in ports.items() for arg in (f"--{name}-port", str(port))
+    ]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip())
+            if "ready in" in line:
+                ready.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        if not ready.wait(180):
+            raise AssertionError("wellbeing up did not become ready:\n" + "\n".join(lines[-40:]))
+        yield proc, lines
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        reader.join(5)
+
+
+def _token(data_dir: Path, sub: str, role: str) -> str:
+    out = subprocess.run(
+        [WELLBEING, "token", "--sub", sub, "--role", role, "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = out.stdout.splitlines()
+    assert len(lines) == 1
+    return lines[0]
+
+
+def _postgres_running(pgdata: Path) -> bool:
+    for p in psutil.process_iter(["name", "cmdline"]):
+        if p.info["name"] == "postgres" and str(pgdata) in " ".join(p.info["cmdline"] or []):
+            return True
+    return False
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_up_serves_the_platform_then_stops_cleanly_and_restarts_without_reseeding() -> None:
+    with tempfile.TemporaryDirectory(prefix="wellbeing-e2e-") as tmp:
+        data_dir = Path(tmp) / "data"
+        ports = {name: free_port() for name in ("gateway", "childcare", "jobs", "eldercare")}
+        gw = f"http://127.0.0.1:{ports['gateway']}"
+
+        with platform(data_dir, ports) as (proc, lines):
+            output = "\n".join(lines)
+            assert gw in output and "demo citizen token" in output
+            with httpx.Client(base_url=gw, timeout=10) as client:
+                assert client.get("/healthz").json()["status"] == "ok"
+                ready = client.get("/readyz")
+                assert ready.status_code == 200, ready.text
+                assert set(ready.json()["checks"]) == {"childcare", "jobs", "eldercare"}
+
+                stats = client.get("/childcare/v1/stats", headers={"X-Request-ID": "e2e-1"})
+                assert stats.headers["x-request-id"] == "e2e-1"
+                assert (
+                    stats.json()["totals"]["institutions"],
+                    stats.json()["totals"]["slots"],
+                ) == (126, 9745)
+                nearby = client.get(
+                    "/childcare/v1/institutions",
+                    params={"lat": 40.84, "lon": 111.75, "radius_m": 5000},
+                ).json()["items"]
+                assert nearby and nearby[0]["distance_m"] <= nearby[-1]["distance_m"]
+                stations = client.get("/jobs/v1/stations", params={"limit": 5}).json()
+                assert len(stations["items"]) == 5
+
+                spec = client.get("/openapi.json").json()
+                prefixes = {p.split("/")[1] for p in spec["paths"]}
+                assert {"childcare", "jobs", "eldercare", "wellbeing"} <= prefixes
+
+                citizen = {"Authorization": f"Bearer {_token(data_dir, 'citizen-e2e', 'citizen')}"}
+                child = client.post(
+                    "/childcare/v1/children",
+                    json={"name": "端到端", "birth_date": "2025-03-01"},
+                    headers=citizen,
+                )
+                assert child.status_code == 201, child.text
+                listed = client.get("/childcare/v1/children", headers=citizen).json()["items"]
+                assert [c["name"] for c in listed] == ["端到端"]
+                view = client.get("/wellbeing/v1/me", headers=citizen).json()
+                assert view["childcare"]["status"] == "ok"
+                assert [c["name"] for c in view["childcare"]["data"]["children"]] == ["端到端"]
+                assert client.get("/childcare/v1/children").status_code == 401
+
+            children = [p.pid for p in psutil.Process(proc.pid).children(recursive=True)]
+            assert len(children) >= 4
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(60) == 0
+
+        assert not any(
+            psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+            for pid in children
+        )
+        assert not _postgres_running(data_dir / "pgdata")
+        assert all(_port_free(p) for p in ports.values())
+
+        with platform(data_dir, ports) as (proc, lines):
+            assert any("not re-seeding" in line for line in lines)
+            with httpx.Client(base_url=gw, timeout=10) as client:
+                totals = client.get("/childcare/v1/stats").json()["totals"]
+                assert totals["institutions"] == 126
+                citizen = {"Authorization": f"Bearer {_token(data_dir, 'citizen-e2e', 'citizen')}"}
+                kept = client.get("/childcare/v1/children", headers=citizen).json()["items"]
+                assert [c["name"] for c in kept] == ["端到端"]
+        assert proc.returncode == 0
+        assert not _postgres_running(data_dir / "pgdata")
