@@ -1,0 +1,26 @@
+"""Eldercare app factory: `uvicorn --factory services.eldercare.main:create_app`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from common.app import create_service_app
+from common.pagination import CursorCodec
+from services.eldercare.config import Settings
+from services.eldercare.models import SCHEMA, idempotency_key
+from services.eldercare.routes import router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = create_service_app(
+        name="eldercare",
+        title="Eldercare service (老有所养)",
+        description="Community eldercare facilities near home (the 15-minute circle).",
+        settings=settings,
+        schema=SCHEMA,
+        routers=[router],
+        idempotency_table=idempotency_key,
+    )
+    app.state.cursor_codec = CursorCodec(settings.cursor_key)
+    return app

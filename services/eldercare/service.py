@@ -1,0 +1,69 @@
+"""Eldercare rules; routes call these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.errors import NotFound
+from common.geo import CoordSys, Location
+from common.pagination import CursorCodec, Page
+from services.eldercare import repository
+from services.eldercare.models import Facility
+from services.eldercare.repository import FacilityFilter
+from services.eldercare.schemas import FacilityRead
+
+
+class FacilityNotFound(NotFound):
+    code = "facility_not_found"
+
+
+def facility_read(
+    f: Facility, coord_sys: CoordSys, distance_m: float | None = None
+) -> FacilityRead:
+    return FacilityRead(
+        id=f.id,
+        name=f.name,
+        kind=f.kind,
+        district=f.district,
+        street_office=f.street_office,
+        community=f.community,
+        address=f.address,
+        location=Location.of(f.lat, f.lon, coord_sys),
+        phone=f.phone,
+        opening_hours=f.opening_hours,
+        awards=list(f.awards),
+        services=list(f.services),
+        distance_m=None if distance_m is None else round(distance_m, 1),
+    )
+
+
+async def search_facilities(
+    session: AsyncSession,
+    *,
+    filters: FacilityFilter,
+    coord_sys: CoordSys,
+    limit: int,
+    cursor: str | None,
+    codec: CursorCodec,
+) -> Page[FacilityRead]:
+    scope = repr(filters)
+    after = codec.decode(cursor, scope) if cursor else None
+    rows = await repository.search_facilities(session, filters, limit=limit + 1, after=after)
+    items = [facility_read(f, coord_sys, d) for f, d, _ in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last, _, key = rows[limit - 1]
+        values: list[Any] = [last.id] if key is None else [key, last.id]
+        next_cursor = codec.encode(values, scope)
+    return Page[FacilityRead](items=items, next_cursor=next_cursor)
+
+
+async def get_facility(
+    session: AsyncSession, *, facility_id: int, coord_sys: CoordSys
+) -> FacilityRead:
+    f = await repository.get_facility(session, facility_id)
+    if f is None:
+        raise FacilityNotFound(f"Facility {facility_id} does not exist.")
+    return facility_read(f, coord_sys)
