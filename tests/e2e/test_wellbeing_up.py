@@ -55,6 +55,8 @@ def platform(
             except subprocess.TimeoutExpired:
                 proc.kill()
         reader.join(5)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def _token(data_dir: Path, sub: str, role: str) -> str:
