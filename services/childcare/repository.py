@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, func, literal, select, tuple_, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.geo_query import keyset_select
 from services.childcare.models import ACTIVE_STATUSES, Child, Enrollment, Institution
 
 
@@ -22,10 +23,6 @@ class InstitutionFilter:
     max_fee_fen: int | None = None
     q: str | None = None
     near: tuple[float, float, int] | None = None  # WGS-84 lat, lon, radius metres
-
-
-def _earth_at(lat: float, lon: float) -> ColumnElement[Any]:
-    return func.public.ll_to_earth(literal(lat, Float), literal(lon, Float))
 
 
 def _escape_like(value: str) -> str:
@@ -65,27 +62,15 @@ async def search_institutions(
     if f.q:
         conditions.append(Institution.name.ilike(f"%{_escape_like(f.q)}%", escape="\\"))
 
-    if f.near is None:
-        stmt = select(Institution, literal(None, Float), literal(None, Float))
-        if after:
-            conditions.append(Institution.id > int(after[0]))
-        stmt = stmt.where(*conditions).order_by(Institution.id).limit(limit)
-    else:
-        lat, lon, radius = f.near
-        centre = _earth_at(lat, lon)
-        # KNN: `<->` walks the GiST index in distance order; earth_box lets it prune by radius
-        knn = Institution.earth_loc.op("<->", return_type=Float)(centre)
-        distance = func.public.earth_distance(Institution.earth_loc, centre, type_=Float)
-        conditions.append(func.public.earth_box(centre, radius).op("@>")(Institution.earth_loc))
-        conditions.append(distance <= radius)
-        if after:
-            conditions.append(tuple_(knn, Institution.id) > tuple_(float(after[0]), int(after[1])))
-        stmt = (
-            select(Institution, distance, knn)
-            .where(*conditions)
-            .order_by(knn, Institution.id)
-            .limit(limit)
-        )
+    stmt = keyset_select(
+        Institution,
+        earth_loc=Institution.earth_loc,
+        id_col=Institution.id,
+        conditions=conditions,
+        near=f.near,
+        after=after,
+        limit=limit,
+    )
     rows = (await session.execute(stmt)).all()
     return [(row[0], row[1], row[2]) for row in rows]
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from common.auth import Principal, Role
 from common.errors import Conflict, NotFound, Unprocessable
 from common.geo import CoordSys, Location, round_location, to_wgs84
-from common.pagination import CursorCodec, Page
+from common.pagination import CursorCodec, Page, keyset_page
 from common.personal_data import (
     id_number_hash,
     is_valid_id_number,
@@ -107,16 +107,15 @@ async def search_institutions(
     rows = await repository.search_institutions(session, filters, limit=limit + 1, after=after)
     staff = _sees_exact_location(viewer)
     places = await _place_institutions(session, viewer)
-    items = [
-        institution_read(i, coord_sys, exact=staff or i.id in places, distance_m=d)
-        for i, d, _ in rows[:limit]
-    ]
-    next_cursor = None
-    if len(rows) > limit:
-        last, _, key = rows[limit - 1]
-        values: list[Any] = [last.id] if key is None else [key, last.id]
-        next_cursor = codec.encode(values, scope)
-    return Page[InstitutionRead](items=items, next_cursor=next_cursor)
+    return keyset_page(
+        rows,
+        limit=limit,
+        codec=codec,
+        scope=scope,
+        shape=lambda i, d: institution_read(
+            i, coord_sys, exact=staff or i.id in places, distance_m=d
+        ),
+    )
 
 
 async def get_institution(
@@ -315,13 +314,9 @@ async def sweep_expired_offers(
     return total
 
 
-async def _enrollment_read(
-    session: AsyncSession, e: Enrollment, names: tuple[str, str] | None = None
+def enrollment_read(
+    e: Enrollment, child_name: str, institution_name: str, position: int | None
 ) -> EnrollmentRead:
-    child_name, institution_name = names or await repository.names_of(session, e)
-    positions = (
-        await repository.waitlist_positions(session, [e.id]) if e.status == "waitlisted" else {}
-    )
     return EnrollmentRead(
         id=e.id,
         child_id=e.child_id,
@@ -330,11 +325,21 @@ async def _enrollment_read(
         institution_name=institution_name,
         status=e.status,
         start_date=e.start_date,
-        waitlist_position=positions.get(e.id),
+        waitlist_position=position,
         offer_expires_at=e.offer_expires_at,
         applied_at=e.applied_at,
         status_changed_at=e.status_changed_at,
     )
+
+
+async def _enrollment_read(
+    session: AsyncSession, e: Enrollment, names: tuple[str, str] | None = None
+) -> EnrollmentRead:
+    child_name, institution_name = names or await repository.names_of(session, e)
+    positions = (
+        await repository.waitlist_positions(session, [e.id]) if e.status == "waitlisted" else {}
+    )
+    return enrollment_read(e, child_name, institution_name, positions.get(e.id))
 
 
 async def apply(
@@ -408,22 +413,7 @@ async def list_enrollments(
     positions = await repository.waitlist_positions(
         session, [e.id for e, _, _ in page if e.status == "waitlisted"]
     )
-    items = [
-        EnrollmentRead(
-            id=e.id,
-            child_id=e.child_id,
-            child_name=c,
-            institution_id=e.institution_id,
-            institution_name=i,
-            status=e.status,
-            start_date=e.start_date,
-            waitlist_position=positions.get(e.id),
-            offer_expires_at=e.offer_expires_at,
-            applied_at=e.applied_at,
-            status_changed_at=e.status_changed_at,
-        )
-        for e, c, i in page
-    ]
+    items = [enrollment_read(e, c, i, positions.get(e.id)) for e, c, i in page]
     next_cursor = codec.encode([page[-1][0].id], "enrollments") if len(rows) > limit else None
     return Page[EnrollmentRead](items=items, next_cursor=next_cursor)
 

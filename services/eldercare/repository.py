@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, func, literal, select, tuple_
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.geo_query import keyset_select
 from services.eldercare.models import Facility
 
 
@@ -30,30 +31,15 @@ async def search_facilities(
         conditions.append(Facility.district == f.district)
     if f.community is not None:
         conditions.append(Facility.community == f.community)
-    if f.near is None:
-        if after:
-            conditions.append(Facility.id > int(after[0]))
-        stmt = (
-            select(Facility, literal(None, Float), literal(None, Float))
-            .where(*conditions)
-            .order_by(Facility.id)
-            .limit(limit)
-        )
-    else:
-        lat, lon, radius = f.near
-        centre = func.public.ll_to_earth(literal(lat, Float), literal(lon, Float))
-        knn = Facility.earth_loc.op("<->", return_type=Float)(centre)
-        distance = func.public.earth_distance(Facility.earth_loc, centre, type_=Float)
-        conditions.append(func.public.earth_box(centre, radius).op("@>")(Facility.earth_loc))
-        conditions.append(distance <= radius)
-        if after:
-            conditions.append(tuple_(knn, Facility.id) > tuple_(float(after[0]), int(after[1])))
-        stmt = (
-            select(Facility, distance, knn)
-            .where(*conditions)
-            .order_by(knn, Facility.id)
-            .limit(limit)
-        )
+    stmt = keyset_select(
+        Facility,
+        earth_loc=Facility.earth_loc,
+        id_col=Facility.id,
+        conditions=conditions,
+        near=f.near,
+        after=after,
+        limit=limit,
+    )
     rows = (await session.execute(stmt)).all()
     return [(r[0], r[1], r[2]) for r in rows]
 

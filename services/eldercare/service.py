@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.errors import NotFound
 from common.geo import CoordSys, Location
-from common.pagination import CursorCodec, Page
+from common.pagination import CursorCodec, Page, keyset_page
 from services.eldercare import repository
 from services.eldercare.models import Facility
 from services.eldercare.repository import FacilityFilter
@@ -51,13 +49,13 @@ async def search_facilities(
     scope = repr(filters)
     after = codec.decode(cursor, scope) if cursor else None
     rows = await repository.search_facilities(session, filters, limit=limit + 1, after=after)
-    items = [facility_read(f, coord_sys, d) for f, d, _ in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last, _, key = rows[limit - 1]
-        values: list[Any] = [last.id] if key is None else [key, last.id]
-        next_cursor = codec.encode(values, scope)
-    return Page[FacilityRead](items=items, next_cursor=next_cursor)
+    return keyset_page(
+        rows,
+        limit=limit,
+        codec=codec,
+        scope=scope,
+        shape=lambda f, d: facility_read(f, coord_sys, d),
+    )
 
 
 async def get_facility(

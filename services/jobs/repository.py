@@ -15,12 +15,12 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    tuple_,
 )
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from common.geo_query import keyset_select
 from services.jobs.hours import LocalMoment
 from services.jobs.models import Station, StationException, StationHours
 
@@ -86,28 +86,15 @@ async def search_stations(
 ) -> list[tuple[Station, float | None, float | None]]:
     """Returns (station, distance_m, sort key) rows; keyset on (distance, id) or (id)."""
     conditions = _conditions(f, at)
-    if f.near is None:
-        if after:
-            conditions.append(Station.id > int(after[0]))
-        stmt = (
-            select(Station, literal(None, Float), literal(None, Float))
-            .where(*conditions)
-            .order_by(Station.id)
-            .limit(limit)
-        )
-    else:
-        lat, lon, radius = f.near
-        centre = _earth_at(lat, lon)
-        # KNN: `<->` walks the GiST index in distance order; earth_box lets it prune by radius
-        knn = Station.earth_loc.op("<->", return_type=Float)(centre)
-        distance = func.public.earth_distance(Station.earth_loc, centre, type_=Float)
-        conditions.append(func.public.earth_box(centre, radius).op("@>")(Station.earth_loc))
-        conditions.append(distance <= radius)
-        if after:
-            conditions.append(tuple_(knn, Station.id) > tuple_(float(after[0]), int(after[1])))
-        stmt = (
-            select(Station, distance, knn).where(*conditions).order_by(knn, Station.id).limit(limit)
-        )
+    stmt = keyset_select(
+        Station,
+        earth_loc=Station.earth_loc,
+        id_col=Station.id,
+        conditions=conditions,
+        near=f.near,
+        after=after,
+        limit=limit,
+    )
     rows = (await session.execute(_with_schedule(stmt))).all()
     return [(row[0], row[1], row[2]) for row in rows]
 

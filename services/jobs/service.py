@@ -7,13 +7,12 @@ what "now" is; the routes pass the app's clock.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.errors import NotFound
 from common.geo import CoordSys, Location, from_wgs84
-from common.pagination import CursorCodec, Page
+from common.pagination import CursorCodec, Page, keyset_page
 from services.jobs import repository
 from services.jobs.hours import LocalMoment, format_minutes, is_open
 from services.jobs.models import Station
@@ -83,13 +82,13 @@ async def search_stations(
     scope = repr(filters)
     after = codec.decode(cursor, scope) if cursor else None
     rows = await repository.search_stations(session, filters, at=at, limit=limit + 1, after=after)
-    items = [station_read(s, coord_sys, at, distance_m=d) for s, d, _ in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last, _, key = rows[limit - 1]
-        values: list[Any] = [last.id] if key is None else [key, last.id]
-        next_cursor = codec.encode(values, scope)
-    return Page[StationRead](items=items, next_cursor=next_cursor)
+    return keyset_page(
+        rows,
+        limit=limit,
+        codec=codec,
+        scope=scope,
+        shape=lambda s, d: station_read(s, coord_sys, at, distance_m=d),
+    )
 
 
 async def get_station(
