@@ -1,8 +1,16 @@
 from __future__ import annotations
 
-import httpx
+from pathlib import Path
 
-from common.testing import DevTokens
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from common.auth import TokenVerifier
+from common.errors import Unauthenticated
+from common.settings import AuthSettings
+from common.testing import DevTokens, served
 from tests.common.test_problems import assert_problem
 
 
@@ -61,3 +69,23 @@ def test_dev_key_is_refused_outside_development(tokens: DevTokens) -> None:
 
     with pytest.raises(ValidationError, match="development"):
         AuthSettings(environment="production", dev_key_file=tokens.public_key)  # type: ignore[arg-type]
+
+
+async def test_tokens_verify_against_a_jwks_url(tokens: DevTokens, tmp_path: Path) -> None:
+    env = {"JWKS_PUBLIC_KEY": str(tokens.public_key)}
+    with served("tests.common.jwks_app:create_app", env) as idp:
+        verifier = TokenVerifier(AuthSettings(jwt_jwks_url=f"{idp}/.well-known/jwks.json"))
+        private = serialization.load_pem_private_key(tokens.private_key.read_bytes(), password=None)
+        claims = {
+            "sub": "c-1",
+            "roles": ["citizen"],
+            "iss": "hohhot-wellbeing-dev",
+            "aud": "hohhot-wellbeing",
+            "exp": 4102444800,
+        }
+        good = jwt.encode(claims, private, algorithm="ES256", headers={"kid": "city-idp-1"})  # type: ignore[arg-type]
+        principal = await verifier.verify(good)
+        with pytest.raises(Unauthenticated):
+            await verifier.verify(DevTokens(tmp_path).token("c-1", "citizen"))
+
+    assert principal.sub == "c-1" and principal.roles == frozenset({"citizen"})
