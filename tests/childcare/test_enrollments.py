@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from common.testing import DevTokens
 from services.childcare.models import AccessAudit, Enrollment
-from services.childcare.service import city_today, sweep_institution
+from services.childcare.service import city_today, sweep_expired_offers
 from tests.childcare.factories import add_institution
 
 TTL = timedelta(hours=48)
@@ -182,8 +182,9 @@ async def test_expired_offer_passes_to_the_next_child(
             .where(Enrollment.id == ids[1])
             .values(offer_expires_at=func.now() - timedelta(minutes=1))
         )
-        assert await sweep_institution(session, inst.id, TTL) == 1
         await session.commit()
+    # the periodic task's own entry point, as the service's background loop calls it
+    assert await sweep_expired_offers(childcare_app.state.sessionmaker, TTL) == 1
 
     assert (await client.get(f"/childcare/v1/enrollments/{ids[1]}", headers=parents[1])).json()[
         "status"
