@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.errors import ProblemError
@@ -132,6 +133,50 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _sqlstate(exc: DBAPIError) -> str:
+    return str(getattr(exc.orig, "sqlstate", "") or getattr(exc.orig, "pgcode", "") or "")
+
+
+async def _on_database(request: Request, exc: Exception) -> JSONResponse:
+    """A backstop for what the rules above the database did not catch: never a bare 500."""
+    assert isinstance(exc, DBAPIError)
+    state = _sqlstate(exc)
+    log.warning("database_error", sqlstate=state, error_type=type(exc.orig).__name__)
+    if state.startswith("23"):
+        return problem_response(
+            409, "conflict", "The request conflicts with the current state of the record."
+        )
+    if state.startswith("22"):
+        return problem_response(
+            422, "invalid_value", "A value is out of the range this field allows."
+        )
+    if state in ("40001", "40P01", "55P03"):
+        return problem_response(
+            409,
+            "retry",
+            "The request collided with another one; retry it.",
+            headers={"Retry-After": "1"},
+        )
+    if exc.connection_invalidated or state.startswith(("08", "57P")) or not state:
+        return problem_response(
+            503,
+            "database_unavailable",
+            "The database is not reachable; retry shortly.",
+            headers={"Retry-After": "5"},
+        )
+    return await _on_unexpected(request, exc)
+
+
+async def _on_unreachable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("dependency_unreachable", error_type=type(exc).__name__)
+    return problem_response(
+        503,
+        "database_unavailable",
+        "The database is not reachable; retry shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled_error", error_type=type(exc).__name__, path=request.url.path)
     return problem_response(
@@ -143,6 +188,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(DBAPIError, _on_database)
+    app.add_exception_handler(OSError, _on_unreachable)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

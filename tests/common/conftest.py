@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import text
 
 from common.app import create_service_app
 from common.auth import CitizenDep, Principal, Role, require_roles
@@ -50,6 +51,22 @@ def build_probe_app(settings: ServiceSettings) -> FastAPI:
     @router.get("/boom")
     async def boom() -> dict[str, str]:
         raise RuntimeError("secret internal detail: password=hunter2")
+
+    @router.get("/overflow")
+    async def overflow(session: SessionDep) -> dict[str, int]:
+        value = await session.scalar(text("SELECT 2147483648::int"))
+        return {"value": int(value or 0)}
+
+    @router.get("/duplicate")
+    async def duplicate(session: SessionDep) -> dict[str, str]:
+        row = "('probe', 'dup', 'h', 201, '{}'::jsonb)"
+        await session.execute(
+            text(
+                "INSERT INTO childcare.idempotency_key "
+                f"(principal, key, request_hash, status_code, response_body) VALUES {row}, {row}"
+            )
+        )
+        return {"never": "reached"}
 
     @router.get("/staff")
     async def staff_only(

@@ -123,3 +123,26 @@ async def test_openapi_documents_problem_responses(probe: httpx.AsyncClient) -> 
     assert op["responses"]["422"]["content"]["application/problem+json"]
     assert op["responses"]["default"]["content"]["application/problem+json"]
     assert "Problem" in spec["components"]["schemas"]
+
+
+async def test_database_errors_become_problems_not_500(probe: httpx.AsyncClient) -> None:
+    assert_problem(await probe.get("/probe/overflow"), 422, "invalid_value")
+    assert_problem(await probe.get("/probe/duplicate"), 409, "conflict")
+
+
+async def test_unreachable_database_is_503(tokens: DevTokens) -> None:
+    from common.settings import ServiceSettings
+    from common.testing import free_port, running_app
+    from tests.common.conftest import build_probe_app
+
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/nothing"
+    app = build_probe_app(ServiceSettings(database_url=url, **tokens.settings()))
+    async with running_app(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            r = await client.get("/probe/overflow")
+            ready = await client.get("/readyz")
+
+    body = assert_problem(r, 503, "database_unavailable")
+    assert r.headers["retry-after"] == "5" and "nobody" not in str(body)
+    assert ready.status_code == 503 and ready.json()["checks"]["database"].startswith("unreachable")
