@@ -1,4 +1,8 @@
-"""JSON-lines logs on stdout; every line carries the request id bound by the middleware."""
+"""JSON-lines logs on stdout; every line carries the request id bound by the middleware.
+
+structlog renders our own events; the standard-library loggers of uvicorn, SQLAlchemy and the
+rest go through the same processors, so a process writes one format only.
+"""
 
 from __future__ import annotations
 
@@ -24,20 +28,41 @@ def _redact_id_numbers(
 
 
 def configure_logging(level: str = "INFO", service: str = "wellbeing") -> None:
-    logging.basicConfig(format="%(message)s", stream=sys.stdout, level=level.upper(), force=True)
-    # uvicorn's own access log duplicates ours and lacks the request id
+    def add_service(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+        # a processor, not a context variable: the lifespan task's context never reaches requests
+        event.setdefault("service", service)
+        return event
+
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_service,
+        _redact_id_numbers,
+    ]
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.EventRenamer("msg"),
+                structlog.processors.JSONRenderer(ensure_ascii=False),
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        # uvicorn installs its own plain-text handlers; ours replace them
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True
+    # our access line carries the request id; uvicorn's would only duplicate it
     logging.getLogger("uvicorn.access").disabled = True
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            _redact_id_numbers,
-            structlog.processors.EventRenamer("msg"),
-            structlog.processors.JSONRenderer(),
-        ],
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(sys.stdout),
+        logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )
-    structlog.contextvars.bind_contextvars(service=service)

@@ -200,11 +200,15 @@ def import_(
     from common.db import make_engine, make_sessionmaker
 
     path = Path(kind_or_file) if file is None else file
-    kind = path.stem.split(".")[0] if file is None else kind_or_file
     try:
         importer = importlib.import_module(f"services.{service.value}.importer")
     except ModuleNotFoundError:
         raise _fail(f"{service.value} has no importer", 2) from None
+    kind = kind_or_file
+    if file is None:
+        # `import <service> <file>`: the kind is the file's name, or the service's only kind
+        kinds: tuple[str, ...] = importer.KINDS
+        kind = path.stem if path.stem in kinds or len(kinds) != 1 else kinds[0]
     if not path.exists():
         raise _fail(f"no such file: {path}", 2)
 

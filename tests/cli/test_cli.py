@@ -118,7 +118,9 @@ def test_import_reports_each_row_and_is_idempotent(blank: dict[str, str], tmp_pa
     file.write_text(HEADER + GOOD[0] + BAD[0] + GOOD[1] + BAD[1], encoding="utf-8")
 
     first = run("import", "childcare", "institutions", str(file), env=_env(blank))
-    again = run("import", "childcare", str(file), env=_env(blank))
+    renamed = tmp_path / "batch-2023.csv"
+    renamed.write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+    again = run("import", "childcare", str(renamed), env=_env(blank))
 
     assert first.returncode == 1, first.stderr
     report = json.loads(first.stdout)
