@@ -124,7 +124,6 @@ def create_service_app(
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(settings.log_level, service=name)
         engine = make_engine(
             settings.database_url, pool_size=settings.database_pool_size, application_name=name
         )
@@ -138,6 +137,8 @@ def create_service_app(
         finally:
             await engine.dispose()
 
+    # at factory time, so uvicorn's own lines are JSON from "Started server process" on
+    configure_logging(settings.log_level, service=name)
     dev = settings.environment is Environment.development
     app = FastAPI(
         title=title,

@@ -57,10 +57,10 @@ async def readiness(request: Request) -> dict[str, str]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    configure_logging(settings.log_level, service="gateway")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(settings.log_level, service="gateway")
         connector = aiohttp.TCPConnector(limit=200, limit_per_host=100, keepalive_timeout=30)
         session = aiohttp.ClientSession(connector=connector, auto_decompress=False)
         app.state.clients = {
