@@ -88,3 +88,12 @@ def test_every_operation_conforms_for_a_citizen(
     token = tokens.token(f"contract-{service}", "citizen")
     run = _schemathesis(base, ["--header", f"Authorization: Bearer {token}"])
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+
+
+def test_every_operation_conforms_for_staff(
+    service_base: tuple[str, str], tokens: DevTokens
+) -> None:
+    service, base = service_base
+    token = tokens.token(f"contract-staff-{service}", f"{service}_staff")
+    run = _schemathesis(base, ["--header", f"Authorization: Bearer {token}"])
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
