@@ -11,24 +11,20 @@ import contextlib
 import importlib.util
 import os
 import random
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import asyncpg
 import httpx
-from alembic import command
 
-from common.migrations import ROOT, SERVICES, alembic_config
-from wellbeing.database import EmbeddedPostgres, asyncpg_dsn, bootstrap, with_database
+from common.migrations import ROOT, SERVICES
+from common.testing import SuiteDatabase, provision_database
+from wellbeing.database import asyncpg_dsn
 from wellbeing.seeding import seed_service
 
 RAW_DIR = ROOT / "bench" / "results" / "raw"
@@ -37,49 +33,13 @@ CITY_CENTRE = (40.82, 111.70)
 SPREAD_DEG = (0.27, 0.36)
 
 
-@dataclass
-class BenchDatabase:
-    server_url: str
-    name: str
-    service_urls: dict[str, str]
-    embedded: EmbeddedPostgres | None
-    workdir: Path | None
-
-
 @contextlib.contextmanager
-def bench_database() -> Iterator[BenchDatabase]:
-    """A fresh database: bootstrapped, migrated and seeded through the platform's own code."""
-    server_url = os.environ.get("BENCH_DATABASE_URL")
-    embedded = None
-    workdir = None
-    if not server_url:
-        from wellbeing.database import start_embedded
-
-        workdir = Path(tempfile.mkdtemp(prefix="wellbeing-bench-"))
-        embedded = start_embedded(workdir / "pgdata")
-        server_url = embedded.url()
-    name = f"wb_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        urls = asyncio.run(bootstrap(server_url, name))
+def bench_database() -> Iterator[SuiteDatabase]:
+    """A fresh database (BENCH_DATABASE_URL, else embedded), migrated and seeded."""
+    with provision_database(server_env="BENCH_DATABASE_URL", prefix="wb_bench") as db:
         for service in SERVICES:
-            if (ROOT / "migrations" / service / "env.py").exists():
-                command.upgrade(alembic_config(service, urls[service]), "head")
-                asyncio.run(seed_service(service, urls[service]))
-        yield BenchDatabase(server_url, name, urls, embedded, workdir)
-    finally:
-        asyncio.run(_drop(server_url, name))
-        if embedded is not None:
-            embedded.stop()
-        if workdir is not None:
-            shutil.rmtree(workdir, ignore_errors=True)
-
-
-async def _drop(server_url: str, name: str) -> None:
-    conn = await asyncpg.connect(asyncpg_dsn(with_database(server_url, "postgres")))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+            asyncio.run(seed_service(service, db.service_urls[service]))
+        yield db
 
 
 async def institution_ids(url: str) -> list[int]:

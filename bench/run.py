@@ -275,7 +275,7 @@ def main() -> int:
             for process in (gateway, childcare):
                 if process is not None:
                     stop(process)
-    where_db = "BENCH_DATABASE_URL" if db.embedded is None else "embedded, Unix socket"
+    where_db = "embedded, Unix socket" if db.embedded else "BENCH_DATABASE_URL"
     meta = {
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}",

@@ -35,6 +35,7 @@ from wellbeing.database import asyncpg_dsn, bootstrap, service_role, with_databa
 class SuiteDatabase:
     admin_url: str  # superuser, on the test database
     service_urls: dict[str, str]  # each service's own role
+    embedded: bool = True  # False: a server given by the environment
 
 
 def migrate(service: str, url: str, revision: str = "head") -> None:
@@ -42,8 +43,12 @@ def migrate(service: str, url: str, revision: str = "head") -> None:
 
 
 @contextmanager
-def provision_database() -> Iterator[SuiteDatabase]:
-    server_url = os.environ.get("TEST_DATABASE_URL")
+def provision_database(
+    server_env: str = "TEST_DATABASE_URL", prefix: str = "wb_test"
+) -> Iterator[SuiteDatabase]:
+    """A fresh, bootstrapped and migrated database on the server in `$server_env` (a superuser
+    URL), else on an embedded PostgreSQL in a temporary directory; dropped afterwards."""
+    server_url = os.environ.get(server_env)
     embedded = None
     workdir = None
     if not server_url:
@@ -52,13 +57,17 @@ def provision_database() -> Iterator[SuiteDatabase]:
         workdir = Path(tempfile.mkdtemp(prefix="wellbeing-test-"))
         embedded = start_embedded(workdir / "pgdata")
         server_url = embedded.url()
-    name = f"wb_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     try:
         urls = asyncio.run(bootstrap(server_url, name))
         for service in SERVICES:
             if (ROOT / "migrations" / service / "env.py").exists():
                 migrate(service, urls[service])
-        yield SuiteDatabase(admin_url=with_database(server_url, name), service_urls=urls)
+        yield SuiteDatabase(
+            admin_url=with_database(server_url, name),
+            service_urls=urls,
+            embedded=embedded is not None,
+        )
     finally:
         asyncio.run(_drop_database(server_url, name))
         if embedded is not None:
