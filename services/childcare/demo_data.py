@@ -10,6 +10,8 @@ Generated (not in the report): every other name, the districts of 米亚蒙台�
 per-institution capacities (they sum to 9,745), fees, age ranges, hours, phones, the five unnamed
 2022 city demonstration institutions, the plan's project list, and the district population split
 (only the 2020 census total 3,446,100 is real).
+Not modelled: 市妇幼保健院, the city's childcare guidance centre since 2022 — it trains staff and
+guides families but offers no slots, and an extra institution would break the reported 126.
 """
 
 from __future__ import annotations
@@ -222,7 +224,7 @@ def _point_near(rng: random.Random, district: District, spread_km: float) -> tup
 
 def _ages(rng: random.Random, kind: str) -> tuple[int, int]:
     if kind == "kindergarten_class":
-        return 24, 36
+        return 18, 36  # 托班 of a kindergarten: toddlers from a year and a half
     return rng.choice([0, 6, 12, 18]), 36
 
 

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from common.districts import District
-from services.childcare.models import Institution
+from services.childcare.models import Enrollment, Institution
 from services.childcare.schemas import DemonstrationLevel, InstitutionKind
 
 KINDS = ("institutions",)
+# spreadsheets kept by the city's offices often write yes/no as 是/否
+CHINESE_BOOLEANS = {"是": True, "否": False}
 
 
 class RejectedRow(BaseModel):
@@ -60,7 +64,13 @@ class InstitutionRow(BaseModel):
     @classmethod
     def _blank_is_missing(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v not in ("", None)}
+            if None in data:  # csv.DictReader files surplus cells under the key None
+                raise ValueError("the row has more cells than the header has columns")
+            return {
+                k: CHINESE_BOOLEANS.get(v, v) if k in ("inclusive", "public_owned") else v
+                for k, v in data.items()
+                if v not in ("", None)
+            }
         return data
 
     @model_validator(mode="after")
@@ -81,6 +91,10 @@ class InstitutionRow(BaseModel):
         return data
 
 
+class RowRejected(Exception):
+    """A valid row that cannot be applied to what is in the database."""
+
+
 def _read_rows(path: Path) -> list[dict[str, Any]]:
     if path.suffix.lower() == ".json":
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -97,6 +111,18 @@ def _reason(exc: ValidationError) -> str:
     )
 
 
+def _database_reason(exc: DBAPIError) -> str | None:
+    """A constraint or value the row model does not mirror, named without any SQL."""
+    state = str(getattr(exc.orig, "sqlstate", "") or "")
+    if not state.startswith(("22", "23")):
+        return None
+    cause = exc.orig.__cause__ if exc.orig is not None else None
+    constraint = getattr(cause, "constraint_name", None) or getattr(
+        exc.orig, "constraint_name", None
+    )
+    return f"rejected by the database ({constraint or 'invalid value'})"
+
+
 async def _import_row(session: AsyncSession, row: InstitutionRow) -> str:
     values = row.values()
     existing = await session.scalar(
@@ -110,9 +136,24 @@ async def _import_row(session: AsyncSession, row: InstitutionRow) -> str:
         return "accepted"
     if all(getattr(existing, k) == v for k, v in values.items()):
         return "unchanged"
-    if row.capacity < existing.enrolled + existing.offered:
-        taken = existing.enrolled + existing.offered
-        raise ValueError(f"capacity {row.capacity} is below the {taken} places taken")
+    taken = existing.enrolled + existing.offered
+    if row.capacity < taken:
+        raise RowRejected(f"capacity {row.capacity} is below the {taken} places taken")
+    if row.capacity > existing.capacity and await session.scalar(
+        select(
+            exists().where(
+                Enrollment.institution_id == existing.id, Enrollment.status == "waitlisted"
+            )
+        )
+    ):
+        # new places must be offered to the waitlist in FIFO order; that rule lives in the
+        # service, so the import leaves capacity rises with a waitlist to PATCH /institutions/{id}
+        raise RowRejected(
+            f"raising capacity of an institution with a waitlist: use PATCH "
+            f"/childcare/v1/institutions/{existing.id} so waiting children get the places"
+        )
+    if row.capacity != existing.capacity:
+        existing.vacancies_as_of = datetime.now(UTC)
     for key, value in values.items():
         setattr(existing, key, value)
     await session.flush()
@@ -136,10 +177,14 @@ async def run_import(
             try:
                 async with session.begin_nested():
                     outcome = await _import_row(session, row)
-            except Exception as exc:  # the savepoint is rolled back; report and go on
-                report.rejected.append(
-                    RejectedRow(row=number, reason=str(exc).splitlines()[0][:300])
-                )
+            except RowRejected as exc:  # the savepoint is rolled back; report and go on
+                report.rejected.append(RejectedRow(row=number, reason=str(exc)))
+                continue
+            except DBAPIError as exc:
+                reason = _database_reason(exc)
+                if reason is None:
+                    raise  # not about the row (e.g. the database went away): stop the import
+                report.rejected.append(RejectedRow(row=number, reason=reason))
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
         await session.commit()

@@ -12,7 +12,7 @@ from sqlalchemy import Integer, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.districts import District
-from common.errors import Conflict, NotFound
+from common.errors import Conflict, NotFound, Unprocessable
 from common.geo import CoordSys, Location
 from services.childcare.models import CapacityPlan, DistrictPopulation, Institution, PlanProject
 from services.childcare.schemas_planning import (
@@ -130,7 +130,8 @@ async def statistics(session: AsyncSession) -> ChildcareStats:
         func.coalesce(func.sum(case((Institution.inclusive, 1), else_=0)), 0)
         .cast(Integer)
         .label("inclusive"),
-        func.max(Institution.vacancies_as_of).label("as_of"),
+        # the figures are live aggregates: they hold as of the moment this query ran
+        func.statement_timestamp().label("as_of"),
     )
     total = (await session.execute(select(*aggregates))).one()
     populations = dict(
@@ -184,9 +185,14 @@ async def statistics(session: AsyncSession) -> ChildcareStats:
             )
         )
     ).all()
-    groups: dict[tuple[str, int], int] = defaultdict(int)
-    for inst in demo_rows:
-        groups[(inst.demonstration_level or "", inst.demonstration_year or 0)] += 1
+    demo_groups = (
+        await session.execute(
+            select(Institution.demonstration_level, Institution.demonstration_year, func.count())
+            .where(Institution.demonstration_level.is_not(None))
+            .group_by(Institution.demonstration_level, Institution.demonstration_year)
+            .order_by(Institution.demonstration_year, Institution.demonstration_level)
+        )
+    ).all()
     institutions = int(total.institutions)
     return ChildcareStats(
         as_of=total.as_of or datetime.now(UTC),
@@ -214,8 +220,8 @@ async def statistics(session: AsyncSession) -> ChildcareStats:
         demonstration=DemonstrationStats(
             total=len(demo_rows),
             by_level_year=[
-                DemonstrationGroup(level=level, year=year, institutions=n)
-                for (level, year), n in groups.items()
+                DemonstrationGroup(level=level, year=year or 0, institutions=int(n))
+                for level, year, n in demo_groups
             ],
             institutions=[
                 DemonstrationInstitution(
@@ -267,6 +273,19 @@ async def get_plan(session: AsyncSession, *, year: int, coord_sys: CoordSys) -> 
     )
 
 
+# Defaults for an opened project's institution when the PATCH body leaves them out: the report
+# gives none, so these are plausible placeholders staff refine through PATCH /institutions/{id}.
+DEFAULT_FEE_FEN = {"public": 100_000, "community": 110_000, "private": 150_000}
+DEFAULT_MIN_AGE_MONTHS = {"kindergarten_class": 18}
+INSTITUTION_FIELDS = (
+    "monthly_fee_fen",
+    "min_age_months",
+    "max_age_months",
+    "opening_hours",
+    "phone",
+)
+
+
 async def advance_project(
     session: AsyncSession, *, project_id: int, update: PlanProjectUpdate, coord_sys: CoordSys
 ) -> PlanProjectRead:
@@ -284,49 +303,86 @@ async def advance_project(
             f"it is {project.status}, cannot become {update.status.value}.",
             current_status=project.status,
         )
-    if update.status is ProjectStatus.opened:
-        lo = update.min_age_months if update.min_age_months is not None else 0
-        hi = update.max_age_months if update.max_age_months is not None else 36
-        if lo > hi:
-            raise InvalidTransition(
-                "min_age_months is above max_age_months.", code="invalid_age_range"
-            )
-        institution = Institution(
-            name=project.name,
-            district=project.district,
-            address=project.address,
-            lat=project.lat,
-            lon=project.lon,
-            kind=project.kind,
-            inclusive=project.inclusive,
-            public_owned=project.category == "public",
-            capacity=project.planned_slots,
-            enrolled=0,
-            offered=0,
-            monthly_fee_fen=update.monthly_fee_fen
-            if update.monthly_fee_fen is not None
-            else 150_000,
-            min_age_months=lo,
-            max_age_months=hi,
-            opening_hours=update.opening_hours or "07:30-18:00",
-            phone=update.phone or "0471-12345",
+    given = [f for f in INSTITUTION_FIELDS if getattr(update, f) is not None]
+    if update.status is not ProjectStatus.opened and given:
+        raise Unprocessable(
+            f"{', '.join(given)} describe the institution and apply only with status 'opened'.",
+            code="institution_fields_need_opened",
         )
-        session.add(institution)
-        await session.flush()
-        project.institution_id = institution.id
+    if update.status is ProjectStatus.opened:
+        project.institution_id = await _open_institution(session, project, update)
     project.status = update.status.value
     await session.flush()
     await session.refresh(project)
     return _project_read(project, coord_sys)
 
 
+async def _open_institution(
+    session: AsyncSession, project: PlanProject, update: PlanProjectUpdate
+) -> int:
+    lo = (
+        update.min_age_months
+        if update.min_age_months is not None
+        else DEFAULT_MIN_AGE_MONTHS.get(project.kind, 6)
+    )
+    hi = update.max_age_months if update.max_age_months is not None else 36
+    if lo > hi:
+        raise Unprocessable(
+            f"min_age_months ({lo}) must not exceed max_age_months ({hi}).",
+            code="invalid_age_range",
+        )
+    institution = Institution(
+        name=project.name,
+        district=project.district,
+        address=project.address,
+        lat=project.lat,
+        lon=project.lon,
+        kind=project.kind,
+        inclusive=project.inclusive,
+        public_owned=project.category == "public",
+        capacity=project.planned_slots,
+        enrolled=0,
+        offered=0,
+        monthly_fee_fen=update.monthly_fee_fen
+        if update.monthly_fee_fen is not None
+        else DEFAULT_FEE_FEN[project.category],
+        min_age_months=lo,
+        max_age_months=hi,
+        opening_hours=update.opening_hours or "07:30-18:00",
+        phone=update.phone or "0471-12345",  # the city's service line, until staff set its own
+    )
+    session.add(institution)
+    await session.flush()
+    return institution.id
+
+
+class DistrictNotFound(NotFound):
+    code = "district_not_found"
+
+
+def parse_district(raw: str) -> District:
+    """A district by its Chinese name (新城区) or its API member name (xincheng)."""
+    try:
+        return District(raw)
+    except ValueError:
+        pass
+    try:
+        return District[raw]
+    except KeyError:
+        raise DistrictNotFound(
+            f"Unknown district {raw!r}; one of: {', '.join(d.value for d in District)}."
+        ) from None
+
+
 async def set_population(
-    session: AsyncSession, *, district: District, update: PopulationUpdate
+    session: AsyncSession, *, district: str, update: PopulationUpdate
 ) -> DistrictPopulationRead:
-    row = await session.get(DistrictPopulation, district.value, with_for_update=True)
+    """Sets a district's reference population (creates the row for a district without one)."""
+    known = parse_district(district)
+    row = await session.get(DistrictPopulation, known.value, with_for_update=True)
     if row is None:
         row = DistrictPopulation(
-            district=district.value, population=update.population, source=update.source
+            district=known.value, population=update.population, source=update.source
         )
         session.add(row)
     else:
@@ -335,5 +391,5 @@ async def set_population(
     await session.flush()
     await session.refresh(row)
     return DistrictPopulationRead(
-        district=district, population=row.population, source=row.source, updated_at=row.updated_at
+        district=known, population=row.population, source=row.source, updated_at=row.updated_at
     )

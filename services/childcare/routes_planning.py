@@ -33,9 +33,27 @@ async def get_stats(session: SessionDep) -> ChildcareStats:
 @router.put(
     "/districts/{district}/population",
     summary="Update a district's resident population (reference data for slots per 1,000)",
+    description=(
+        "Staff (`childcare_staff`) set the number of residents of one 旗县区 and where the figure "
+        "comes from; `GET /childcare/v1/stats` uses it at once for the district's and the city's "
+        "slots per 1,000 residents. `district` is the Chinese name (`新城区`, URL-encoded) or its "
+        "API name (`xincheng`); an unknown district is `404 district_not_found`. `population` "
+        "is a positive integer (at most 100,000,000), `source` 1–200 characters."
+    ),
+    responses={404: {"description": "Unknown district (`district_not_found`)"}},
 )
 async def put_population(
-    district: District, body: PopulationUpdate, session: SessionDep, _: StaffDep
+    district: Annotated[
+        str,
+        Path(
+            min_length=1,
+            max_length=40,
+            description="; ".join(f"{d.value} ({d.name})" for d in District),
+        ),
+    ],
+    body: PopulationUpdate,
+    session: SessionDep,
+    _: StaffDep,
 ) -> DistrictPopulationRead:
     return await planning.set_population(session, district=district, update=body)
 
@@ -45,7 +63,11 @@ async def list_plans(session: SessionDep) -> PlanList:
     return PlanList(items=await planning.list_plans(session))
 
 
-@router.get("/plans/{year}", summary="One capacity plan with its projects")
+@router.get(
+    "/plans/{year}",
+    summary="One capacity plan with its projects",
+    responses={404: {"description": "No plan for that year (`plan_not_found`)"}},
+)
 async def get_plan(
     year: Annotated[int, Path(ge=2000, le=2100)],
     session: SessionDep,
@@ -57,6 +79,15 @@ async def get_plan(
 @router.patch(
     "/plan-projects/{project_id}",
     summary="Move a plan project forward; `opened` creates its institution",
+    description=(
+        "One step at a time: `planned` → `under_construction` → `opened`; anything else "
+        "(backwards, skipping, repeating) is `409 invalid_transition`. Opening creates the "
+        "project's institution in the same transaction (capacity = planned slots; fee, ages, "
+        "hours and phone from the body or plausible defaults) and links it as `institution_id`. "
+        "The institution fields are accepted only together with `opened` "
+        "(`422 institution_fields_need_opened`)."
+    ),
+    responses={404: {"description": "Unknown project (`plan_project_not_found`)"}},
 )
 async def patch_project(
     project_id: Annotated[int, Path(ge=1, le=2**62)],

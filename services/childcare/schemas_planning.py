@@ -106,7 +106,7 @@ class PlanProgress(BaseModel):
 
 
 class ChildcareStats(BaseModel):
-    as_of: datetime
+    as_of: datetime = Field(description="When these live figures were computed.")
     totals: Totals
     by_kind: list[KindStats]
     by_district: list[DistrictStats]
