@@ -238,6 +238,8 @@ def render(results: Results, meta: dict[str, str]) -> str:
 
 def main() -> int:
     started = time.monotonic()
+    # other work on the host skews every number; the load average makes a noisy run visible
+    load_before = os.getloadavg()[0]
     results = Results()
     with bench_database() as db:
         url = db.service_urls["childcare"]
@@ -287,6 +289,10 @@ def main() -> int:
         "nearby": f"random points in the urban area, radius {RADIUS_M} m, limit 20",
         "gateway": "measured" if gateway is not None else "not available in this checkout",
         "wall time": f"{time.monotonic() - started:.0f} s",
+        "host load (1-min average)": (
+            f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after "
+            "(above ~0.5 before means other work shared the CPUs)"
+        ),
     }
     report = render(results, meta)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
