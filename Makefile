@@ -5,30 +5,39 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint typecheck pytest bench clean
 
-# reinstall only when pyproject.toml changes
-$(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+# Installs are stamped and keyed on pyproject.toml: nothing is reinstalled until it changes.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+# `make run` needs only the runtime dependencies
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
+
+# `make test` and friends need the dev extra (which includes the runtime dependencies)
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(BIN)/wellbeing up
 
-test: $(VENV)/.installed lint typecheck pytest
+test: lint typecheck pytest
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(VENV)/.installed
+typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed
+pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
 
+# keeps .wellbeing/ (the data of `make run`); delete it yourself to start from empty
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

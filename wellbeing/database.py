@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -53,6 +54,33 @@ def start_embedded(pgdata: Path) -> EmbeddedPostgres:
     return EmbeddedPostgres(
         pgdata=pgdata, socket_dir=info.socket_dir, system_user=server.system_user
     )
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's (the `embedded_postgres` user's)
+        return True
+    return True
+
+
+def running_embedded_url(pgdata: Path, database: str, user: str) -> str | None:
+    """The URL of the server already running on `pgdata` (from its postmaster.pid), else None.
+
+    Used by commands that must talk to the database of a running `wellbeing up` without starting
+    or stopping it.
+    """
+    pidfile = pgdata / "postmaster.pid"
+    try:
+        lines = pidfile.read_text().splitlines()
+        pid, port, socket_dir = int(lines[0]), int(lines[3]), lines[4].strip()
+    except (OSError, IndexError, ValueError):
+        return None
+    if not socket_dir or not process_alive(pid):
+        return None
+    return f"postgresql://{user}@/{database}?host={quote(socket_dir)}&port={port}"
 
 
 def with_database(url: str, database: str) -> str:
@@ -101,9 +129,9 @@ async def bootstrap(
             if not exists:
                 await conn.execute(f'CREATE ROLE "{role}" LOGIN')
             if password is not None:
-                await conn.execute(
-                    f"ALTER ROLE \"{role}\" PASSWORD '{password.replace(chr(39), '')}'"
-                )
+                # DDL takes no bind parameters: quote the literal (doubling any single quote)
+                literal = password.replace("'", "''")
+                await conn.execute(f"ALTER ROLE \"{role}\" PASSWORD '{literal}'")
             await conn.execute(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"')
             await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{service}" AUTHORIZATION "{role}"')
             await conn.execute(f'ALTER SCHEMA "{service}" OWNER TO "{role}"')

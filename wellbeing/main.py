@@ -60,6 +60,18 @@ def _database_url(service: str) -> str:
     return url
 
 
+def _up_database_url(data_dir: Path, service: Service) -> str:
+    """The service role's URL on the embedded database of a running `wellbeing up`."""
+    from wellbeing.database import running_embedded_url, service_role
+    from wellbeing.datadir import DATABASE, DataDir
+
+    pgdata = DataDir(data_dir.expanduser().resolve()).pgdata
+    url = running_embedded_url(pgdata, DATABASE, service_role(service.value))
+    if url is None:
+        raise _fail(f"no running database in {pgdata}; start `wellbeing up --data-dir` first", 2)
+    return url
+
+
 @app.command()
 def up(
     data_dir: DataDirOption = Path(".wellbeing"),
@@ -90,6 +102,9 @@ def serve(
     from wellbeing.processes import APP_FACTORIES, GRACEFUL_SHUTDOWN_SECONDS
 
     default_ports = {"gateway": 8000, "childcare": 8001, "jobs": 8002, "eldercare": 8003}
+    # uvicorn shuts down gracefully on SIGTERM and then re-raises it to the handler found at
+    # start; ours turns that into exit 0, so an orchestrator sees a clean stop, not a kill
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     uvicorn.run(
         APP_FACTORIES[process.value],
         factory=True,
@@ -191,29 +206,44 @@ def import_(
     service: Annotated[Service, typer.Argument(help="Service that owns the data")],
     kind_or_file: Annotated[str, typer.Argument(help="Kind (e.g. institutions), or the file")],
     file: Annotated[Path | None, typer.Argument(help="CSV or JSON file")] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Use the database of the `wellbeing up` running on this data dir "
+            "instead of DATABASE_URL / <SERVICE>_DATABASE_URL",
+        ),
+    ] = None,
 ) -> None:
     """Import CSV/JSON rows with a per-row report: bad rows rejected, good rows land.
 
     `wellbeing import childcare institutions FILE.csv` (or `wellbeing import childcare FILE.csv`,
-    the kind taken from the file name). Exit 0 if every row landed, 1 if some were rejected.
+    the kind taken from the file name). Exit 0 if every row landed, 1 if some were rejected,
+    2 on usage errors.
     """
+    from sqlalchemy.exc import DBAPIError
+
     from common.db import make_engine, make_sessionmaker
 
     path = Path(kind_or_file) if file is None else file
+    module = f"services.{service.value}.importer"
     try:
-        importer = importlib.import_module(f"services.{service.value}.importer")
-    except ModuleNotFoundError:
+        importer = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:  # the importer exists but something it needs is missing
+            raise
         raise _fail(f"{service.value} has no importer", 2) from None
     kind = kind_or_file
     if file is None:
         # `import <service> <file>`: the kind is the file's name, or the service's only kind
-        kinds: tuple[str, ...] = importer.KINDS
+        kinds: tuple[str, ...] = tuple(getattr(importer, "KINDS", ()))
         kind = path.stem if path.stem in kinds or len(kinds) != 1 else kinds[0]
-    if not path.exists():
+    if not path.is_file():
         raise _fail(f"no such file: {path}", 2)
+    url = _database_url(service.value) if data_dir is None else _up_database_url(data_dir, service)
 
     async def run() -> dict[str, object]:
-        engine = make_engine(_database_url(service.value), pool_size=2, application_name="import")
+        engine = make_engine(url, pool_size=2, application_name="import")
         try:
             report = await importer.run_import(make_sessionmaker(engine), kind, path)
         finally:
@@ -223,8 +253,11 @@ def import_(
 
     try:
         report = asyncio.run(run())
-    except ValueError as exc:
+    except ValueError as exc:  # unknown kind, unreadable file format
         raise _fail(str(exc), 2) from None
+    except (OSError, DBAPIError) as exc:
+        # the URL is not echoed: it may carry a password
+        raise _fail(f"cannot use the {service.value} database: {type(exc).__name__}", 2) from None
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     rejected = report.get("rejected")
     raise typer.Exit(1 if rejected else 0)

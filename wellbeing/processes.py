@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,11 @@ APP_FACTORIES = {
     "gateway": "gateway.main:create_app",
 }
 GRACEFUL_SHUTDOWN_SECONDS = 10
+READY_TIMEOUT_SECONDS = 60.0
+
+
+class StartupError(RuntimeError):
+    """The platform could not be brought up; the message says why and where to look."""
 
 
 def uvicorn_argv(process: str, host: str, port: int) -> list[str]:
@@ -59,12 +65,21 @@ class Supervisor:
     def dead(self) -> list[str]:
         return [n for n, p in self.children.items() if p.poll() is not None]
 
-    def wait_ready(self, urls: dict[str, str], timeout: float = 90.0) -> None:
+    def wait_ready(
+        self, urls: dict[str, str], stop: threading.Event, timeout: float = READY_TIMEOUT_SECONDS
+    ) -> None:
+        """Returns when every process answers 200 on /readyz; raises if one exits, if the time
+        runs out, or if `stop` is set (Ctrl-C/SIGTERM while starting)."""
         pending = dict(urls)
         deadline = time.monotonic() + timeout
         while pending:
+            if stop.is_set():
+                raise StartupError("interrupted while starting")
             if died := self.dead():
-                raise RuntimeError(f"{', '.join(died)} exited; see {self.log_dir}/<name>.log")
+                raise StartupError(
+                    f"{', '.join(died)} exited while starting; see "
+                    + ", ".join(str(self.log_dir / f"{n}.log") for n in died)
+                )
             for name, url in list(pending.items()):
                 try:
                     if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
@@ -72,9 +87,11 @@ class Supervisor:
                 except httpx.TransportError:
                     pass
             if pending and time.monotonic() > deadline:
-                raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
+                raise StartupError(
+                    f"not ready after {timeout:.0f} s: {', '.join(pending)}; see {self.log_dir}"
+                )
             if pending:
-                time.sleep(0.2)
+                stop.wait(0.2)
 
     def stop_all(self) -> None:
         for proc in self.children.values():

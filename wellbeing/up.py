@@ -1,8 +1,15 @@
-"""`wellbeing up`: the whole platform on one machine, no Docker."""
+"""`wellbeing up`: the whole platform on one machine, no Docker.
+
+Order: data dir (keys, local secrets) → embedded PostgreSQL → roles, schemas, extensions →
+migrations (each service as its own role) → demo data once → four uvicorn processes → wait for
+every /readyz → banner on stdout → foreground until Ctrl-C/SIGTERM → stop processes, then the
+database. Progress and errors go to stderr; the processes' JSON log lines to `DIR/logs/*.log`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import threading
 import time
@@ -16,12 +23,13 @@ from alembic import command
 from common.auth import mint_token
 from common.migrations import SERVICES, alembic_config
 from common.settings import AuthSettings
-from wellbeing.database import bootstrap, start_embedded
+from wellbeing.database import EmbeddedPostgres, bootstrap, start_embedded
 from wellbeing.datadir import DATABASE, DataDir
-from wellbeing.processes import Supervisor, uvicorn_argv
+from wellbeing.processes import StartupError, Supervisor, uvicorn_argv
 from wellbeing.seeding import seed_service
 
 DEMO_CITIZEN = "citizen-demo"
+PROCESSES = ("childcare", "jobs", "eldercare", "gateway")
 
 
 @dataclass(frozen=True)
@@ -40,12 +48,100 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _check(stop: threading.Event) -> None:
+    if stop.is_set():
+        raise StartupError("interrupted while starting")
+
+
+def _migrate_and_seed(data: DataDir, pg: EmbeddedPostgres, stop: threading.Event) -> dict[str, str]:
+    """Roles, schemas, migrations and (once per service) demo data; returns each role's URL."""
+    urls = asyncio.run(bootstrap(pg.url(), DATABASE))
+    for service in SERVICES:
+        _check(stop)
+        command.upgrade(alembic_config(service, urls[service]), "head")
+    _say("migrations at head")
+    done = data.seeded_services()
+    if done >= set(SERVICES):
+        _say("demo data already present; not re-seeding")
+        return urls
+    for service in SERVICES:
+        _check(stop)
+        if service in done:
+            _say(f"{service}: demo data already present; not re-seeding")
+            continue
+        inserted = asyncio.run(seed_service(service, urls[service]))
+        if inserted is None:
+            _say(f"{service}: no demo data (no services/{service}/seed.py yet)")
+            continue
+        _say(f"{service}: {'demo data inserted' if inserted else 'demo data was already there'}")
+        data.mark_seeded(service)
+    return urls
+
+
+def _start_processes(
+    supervisor: Supervisor, data: DataDir, host: str, ports: Ports, urls: dict[str, str]
+) -> dict[str, str]:
+    common_env = {
+        "ENVIRONMENT": "development",
+        "DEV_KEY_FILE": str(data.public_key),
+        **data.local_secrets(),
+    }
+    base = {p: f"http://{host}:{ports.of(p)}" for p in PROCESSES}
+    for service in SERVICES:
+        supervisor.start(
+            service,
+            uvicorn_argv(service, host, ports.of(service)),
+            {**common_env, "DATABASE_URL": urls[service]},
+        )
+    supervisor.start(
+        "gateway",
+        uvicorn_argv("gateway", host, ports.gateway),
+        {
+            **common_env,
+            "CHILDCARE_URL": base["childcare"],
+            "JOBS_URL": base["jobs"],
+            "ELDERCARE_URL": base["eldercare"],
+        },
+    )
+    return base
+
+
+def _banner(data: DataDir, base: dict[str, str], seconds: float) -> str:
+    auth = AuthSettings()
+    demo_token = mint_token(
+        data.private_key.read_bytes(),
+        sub=DEMO_CITIZEN,
+        roles=["citizen"],
+        issuer=auth.jwt_issuer,
+        audience=auth.jwt_audience,
+    )
+    data_dir_arg = "" if data.path == Path(".wellbeing").resolve() else f" --data-dir {data.path}"
+    return "\n".join(
+        [
+            f"Hohhot wellbeing platform ready in {seconds:.1f} s",
+            f"  gateway    {base['gateway']}   (API docs: {base['gateway']}/docs)",
+            *(f"  {s:<10} {base[s]}   (docs: {base[s]}/docs)" for s in SERVICES),
+            f"  logs       {data.logs}/<process>.log",
+            f"  demo citizen token (sub {DEMO_CITIZEN}):",
+            f"  {demo_token}",
+            f"  more tokens: wellbeing token --sub citizen-1 --role citizen{data_dir_arg}",
+            "Press Ctrl-C to stop.",
+        ]
+    )
+
+
 def run_up(data_dir: Path, host: str, ports: Ports) -> int:
+    """Runs the platform until a signal; returns the exit code."""
     data = DataDir(data_dir.expanduser().resolve())
-    if not data.path.parent.exists():
+    if not data.path.parent.is_dir():
         _say(f"wellbeing: the parent of the data dir ({data.path.parent}) must exist")
         return 2
     data.prepare()
+    if (other := data.running_up()) is not None:
+        _say(f"wellbeing: `wellbeing up` (pid {other}) is already running on {data.path}")
+        return 2
+    data.pid_file.write_text(f"{os.getpid()}\n")
+
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -54,85 +150,32 @@ def run_up(data_dir: Path, host: str, ports: Ports) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    _say(f"starting PostgreSQL in {data.pgdata} ...")
     started = time.monotonic()
-    pg = start_embedded(data.pgdata)
     supervisor = Supervisor(data.logs)
+    pg: EmbeddedPostgres | None = None
     try:
-        urls = asyncio.run(bootstrap(pg.url(), DATABASE))
-        for service in SERVICES:
-            command.upgrade(alembic_config(service, urls[service]), "head")
-        _say("migrations at head")
-        if data.seeded_marker.exists():
-            _say("demo data already present; not re-seeding")
-        else:
-            for service in SERVICES:
-                inserted = asyncio.run(seed_service(service, urls[service]))
-                _say(f"{service}: {'demo data inserted' if inserted else 'no new demo data'}")
-            data.seeded_marker.write_text("seeded\n")
-
-        common_env = {
-            "ENVIRONMENT": "development",
-            "DEV_KEY_FILE": str(data.public_key),
-            **data.local_secrets(),
-        }
-        base = {
-            p: f"http://{host}:{ports.of(p)}" for p in ("childcare", "jobs", "eldercare", "gateway")
-        }
-        for service in SERVICES:
-            supervisor.start(
-                service,
-                uvicorn_argv(service, host, ports.of(service)),
-                {**common_env, "DATABASE_URL": urls[service]},
-            )
-        supervisor.start(
-            "gateway",
-            uvicorn_argv("gateway", host, ports.gateway),
-            {
-                **common_env,
-                "CHILDCARE_URL": base["childcare"],
-                "JOBS_URL": base["jobs"],
-                "ELDERCARE_URL": base["eldercare"],
-            },
-        )
-        supervisor.wait_ready(base)
-        auth = AuthSettings()
-        demo_token = mint_token(
-            data.private_key.read_bytes(),
-            sub=DEMO_CITIZEN,
-            roles=["citizen"],
-            issuer=auth.jwt_issuer,
-            audience=auth.jwt_audience,
-        )
-        typer.echo(
-            "\n".join(
-                [
-                    f"Hohhot wellbeing platform ready in {time.monotonic() - started:.1f} s",
-                    f"  gateway    {base['gateway']}   (API docs: {base['gateway']}/docs)",
-                    *(f"  {s:<10} {base[s]}" for s in SERVICES),
-                    f"  logs       {data.logs}",
-                    f"  demo citizen token (sub {DEMO_CITIZEN}):",
-                    f"  {demo_token}",
-                    "  more tokens: wellbeing token --sub citizen-1 --role citizen"
-                    + (
-                        ""
-                        if data.path == Path(".wellbeing").resolve()
-                        else f" --data-dir {data.path}"
-                    ),
-                    "Press Ctrl-C to stop.",
-                ]
-            ),
-        )
+        _say(f"starting PostgreSQL in {data.pgdata} ...")
+        pg = start_embedded(data.pgdata)
+        urls = _migrate_and_seed(data, pg, stop)
+        _check(stop)
+        base = _start_processes(supervisor, data, host, ports, urls)
+        supervisor.wait_ready(base, stop)
+        typer.echo(_banner(data, base, time.monotonic() - started))
         while not stop.wait(0.5):
             if died := supervisor.dead():
                 _say(f"wellbeing: {', '.join(died)} stopped unexpectedly; see {data.logs}")
                 return 1
         _say("stopping ...")
         return 0
-    except Exception as exc:
+    except Exception as exc:  # every failure ends in the same clean shutdown below
         _say(f"wellbeing: {exc}")
         return 1
     finally:
         supervisor.stop_all()
-        pg.stop()
-        _say("stopped; data kept in " + str(data.path))
+        if pg is not None:
+            try:
+                pg.stop()
+            except Exception as exc:  # still release the data dir and say so
+                _say(f"wellbeing: stopping PostgreSQL failed: {exc}")
+        data.pid_file.unlink(missing_ok=True)
+        _say(f"stopped; data kept in {data.path}")

@@ -78,6 +78,10 @@ def _postgres_running(pgdata: Path) -> bool:
     return False
 
 
+def client_ok(gw: str) -> bool:
+    return httpx.get(f"{gw}/readyz", timeout=10).status_code == 200
+
+
 def _port_free(port: int) -> bool:
     import socket
 
@@ -131,6 +135,16 @@ def test_up_serves_the_platform_then_stops_cleanly_and_restarts_without_reseedin
                 assert view["childcare"]["status"] == "ok"
                 assert [c["name"] for c in view["childcare"]["data"]["children"]] == ["端到端"]
                 assert client.get("/childcare/v1/children").status_code == 401
+
+            # a second `up` on the same data dir refuses instead of fighting over the database
+            twice = subprocess.run(
+                [WELLBEING, "up", "--data-dir", str(data_dir)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert twice.returncode == 2 and "already running" in twice.stderr
+            assert client_ok(gw)
 
             children = [p.pid for p in psutil.Process(proc.pid).children(recursive=True)]
             assert len(children) >= 4
