@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import asyncpg
 import httpx
 
-from common.migrations import ROOT, SERVICES
-from common.testing import SuiteDatabase, provision_database
-from wellbeing.database import asyncpg_dsn
+from common.migrations import ROOT
+from common.provisioning import ProvisionedDatabase, asyncpg_dsn, provision_database
+from common.registry import SERVICE_NAMES
 from wellbeing.seeding import seed_service
 
 RAW_DIR = ROOT / "bench" / "results" / "raw"
@@ -34,10 +34,10 @@ SPREAD_DEG = (0.27, 0.36)
 
 
 @contextlib.contextmanager
-def bench_database() -> Iterator[SuiteDatabase]:
+def bench_database() -> Iterator[ProvisionedDatabase]:
     """A fresh database (BENCH_DATABASE_URL, else embedded), migrated and seeded."""
     with provision_database(server_env="BENCH_DATABASE_URL", prefix="wb_bench") as db:
-        for service in SERVICES:
+        for service in SERVICE_NAMES:
             asyncio.run(seed_service(service, db.service_urls[service]))
         yield db
 

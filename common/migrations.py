@@ -19,16 +19,16 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.types import UserDefinedType
 
 from common.db import asyncpg_url
+from common.registry import SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("childcare", "jobs", "eldercare")
 # database-wide extensions the services use (nearby search, partial-name search)
 EXTENSIONS = ("cube", "earthdistance", "pg_trgm")
 
 
 def alembic_config(service: str, database_url: str | None = None) -> Config:
-    if service not in SERVICES:
-        raise ValueError(f"unknown service {service!r}; expected one of {', '.join(SERVICES)}")
+    if service not in SERVICE_NAMES:
+        raise ValueError(f"unknown service {service!r}; expected one of {', '.join(SERVICE_NAMES)}")
     cfg = Config(str(ROOT / "alembic.ini"), ini_section=service)
     cfg.set_main_option("script_location", str(ROOT / "migrations" / service))
     if database_url is not None:

@@ -11,7 +11,8 @@ import asyncio
 
 from common.auth import Principal
 from common.errors import ProblemError
-from gateway.clients import ServiceClient, ServiceDown, ServiceTimeout
+from common.registry import SERVICE_NAMES
+from gateway.clients.base import ServiceClient, ServiceDown, ServiceTimeout
 from gateway.schemas import CitizenView, Section, SectionStatus
 
 
@@ -40,7 +41,7 @@ async def _section(
 async def citizen_view(
     clients: dict[str, ServiceClient], principal: Principal, request_id: str, deadline: float
 ) -> CitizenView:
-    names = ("childcare", "jobs", "eldercare")
+    names = SERVICE_NAMES
     sections = await asyncio.gather(
         *(_section(clients[n], principal, request_id, deadline) for n in names)
     )

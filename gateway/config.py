@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pydantic_settings import SettingsConfigDict
 
+from common.registry import SERVICE_NAMES
 from common.settings import AuthSettings
 
 
@@ -25,8 +26,5 @@ class Settings(AuthSettings):
     log_level: str = "INFO"
 
     def service_urls(self) -> dict[str, str]:
-        return {
-            "childcare": self.childcare_url.rstrip("/"),
-            "jobs": self.jobs_url.rstrip("/"),
-            "eldercare": self.eldercare_url.rstrip("/"),
-        }
+        """Each registered service's base URL (`<SERVICE>_URL`)."""
+        return {name: str(getattr(self, f"{name}_url")).rstrip("/") for name in SERVICE_NAMES}

@@ -8,7 +8,7 @@ import json
 import time
 from typing import Any
 
-from gateway.clients import ServiceClient
+from gateway.clients.base import ServiceClient
 
 
 def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:

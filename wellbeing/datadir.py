@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common.auth import DEV_PRIVATE_KEY, DEV_PUBLIC_KEY, ensure_dev_keys
-from wellbeing.database import process_alive
+from common.provisioning import process_alive
 
 DATABASE = "wellbeing"
 

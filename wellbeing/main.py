@@ -9,14 +9,15 @@ import os
 import signal
 import sys
 import warnings
-from enum import StrEnum
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from common.auth import mint_token
-from common.migrations import SERVICES
+from common.auth import Role, mint_token
+from common.registry import PROCESS_NAMES, SERVICE_NAMES, SERVICES
+from common.registry import process as process_spec
 from common.settings import AuthSettings
 
 app = typer.Typer(
@@ -29,17 +30,15 @@ app = typer.Typer(
 )
 
 
-class Service(StrEnum):
-    childcare = "childcare"
-    jobs = "jobs"
-    eldercare = "eldercare"
+def _one_of(choices: tuple[str, ...]) -> Callable[[str | None], str | None]:
+    """Validates an argument against the registry, so a new service needs no change here."""
 
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in choices:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+        return value
 
-class Process(StrEnum):
-    childcare = "childcare"
-    jobs = "jobs"
-    eldercare = "eldercare"
-    gateway = "gateway"
+    return check
 
 
 DataDirOption = Annotated[
@@ -60,13 +59,13 @@ def _database_url(service: str) -> str:
     return url
 
 
-def _up_database_url(data_dir: Path, service: Service) -> str:
+def _up_database_url(data_dir: Path, service: str) -> str:
     """The service role's URL on the embedded database of a running `wellbeing up`."""
-    from wellbeing.database import running_embedded_url, service_role
+    from common.provisioning import running_embedded_url
     from wellbeing.datadir import DATABASE, DataDir
 
     pgdata = DataDir(data_dir.expanduser().resolve()).pgdata
-    url = running_embedded_url(pgdata, DATABASE, service_role(service.value))
+    url = running_embedded_url(pgdata, DATABASE, process_spec(service).role)
     if url is None:
         raise _fail(f"no running database in {pgdata}; start `wellbeing up --data-dir` first", 2)
     return url
@@ -92,24 +91,29 @@ def up(
 
 @app.command()
 def serve(
-    process: Annotated[Process, typer.Argument(help="childcare, jobs, eldercare or gateway")],
+    process: Annotated[
+        str,
+        typer.Argument(
+            metavar="PROCESS", callback=_one_of(PROCESS_NAMES), help=" | ".join(PROCESS_NAMES)
+        ),
+    ],
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
     port: Annotated[int | None, typer.Option(envvar="PORT", help="Default: 8000-8003")] = None,
 ) -> None:
     """Run one process in the foreground (what a container runs); config from env vars."""
     import uvicorn
 
-    from wellbeing.processes import APP_FACTORIES, GRACEFUL_SHUTDOWN_SECONDS
+    from wellbeing.processes import GRACEFUL_SHUTDOWN_SECONDS
 
-    default_ports = {"gateway": 8000, "childcare": 8001, "jobs": 8002, "eldercare": 8003}
+    spec = process_spec(process)
     # uvicorn shuts down gracefully on SIGTERM and then re-raises it to the handler found at
     # start; ours turns that into exit 0, so an orchestrator sees a clean stop, not a kill
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     uvicorn.run(
-        APP_FACTORIES[process.value],
+        spec.app_factory,
         factory=True,
         host=host,
-        port=port or default_ports[process.value],
+        port=port or spec.port,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         access_log=False,
         proxy_headers=True,
@@ -129,24 +133,33 @@ def bootstrap(
     """
     from urllib.parse import urlsplit
 
-    from wellbeing.database import bootstrap as run_bootstrap
-    from wellbeing.database import with_database
+    from common.provisioning import bootstrap as run_bootstrap
+    from common.provisioning import with_database
 
     admin = os.environ.get("ADMIN_DATABASE_URL")
     if not admin:
         raise _fail("set ADMIN_DATABASE_URL (a superuser URL)", 2)
     name = database or urlsplit(admin).path.lstrip("/") or "wellbeing"
     passwords = {
-        s: p for s in SERVICES if (p := os.environ.get(f"{s.upper()}_DB_PASSWORD")) is not None
+        s.name: p
+        for s in SERVICES
+        if (p := os.environ.get(f"{s.env_prefix}_DB_PASSWORD")) is not None
     }
     maintenance = with_database(admin, "postgres")
     asyncio.run(run_bootstrap(maintenance, name, passwords=passwords))
-    typer.echo(f"bootstrapped database {name}: roles {', '.join(f'{s}_svc' for s in SERVICES)}")
+    typer.echo(f"bootstrapped database {name}: roles {', '.join(s.role for s in SERVICES)}")
 
 
 @app.command()
 def migrate(
-    service: Annotated[Service | None, typer.Argument(help="One service; default: all")] = None,
+    service: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="SERVICE",
+            callback=_one_of(SERVICE_NAMES),
+            help=f"One of {' | '.join(SERVICE_NAMES)}; default: all",
+        ),
+    ] = None,
     revision: Annotated[str, typer.Option(help="Target revision")] = "head",
 ) -> None:
     """Run a service's Alembic migrations (DATABASE_URL or <SERVICE>_DATABASE_URL)."""
@@ -154,19 +167,26 @@ def migrate(
 
     from common.migrations import alembic_config
 
-    for name in [service.value] if service else list(SERVICES):
+    for name in [service] if service else list(SERVICE_NAMES):
         command.upgrade(alembic_config(name, _database_url(name)), revision)
         typer.echo(f"{name}: migrated to {revision}")
 
 
 @app.command()
 def seed(
-    service: Annotated[Service | None, typer.Argument(help="One service; default: all")] = None,
+    service: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="SERVICE",
+            callback=_one_of(SERVICE_NAMES),
+            help=f"One of {' | '.join(SERVICE_NAMES)}; default: all",
+        ),
+    ] = None,
 ) -> None:
     """Load the demo data of FACTS.md into migrated databases (once; safe to repeat)."""
     from wellbeing.seeding import seed_service
 
-    for name in [service.value] if service else list(SERVICES):
+    for name in [service] if service else list(SERVICE_NAMES):
         inserted = asyncio.run(seed_service(name, _database_url(name)))
         state = {True: "demo data inserted", False: "already seeded", None: "no demo data"}
         typer.echo(f"{name}: {state[inserted]}")
@@ -182,7 +202,7 @@ def token(
     """Print one JWT signed with the data dir's development key (on stdout alone)."""
     from wellbeing.datadir import DataDir
 
-    valid = {"citizen", "childcare_staff", "jobs_staff", "eldercare_staff", "admin"}
+    valid = {r.value for r in Role}
     if unknown := [r for r in role if r not in valid]:
         raise _fail(f"unknown role(s) {', '.join(unknown)}; use {', '.join(sorted(valid))}", 2)
     key = DataDir(data_dir).private_key
@@ -203,7 +223,14 @@ def token(
 
 @app.command(name="import")
 def import_(
-    service: Annotated[Service, typer.Argument(help="Service that owns the data")],
+    service: Annotated[
+        str,
+        typer.Argument(
+            metavar="SERVICE",
+            callback=_one_of(SERVICE_NAMES),
+            help=f"Service that owns the data: {' | '.join(SERVICE_NAMES)}",
+        ),
+    ],
     kind_or_file: Annotated[str, typer.Argument(help="Kind (e.g. institutions), or the file")],
     file: Annotated[Path | None, typer.Argument(help="CSV or JSON file")] = None,
     data_dir: Annotated[
@@ -226,13 +253,13 @@ def import_(
     from common.db import make_engine, make_sessionmaker
 
     path = Path(kind_or_file) if file is None else file
-    module = f"services.{service.value}.importer"
+    module = f"services.{service}.importer"
     try:
         importer = importlib.import_module(module)
     except ModuleNotFoundError as exc:
         if exc.name != module:  # the importer exists but something it needs is missing
             raise
-        raise _fail(f"{service.value} has no importer", 2) from None
+        raise _fail(f"{service} has no importer", 2) from None
     kind = kind_or_file
     if file is None:
         # `import <service> <file>`: the kind is the file's name, or the service's only kind
@@ -240,7 +267,7 @@ def import_(
         kind = path.stem if path.stem in kinds or len(kinds) != 1 else kinds[0]
     if not path.is_file():
         raise _fail(f"no such file: {path}", 2)
-    url = _database_url(service.value) if data_dir is None else _up_database_url(data_dir, service)
+    url = _database_url(service) if data_dir is None else _up_database_url(data_dir, service)
 
     async def run() -> dict[str, object]:
         engine = make_engine(url, pool_size=2, application_name="import")
@@ -257,7 +284,7 @@ def import_(
         raise _fail(str(exc), 2) from None
     except (OSError, DBAPIError) as exc:
         # the URL is not echoed: it may carry a password
-        raise _fail(f"cannot use the {service.value} database: {type(exc).__name__}", 2) from None
+        raise _fail(f"cannot use the {service} database: {type(exc).__name__}", 2) from None
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     rejected = report.get("rejected")
     raise typer.Exit(1 if rejected else 0)

@@ -13,12 +13,8 @@ from pathlib import Path
 
 import httpx
 
-APP_FACTORIES = {
-    "childcare": "services.childcare.main:create_app",
-    "jobs": "services.jobs.main:create_app",
-    "eldercare": "services.eldercare.main:create_app",
-    "gateway": "gateway.main:create_app",
-}
+from common.registry import process as process_spec
+
 GRACEFUL_SHUTDOWN_SECONDS = 10
 READY_TIMEOUT_SECONDS = 60.0
 
@@ -33,7 +29,7 @@ def uvicorn_argv(process: str, host: str, port: int) -> list[str]:
         "-m",
         "uvicorn",
         "--factory",
-        APP_FACTORIES[process],
+        process_spec(process).app_factory,
         "--host",
         host,
         "--port",

@@ -21,15 +21,15 @@ import typer
 from alembic import command
 
 from common.auth import mint_token
-from common.migrations import SERVICES, alembic_config
+from common.migrations import alembic_config
+from common.provisioning import EmbeddedPostgres, bootstrap, start_embedded
+from common.registry import PROCESS_NAMES, SERVICE_NAMES
 from common.settings import AuthSettings
-from wellbeing.database import EmbeddedPostgres, bootstrap, start_embedded
 from wellbeing.datadir import DATABASE, DataDir
 from wellbeing.processes import StartupError, Supervisor, uvicorn_argv
 from wellbeing.seeding import seed_service
 
 DEMO_CITIZEN = "citizen-demo"
-PROCESSES = ("childcare", "jobs", "eldercare", "gateway")
 
 
 @dataclass(frozen=True)
@@ -56,15 +56,15 @@ def _check(stop: threading.Event) -> None:
 def _migrate_and_seed(data: DataDir, pg: EmbeddedPostgres, stop: threading.Event) -> dict[str, str]:
     """Roles, schemas, migrations and (once per service) demo data; returns each role's URL."""
     urls = asyncio.run(bootstrap(pg.url(), DATABASE))
-    for service in SERVICES:
+    for service in SERVICE_NAMES:
         _check(stop)
         command.upgrade(alembic_config(service, urls[service]), "head")
     _say("migrations at head")
     done = data.seeded_services()
-    if done >= set(SERVICES):
+    if done >= set(SERVICE_NAMES):
         _say("demo data already present; not re-seeding")
         return urls
-    for service in SERVICES:
+    for service in SERVICE_NAMES:
         _check(stop)
         if service in done:
             _say(f"{service}: demo data already present; not re-seeding")
@@ -86,8 +86,8 @@ def _start_processes(
         "DEV_KEY_FILE": str(data.public_key),
         **data.local_secrets(),
     }
-    base = {p: f"http://{host}:{ports.of(p)}" for p in PROCESSES}
-    for service in SERVICES:
+    base = {p: f"http://{host}:{ports.of(p)}" for p in PROCESS_NAMES}
+    for service in SERVICE_NAMES:
         supervisor.start(
             service,
             uvicorn_argv(service, host, ports.of(service)),
@@ -120,7 +120,7 @@ def _banner(data: DataDir, base: dict[str, str], seconds: float) -> str:
         [
             f"Hohhot wellbeing platform ready in {seconds:.1f} s",
             f"  gateway    {base['gateway']}   (API docs: {base['gateway']}/docs)",
-            *(f"  {s:<10} {base[s]}   (docs: {base[s]}/docs)" for s in SERVICES),
+            *(f"  {s:<10} {base[s]}   (docs: {base[s]}/docs)" for s in SERVICE_NAMES),
             f"  logs       {data.logs}/<process>.log",
             f"  demo citizen token (sub {DEMO_CITIZEN}):",
             f"  {demo_token}",

@@ -19,8 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from common.districts import District
+from services.childcare.institutions.schemas import DemonstrationLevel, InstitutionKind
 from services.childcare.models import Enrollment, Institution
-from services.childcare.schemas import DemonstrationLevel, InstitutionKind
 
 KINDS = ("institutions",)
 # spreadsheets kept by the city's offices often write yes/no as 是/否

@@ -13,9 +13,10 @@ from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.testing import DevTokens, committing_client
+from services.childcare.children.service import city_today
 from services.childcare.models import Child, Enrollment, Institution
-from services.childcare.service import city_today
+from tests.fixtures.clients import committing_client
+from tests.fixtures.tokens import DevTokens
 
 pytestmark = pytest.mark.concurrency
 PREFIX = "conc-"

@@ -10,10 +10,11 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
-from common.testing import DevTokens
+from services.childcare.children.service import city_today
+from services.childcare.enrollments.tasks import sweep_expired_offers
 from services.childcare.models import AccessAudit, Enrollment
-from services.childcare.service import city_today, sweep_expired_offers
 from tests.childcare.factories import add_institution
+from tests.fixtures.tokens import DevTokens
 
 TTL = timedelta(hours=48)
 

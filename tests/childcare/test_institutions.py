@@ -86,7 +86,7 @@ async def test_home_based_place_is_public_only_as_an_area(
     )
     assert 0 < offset <= 150
 
-    from common.testing import DevTokens
+    from tests.fixtures.tokens import DevTokens
 
     assert isinstance(tokens, DevTokens)
     staff = (

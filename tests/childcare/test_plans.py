@@ -9,8 +9,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from common.testing import DevTokens, isolated_client
 from services.childcare.seed import seed
+from tests.fixtures.clients import isolated_client
+from tests.fixtures.tokens import DevTokens
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from common.districts import DISTRICT_CENTRES
-from common.testing import isolated_client
 from services.childcare import demo_data
 from services.childcare.models import CapacityPlan, DistrictPopulation, Institution, PlanProject
 from services.childcare.seed import seed
+from tests.fixtures.clients import isolated_client
 
 REPORTED_KINDS = {
     "employer": 8,

@@ -9,10 +9,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from common.testing import DevTokens, isolated_client
 from services.childcare import demo_data
 from services.childcare.seed import seed
 from tests.childcare.factories import add_institution
+from tests.fixtures.clients import isolated_client
+from tests.fixtures.tokens import DevTokens
 
 
 @pytest.fixture

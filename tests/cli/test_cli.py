@@ -16,8 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from common.auth import ensure_dev_keys
-from common.testing import SuiteDatabase, scratch_database
-from wellbeing.database import asyncpg_dsn
+from common.provisioning import ProvisionedDatabase, asyncpg_dsn, scratch_database
 
 WELLBEING = str(Path(sys.executable).with_name("wellbeing"))
 
@@ -65,8 +64,8 @@ def test_token_without_a_key_or_with_a_bad_role_fails_clearly(tmp_path: Path) ->
 
 
 @pytest.fixture(scope="module")
-def blank(db: SuiteDatabase) -> Iterator[dict[str, str]]:
-    with scratch_database(db.admin_url, migrate_all=False) as urls:
+def blank(db: ProvisionedDatabase) -> Iterator[dict[str, str]]:
+    with scratch_database(db.admin_url, migrated=False) as urls:
         yield urls
 
 

@@ -21,15 +21,17 @@ import httpx
 import pytest
 
 from common.auth import ensure_dev_keys
-from common.testing import SuiteDatabase, free_port, migrate
-from tests.cli.test_cli import GOOD, HEADER, WELLBEING, run
-from wellbeing.database import (
+from common.provisioning import (
     EmbeddedPostgres,
+    ProvisionedDatabase,
     asyncpg_dsn,
     bootstrap,
+    migrate,
     start_embedded,
     with_database,
 )
+from tests.cli.test_cli import GOOD, HEADER, WELLBEING, run
+from tests.fixtures.processes import free_port
 
 
 async def _fetch(url: str, sql: str, *args: object) -> list[asyncpg.Record]:
@@ -54,7 +56,7 @@ def _scram_matches(verifier: str, password: str) -> bool:
 
 
 @pytest.fixture
-def fresh_database_url(db: SuiteDatabase) -> Iterator[str]:
+def fresh_database_url(db: ProvisionedDatabase) -> Iterator[str]:
     """A superuser URL naming a database that does not exist yet (dropped afterwards)."""
     name = f"wb_boot_{uuid.uuid4().hex[:8]}"
     yield with_database(db.admin_url, name)
@@ -62,7 +64,7 @@ def fresh_database_url(db: SuiteDatabase) -> Iterator[str]:
 
 
 def test_bootstrap_creates_database_roles_and_schemas_with_passwords(
-    db: SuiteDatabase, fresh_database_url: str
+    db: ProvisionedDatabase, fresh_database_url: str
 ) -> None:
     env = {
         "ADMIN_DATABASE_URL": fresh_database_url,
@@ -112,7 +114,7 @@ def test_bootstrap_without_admin_url_is_a_usage_error() -> None:
     assert out.returncode == 2 and "ADMIN_DATABASE_URL" in out.stderr
 
 
-def test_serve_runs_one_process_until_sigterm(db: SuiteDatabase, tmp_path: Path) -> None:
+def test_serve_runs_one_process_until_sigterm(db: ProvisionedDatabase, tmp_path: Path) -> None:
     _, public = ensure_dev_keys(tmp_path)
     port = free_port()
     env = {

@@ -17,9 +17,11 @@ from common.app import create_service_app
 from common.auth import CitizenDep, Principal, Role, require_roles
 from common.db import SessionDep
 from common.idempotency import IdempotencyDep
+from common.provisioning import ProvisionedDatabase
 from common.settings import ServiceSettings
-from common.testing import DevTokens, SuiteDatabase, isolated_client, running_app
 from services.childcare.models import SCHEMA, idempotency_key
+from tests.fixtures.clients import isolated_client, running_app
+from tests.fixtures.tokens import DevTokens
 
 
 class NoteCreate(BaseModel):
@@ -86,7 +88,7 @@ def build_probe_app(settings: ServiceSettings) -> FastAPI:
 
 
 @pytest.fixture(scope="session")
-async def probe_app(db: SuiteDatabase, tokens: DevTokens) -> AsyncIterator[FastAPI]:
+async def probe_app(db: ProvisionedDatabase, tokens: DevTokens) -> AsyncIterator[FastAPI]:
     settings = ServiceSettings(database_url=db.service_urls["childcare"], **tokens.settings())
     async with running_app(build_probe_app(settings)) as app:
         yield app

@@ -10,8 +10,9 @@ from cryptography.hazmat.primitives import serialization
 from common.auth import TokenVerifier
 from common.errors import Unauthenticated
 from common.settings import AuthSettings
-from common.testing import DevTokens, served
 from tests.common.test_problems import assert_problem
+from tests.fixtures.processes import served
+from tests.fixtures.tokens import DevTokens
 
 
 async def test_missing_token_is_401_with_challenge(probe: httpx.AsyncClient) -> None:

@@ -8,9 +8,10 @@ from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.testing import DevTokens, committing_client
 from services.childcare.models import idempotency_key
 from tests.common.test_problems import assert_problem
+from tests.fixtures.clients import committing_client
+from tests.fixtures.tokens import DevTokens
 
 
 async def test_retry_with_same_key_replays_the_first_response(

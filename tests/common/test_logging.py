@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from common.testing import DevTokens
+from tests.fixtures.tokens import DevTokens
 
 
 @pytest.fixture

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from common.testing import DevTokens
+from tests.fixtures.clients import running_app
+from tests.fixtures.processes import free_port
+from tests.fixtures.tokens import DevTokens
 
 PROBLEM = "application/problem+json"
 
@@ -132,7 +134,6 @@ async def test_database_errors_become_problems_not_500(probe: httpx.AsyncClient)
 
 async def test_unreachable_database_is_503(tokens: DevTokens) -> None:
     from common.settings import ServiceSettings
-    from common.testing import free_port, running_app
     from tests.common.conftest import build_probe_app
 
     url = f"postgresql://nobody@127.0.0.1:{free_port()}/nothing"

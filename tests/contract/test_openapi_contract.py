@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from common.migrations import ROOT, SERVICES
-from common.testing import DevTokens, SuiteDatabase, scratch_database, served
+from common.migrations import ROOT
+from common.provisioning import ProvisionedDatabase, scratch_database
+from common.registry import SERVICE_NAMES as SERVICES
+from tests.fixtures.processes import served
+from tests.fixtures.tokens import DevTokens
 
 SERVED = [s for s in SERVICES if (ROOT / "services" / s / "main.py").exists()]
 CHECKS = [
@@ -28,7 +31,7 @@ CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def scratch(db: SuiteDatabase) -> Iterator[dict[str, str]]:
+def scratch(db: ProvisionedDatabase) -> Iterator[dict[str, str]]:
     with scratch_database(db.admin_url) as urls:
         yield urls
 

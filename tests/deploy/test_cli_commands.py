@@ -70,7 +70,7 @@ def test_command_exists_in_the_cli_and_its_arguments_parse(where: str, argv: lis
     # parsing (without invoking) checks the argument values and option names
     ctx = command.make_context(name, list(args), resilient_parsing=False)
     if name == "serve":
-        assert str(ctx.params["process"].value) == args[0]
+        assert str(ctx.params["process"]) == args[0]
         assert ctx.params["host"] == "0.0.0.0"
         assert ctx.params["port"] == 8000
 

@@ -29,9 +29,9 @@ import httpx
 import pytest
 
 from common.migrations import head_revision
-from common.testing import SuiteDatabase, free_port
+from common.provisioning import ProvisionedDatabase, asyncpg_dsn, with_database
 from tests.deploy.support import BIN, SERVICES, load_compose
-from wellbeing.database import asyncpg_dsn, with_database
+from tests.fixtures.processes import free_port
 
 # test values for the variables the compose file interpolates (URL-safe, as .env.example asks)
 VALUES = {
@@ -55,7 +55,7 @@ def interpolate(value: object) -> str:
     return VARIABLE.sub(one, str(value))
 
 
-def on_test_server(url: str, db: SuiteDatabase, database: str) -> str:
+def on_test_server(url: str, db: ProvisionedDatabase, database: str) -> str:
     """postgresql://ROLE:PASSWORD@db:5432/wellbeing -> ROLE:PASSWORD on the suite's server."""
     parts = urlsplit(url)
     assert parts.hostname == "db" and parts.path == "/wellbeing", url
@@ -64,7 +64,7 @@ def on_test_server(url: str, db: SuiteDatabase, database: str) -> str:
     return server._replace(netloc=f"{parts.username}:{parts.password}@{where}").geturl()
 
 
-def environment(service: str, db: SuiteDatabase, database: str) -> dict[str, str]:
+def environment(service: str, db: ProvisionedDatabase, database: str) -> dict[str, str]:
     compose_env: dict[str, Any] = load_compose()["services"][service]["environment"]
     env = {k: v for k, v in os.environ.items() if k not in compose_env and k != "DEV_KEY_FILE"}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
@@ -102,7 +102,7 @@ async def _fetch(url: str, sql: str) -> list[asyncpg.Record]:
 
 
 @pytest.fixture
-def database(db: SuiteDatabase) -> Iterator[str]:
+def database(db: ProvisionedDatabase) -> Iterator[str]:
     """A database name that does not exist yet; dropped (and role passwords unset) afterwards."""
     name = f"wb_compose_{uuid.uuid4().hex[:8]}"
     yield name
@@ -112,7 +112,7 @@ def database(db: SuiteDatabase) -> Iterator[str]:
         asyncio.run(_fetch(db.admin_url, f'ALTER ROLE "{service}_svc" PASSWORD NULL'))
 
 
-def run_migrate_step(db: SuiteDatabase, database: str) -> subprocess.CompletedProcess[str]:
+def run_migrate_step(db: ProvisionedDatabase, database: str) -> subprocess.CompletedProcess[str]:
     migrate = load_compose()["services"]["migrate"]
     argv = [*migrate["entrypoint"], *migrate["command"]]
     return subprocess.run(
@@ -139,7 +139,7 @@ def wait_ready(proc: subprocess.Popen[bytes], port: int) -> httpx.Response | Non
 
 
 def test_compose_migrate_step_then_services_in_production_mode(
-    db: SuiteDatabase, database: str, tmp_path: Path
+    db: ProvisionedDatabase, database: str, tmp_path: Path
 ) -> None:
     first = run_migrate_step(db, database)
     assert first.returncode == 0, first.stdout + first.stderr

@@ -17,7 +17,7 @@ import httpx
 import psutil
 import pytest
 
-from common.testing import free_port
+from tests.fixtures.processes import free_port
 
 pytestmark = pytest.mark.e2e
 WELLBEING = str(Path(sys.executable).with_name("wellbeing"))

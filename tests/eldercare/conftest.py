@@ -6,17 +6,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from common.testing import DevTokens, SuiteDatabase, isolated_client, running_app
-from services.eldercare.config import Settings
-from services.eldercare.main import create_app
 from services.eldercare.seed import seed
-
-
-@pytest.fixture(scope="session")
-async def eldercare_app(db: SuiteDatabase, tokens: DevTokens) -> AsyncIterator[FastAPI]:
-    settings = Settings(database_url=db.service_urls["eldercare"], **tokens.settings())
-    async with running_app(create_app(settings)) as app:
-        yield app
+from tests.fixtures.clients import isolated_client
 
 
 @pytest.fixture

@@ -9,9 +9,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from common.testing import DevTokens, free_port, running_app, served
 from gateway.config import Settings
 from gateway.main import create_app
+from tests.fixtures.clients import running_app
+from tests.fixtures.processes import free_port, served
+from tests.fixtures.tokens import DevTokens
 
 
 @pytest.fixture(scope="module")

@@ -6,17 +6,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from common.testing import DevTokens, SuiteDatabase, isolated_client, running_app
-from services.jobs.config import Settings
-from services.jobs.main import create_app
 from services.jobs.seed import seed
-
-
-@pytest.fixture(scope="session")
-async def jobs_app(db: SuiteDatabase, tokens: DevTokens) -> AsyncIterator[FastAPI]:
-    settings = Settings(database_url=db.service_urls["jobs"], **tokens.settings())
-    async with running_app(create_app(settings)) as app:
-        yield app
+from tests.fixtures.clients import isolated_client
 
 
 @pytest.fixture

@@ -10,15 +10,15 @@ import asyncpg
 import pytest
 from alembic import command
 
-from common.migrations import ROOT, SERVICES, alembic_config, head_revision
-from common.testing import SuiteDatabase
-from wellbeing.database import asyncpg_dsn, bootstrap
+from common.migrations import ROOT, alembic_config, head_revision
+from common.provisioning import ProvisionedDatabase, asyncpg_dsn, bootstrap
+from common.registry import SERVICE_NAMES as SERVICES
 
 MIGRATED = [s for s in SERVICES if (ROOT / "migrations" / s / "env.py").exists()]
 
 
 @pytest.fixture(scope="module")
-def fresh_urls(db: SuiteDatabase) -> Iterator[dict[str, str]]:
+def fresh_urls(db: ProvisionedDatabase) -> Iterator[dict[str, str]]:
     name = f"wb_migr_{uuid.uuid4().hex[:8]}"
     urls = asyncio.run(bootstrap(db.admin_url, name))
     yield urls

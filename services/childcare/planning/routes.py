@@ -10,8 +10,8 @@ from common.auth import Principal, Role, require_roles
 from common.db import SessionDep
 from common.districts import District
 from common.geo import CoordSys, CoordSysQuery
-from services.childcare import planning
-from services.childcare.schemas_planning import (
+from services.childcare.planning import service as planning
+from services.childcare.planning.schemas import (
     ChildcareStats,
     DistrictPopulationRead,
     PlanList,

@@ -1,8 +1,8 @@
-"""HTTP shapes of the childcare service: `XCreate`, `XUpdate`, `XRead` per resource."""
+"""HTTP shapes of institutions: `InstitutionCreate`, `InstitutionUpdate`, `InstitutionRead`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -25,28 +25,29 @@ class DemonstrationLevel(StrEnum):
     city = "city"
 
 
-class EnrollmentStatus(StrEnum):
-    enrolled = "enrolled"
-    waitlisted = "waitlisted"
-    offered = "offered"
-    declined = "declined"
-    withdrawn = "withdrawn"
-    expired = "expired"
-
-
 class Demonstration(BaseModel):
     level: DemonstrationLevel
     year: Annotated[StrictInt, Field(ge=1990, le=2100)]
 
 
-# --- institutions ---------------------------------------------------------------------------
-
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 Address = Annotated[str, Field(min_length=1, max_length=300)]
+
+
 Capacity = Annotated[StrictInt, Field(ge=0, le=10_000, description="Number of places.")]
+
+
 FeeFen = Annotated[StrictInt, Field(ge=0, le=100_000_000, description="Monthly fee, fen.")]
+
+
 AgeMonths = Annotated[StrictInt, Field(ge=0, le=36)]
+
+
 OpeningHours = Annotated[str, Field(min_length=1, max_length=100, examples=["07:30-18:00"])]
+
+
 Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]
 
 
@@ -152,84 +153,3 @@ class InstitutionRead(BaseModel):
     opening_hours: str
     phone: str
     distance_m: float | None = Field(None, description="Distance from the search centre, metres.")
-
-
-# --- children -------------------------------------------------------------------------------
-
-
-class ChildCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: Annotated[str, Field(min_length=1, max_length=50)]
-    birth_date: date
-    id_number: Annotated[
-        str | None,
-        Field(
-            max_length=18,
-            description="Optional 18-character national ID; stored only as keyed hash + mask.",
-        ),
-    ] = None
-
-
-class ChildRead(BaseModel):
-    id: int
-    name: str
-    birth_date: date
-    age_months: int = Field(description="Age today (Asia/Shanghai), in completed months.")
-    id_number_masked: str | None = Field(description="e.g. `1501**********1234`; never in clear.")
-    created_at: datetime
-
-
-# --- enrollments ----------------------------------------------------------------------------
-
-
-class EnrollmentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    child_id: Annotated[StrictInt, Field(ge=1, le=2**62)]
-    institution_id: Annotated[StrictInt, Field(ge=1, le=2**62)]
-    start_date: date
-
-
-class EnrollmentRead(BaseModel):
-    id: int
-    child_id: int
-    child_name: str
-    institution_id: int
-    institution_name: str
-    status: EnrollmentStatus
-    start_date: date
-    waitlist_position: int | None = Field(
-        description="1 = next to be offered a place; only while `waitlisted`."
-    )
-    offer_expires_at: datetime | None = Field(description="Only while `offered`.")
-    applied_at: datetime
-    status_changed_at: datetime
-
-
-class RosterEntry(BaseModel):
-    enrollment_id: int
-    child_id: int
-    child_name: str
-    age_months: int
-    id_number_masked: str | None
-    status: EnrollmentStatus
-    start_date: date
-    waitlist_position: int | None
-    offer_expires_at: datetime | None
-    applied_at: datetime
-
-
-class Roster(BaseModel):
-    institution_id: int
-    capacity: int
-    enrolled: list[RosterEntry]
-    offered: list[RosterEntry]
-    waitlisted: list[RosterEntry] = Field(description="In waitlist order (position 1 first).")
-
-
-class MeSummary(BaseModel):
-    """The childcare part of the citizen's one-page view."""
-
-    children: list[ChildRead]
-    enrollments: list[EnrollmentRead] = Field(description="Newest first, at most 50.")

@@ -12,10 +12,16 @@ from sqlalchemy import Integer, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.districts import District
-from common.errors import Conflict, NotFound, Unprocessable
+from common.errors import Unprocessable
 from common.geo import CoordSys, Location
 from services.childcare.models import CapacityPlan, DistrictPopulation, Institution, PlanProject
-from services.childcare.schemas_planning import (
+from services.childcare.planning.errors import (
+    DistrictNotFound,
+    InvalidTransition,
+    PlanNotFound,
+    PlanProjectNotFound,
+)
+from services.childcare.planning.schemas import (
     NATIONAL_TARGET_SLOTS_PER_1000,
     CategoryCount,
     ChildcareStats,
@@ -37,18 +43,6 @@ from services.childcare.schemas_planning import (
 )
 
 STATUS_ORDER = [ProjectStatus.planned, ProjectStatus.under_construction, ProjectStatus.opened]
-
-
-class PlanNotFound(NotFound):
-    code = "plan_not_found"
-
-
-class PlanProjectNotFound(NotFound):
-    code = "plan_project_not_found"
-
-
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
 
 
 def _per_1000(slots: int, population: int | None) -> float | None:
@@ -354,10 +348,6 @@ async def _open_institution(
     session.add(institution)
     await session.flush()
     return institution.id
-
-
-class DistrictNotFound(NotFound):
-    code = "district_not_found"
 
 
 def parse_district(raw: str) -> District:

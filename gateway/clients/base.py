@@ -1,4 +1,4 @@
-"""One small typed client per service over one shared aiohttp session.
+"""The transport every service client shares: one aiohttp session, typed failures.
 
 aiohttp, not httpx, at run time: on this machine a shared httpx.AsyncClient cost ~1,000 µs of
 CPU per proxied call against ~85 µs for aiohttp (httpcore rescans its pool on every request,

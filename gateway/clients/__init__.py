@@ -1,0 +1,1 @@
+"""The gateway's clients of the services: one transport (`base`), one typed client each."""

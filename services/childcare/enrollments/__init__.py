@@ -1,0 +1,1 @@
+"""Enrollments: apply, the FIFO waitlist, offers with expiry, accept/decline/withdraw, rosters."""

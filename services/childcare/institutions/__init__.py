@@ -1,0 +1,1 @@
+"""Institutions: the public directory (search, nearby, one institution) and staff edits."""

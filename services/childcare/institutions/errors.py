@@ -1,0 +1,13 @@
+"""Institution errors (codes appear in the OpenAPI through the routes' `responses=`)."""
+
+from __future__ import annotations
+
+from common.errors import Conflict, NotFound
+
+
+class InstitutionNotFound(NotFound):
+    code = "institution_not_found"
+
+
+class CapacityBelowTaken(Conflict):
+    code = "capacity_below_taken"

@@ -1,0 +1,1 @@
+"""Statistics, district reference populations and capacity plans."""

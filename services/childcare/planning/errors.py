@@ -1,0 +1,21 @@
+"""Planning errors."""
+
+from __future__ import annotations
+
+from common.errors import Conflict, NotFound
+
+
+class PlanNotFound(NotFound):
+    code = "plan_not_found"
+
+
+class PlanProjectNotFound(NotFound):
+    code = "plan_project_not_found"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class DistrictNotFound(NotFound):
+    code = "district_not_found"
