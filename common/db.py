@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from common.errors import ProblemError
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -42,13 +44,23 @@ def asyncpg_url(url: str) -> str:
 
 
 def make_engine(
-    url: str, *, pool_size: int = 10, application_name: str = "wellbeing"
+    url: str,
+    *,
+    pool_size: int = 16,
+    max_overflow: int = 0,
+    pool_recycle_seconds: int = 1800,
+    application_name: str = "wellbeing",
 ) -> AsyncEngine:
+    """A pool sized to the process's concurrency. No pre-ping (it cost three round trips per
+    checkout); connections are recycled after `pool_recycle_seconds` instead, and a connection
+    that died in between fails one request with a 503 problem. No overflow by default: opening
+    and closing overflow connections under load churned 120-210 connections per 5 s."""
     return create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_pre_ping=True,
+        max_overflow=max_overflow,
+        pool_recycle=pool_recycle_seconds,
+        pool_pre_ping=False,
         connect_args={"server_settings": {"application_name": application_name}},
     )
 
@@ -58,11 +70,15 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request: commit when the route returns, roll back when it raises."""
+    """One session per request: commit when the route returns, roll back when it raises (unless
+    the error says its effects must stand)."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
         try:
             yield session
+        except ProblemError as exc:
+            await (session.commit() if exc.commits else session.rollback())
+            raise
         except BaseException:
             await session.rollback()
             raise

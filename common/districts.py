@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from common.errors import Unprocessable
+
 
 class District(StrEnum):
     xincheng = "新城区"
@@ -31,3 +33,40 @@ DISTRICT_CENTRES: dict[District, tuple[float, float]] = {
     District.wuchuan: (41.0960, 111.4510),
     District.economic_development_zone: (40.8300, 111.7900),
 }
+
+
+# Generous WGS-84 boxes (south, west, north, east) around each district: a point outside its
+# district's box is a typo (0°N 0°E, swapped lat/lon, another city), not a place in Hohhot.
+DISTRICT_BOUNDS: dict[District, tuple[float, float, float, float]] = {
+    District.xincheng: (40.78, 111.55, 41.15, 112.05),
+    District.huimin: (40.74, 111.45, 40.98, 111.72),
+    District.yuquan: (40.58, 111.50, 40.84, 111.80),
+    District.saihan: (40.60, 111.65, 40.92, 112.10),
+    District.tumote_zuoqi: (40.40, 110.70, 41.05, 111.70),
+    District.tuoketuo: (39.95, 110.90, 40.55, 111.55),
+    District.helingeer: (39.90, 111.35, 40.65, 112.25),
+    District.qingshuihe: (39.55, 111.30, 40.30, 112.10),
+    District.wuchuan: (40.95, 110.90, 41.50, 111.90),
+    District.economic_development_zone: (40.72, 111.65, 40.95, 111.95),
+}
+
+
+def in_district(district: District, lat: float, lon: float) -> bool:
+    south, west, north, east = DISTRICT_BOUNDS[district]
+    return south <= lat <= north and west <= lon <= east
+
+
+class LocationOutsideDistrict(Unprocessable):
+    code = "location_outside_district"
+
+
+def ensure_in_district(district: District | str, lat: float, lon: float) -> None:
+    """Refuses a WGS-84 point that cannot be in `district` (a typo, swapped lat/lon, 0°N 0°E)."""
+    known = District(district)
+    if not in_district(known, lat, lon):
+        south, west, north, east = DISTRICT_BOUNDS[known]
+        raise LocationOutsideDistrict(
+            f"The location ({lat:.5f}, {lon:.5f}, WGS-84) is not in {known.value} "
+            f"(latitude {south}–{north}, longitude {west}–{east}).",
+            district=known.value,
+        )

@@ -14,6 +14,9 @@ class ProblemError(Exception):
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
     title: ClassVar[str] = "Bad request"
+    # True for an error whose side effects must stand (an offer that expired is expired even
+    # though accepting it failed): the unit of work commits before the problem is answered
+    commits: ClassVar[bool] = False
 
     def __init__(self, detail: str, *, code: str | None = None, **extra: Any) -> None:
         super().__init__(detail)

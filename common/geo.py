@@ -114,11 +114,17 @@ def from_wgs84(lat: float, lon: float, coord_sys: CoordSys) -> tuple[float, floa
     return lat, lon
 
 
-def round_location(lat: float, lon: float, cell_m: float = 200.0) -> tuple[float, float]:
-    """Snaps a point to a grid of about `cell_m` metres, to publish a home's area, not its door."""
+def snapped_point_sql(lat: str, lon: str, cell_m: float = 200.0) -> tuple[str, str]:
+    """SQL for a point snapped to a grid of about `cell_m` metres: a home's area, not its door.
+
+    Used in generated columns, so the database holds the one published point that every public
+    figure is computed from; the longitude step depends only on the snapped latitude, so the
+    snapped point reveals nothing finer than its cell.
+    """
     lat_step = cell_m / 111_320.0
-    lon_step = cell_m / (111_320.0 * math.cos(math.radians(lat)))
-    return (round(lat / lat_step) * lat_step, round(lon / lon_step) * lon_step)
+    snapped_lat = f"(round({lat} / {lat_step!r}) * {lat_step!r})"
+    lon_step = f"({cell_m!r} / (111320.0 * cos(radians({snapped_lat}))))"
+    return snapped_lat, f"(round({lon} / {lon_step}) * {lon_step})"
 
 
 class Location(BaseModel):

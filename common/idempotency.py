@@ -52,11 +52,14 @@ def idempotency_table(metadata: MetaData) -> Table:
     )
 
 
+KEY_PATTERN = r"^[A-Za-z0-9\-_.:~+/=]{1,255}$"
+
 IdempotencyKeyHeader = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        max_length=255,
+        # documented, and checked in `Idempotency` (a 400 `invalid_idempotency_key`, not a 422)
+        json_schema_extra={"minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
         description=(
             "Client-chosen key (≤255 chars) that makes a retry safe: the same key and body "
             "replay the first response with `Idempotent-Replayed: true`; another body is 422; "
@@ -70,7 +73,7 @@ class Idempotency:
     def __init__(
         self, request: Request, session: SessionDep, key: IdempotencyKeyHeader = None
     ) -> None:
-        if key is not None and (not key or not set(key) <= _KEY_CHARS):
+        if key is not None and (not key or len(key) > 255 or not set(key) <= _KEY_CHARS):
             raise BadRequest(
                 "Idempotency-Key must be 1–255 printable ASCII characters without spaces.",
                 code="invalid_idempotency_key",
@@ -86,7 +89,14 @@ class Idempotency:
         except ValueError:
             canonical = body
         digest = hashlib.sha256()
-        for part in (self.request.method.encode(), self.request.url.path.encode(), canonical):
+        url = self.request.url
+        # the query is part of the request: the same body with another `coord_sys` is another one
+        for part in (
+            self.request.method.encode(),
+            url.path.encode(),
+            url.query.encode(),
+            canonical,
+        ):
             digest.update(part + b"\0")
         return digest.hexdigest()
 
@@ -146,12 +156,16 @@ class Idempotency:
         return JSONResponse(body, status_code=status_code, headers=headers)
 
 
-async def purge_expired_keys(session: Any, table: Table, retention_hours: int) -> int:
-    """Deletes keys past retention; services call it from their periodic task."""
-    result = await session.execute(
-        delete(table).where(table.c.created_at < func.now() - timedelta(hours=retention_hours))
-    )
-    return int(result.rowcount or 0)
+async def purge_expired_keys(app: Any) -> int:
+    """Deletes keys past retention (the shared lifespan runs this periodically)."""
+    table: Table = app.state.idempotency_table
+    hours = app.state.settings.idempotency_retention_hours
+    async with app.state.sessionmaker() as session:
+        result = await session.execute(
+            delete(table).where(table.c.created_at < func.now() - timedelta(hours=hours))
+        )
+        await session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 IdempotencyDep = Annotated[Idempotency, Depends()]

@@ -139,3 +139,25 @@ class BodySizeLimitMiddleware:
 def request_id_of(scope_state: dict[str, Any]) -> str | None:
     value = scope_state.get("request_id")
     return str(value) if value else None
+
+
+class HeadAsGetMiddleware:
+    """`HEAD` on every `GET` route (RFC 9110): routed and answered as the GET, headers kept
+    (Content-Length included), body dropped."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 
 from common.errors import BadRequest
@@ -30,6 +30,11 @@ CursorQuery = Annotated[
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
+
+
+def get_cursor_codec(request: Request) -> CursorCodec:
+    codec: CursorCodec = request.app.state.cursor_codec
+    return codec
 
 
 class CursorCodec:
@@ -88,3 +93,26 @@ def keyset_page(
         values: list[Any] = [last.id] if key is None else [key, last.id]
         next_cursor = codec.encode(values, scope)
     return Page[R](items=items, next_cursor=next_cursor)
+
+
+def page_of_rows(
+    rows: Sequence[Any],
+    *,
+    limit: int,
+    codec: CursorCodec,
+    scope: str,
+    shape: Callable[[Any], R],
+) -> Page[R]:
+    """Turns `limit + 1` rows of `keyset_statement` (with `id`, `sort_key`) into a page and the
+    cursor of the next one."""
+    items = [shape(row) for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        key = last["sort_key"]
+        values: list[Any] = [last["id"]] if key is None else [key, last["id"]]
+        next_cursor = codec.encode(values, scope)
+    return Page[R](items=items, next_cursor=next_cursor)
+
+
+CursorCodecDep = Annotated[CursorCodec, Depends(get_cursor_codec)]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
+import fastapi.routing
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from common.errors import ProblemError
 
@@ -119,17 +123,54 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _route_table(app: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """(path regex, methods) of every route, included routers flattened; built once per app."""
+    table: list[tuple[re.Pattern[str], frozenset[str]]] | None = getattr(
+        app.state, "route_table", None
+    )
+    if table is None:
+        # FastAPI keeps included routers nested; `iter_route_contexts` flattens them
+        flatten = getattr(fastapi.routing, "iter_route_contexts", None)
+        routes = flatten(app.routes) if flatten is not None else app.routes
+        table = [
+            (compile_path(route.path)[0], frozenset(route.methods or ()))
+            for route in routes
+            if getattr(route, "path", None) and getattr(route, "methods", None)
+        ]
+        app.state.route_table = table
+    return table
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    path = request.url.path
+    methods: set[str] = set()
+    for regex, route_methods in _route_table(request.app):
+        if regex.match(path):
+            methods |= route_methods
+    if "GET" in methods:
+        methods.add("HEAD")  # served for every GET by HeadAsGetMiddleware
+    return sorted(methods)
+
+
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     code = _CODE_BY_STATUS.get(status, "http_error")
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
+    headers = dict(exc.headers or {})
     if status == 404 and detail == "Not Found":
         detail = f"No resource at {request.url.path}."
-    if status == 405 and detail == "Method Not Allowed":
-        detail = f"{request.method} is not allowed on {request.url.path}."
+    if status == 405:
+        allowed = allowed_methods(request)
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+        if detail == "Method Not Allowed":
+            detail = (
+                f"{request.method} is not allowed on {request.url.path}; use {', '.join(allowed)}."
+            )
     return problem_response(
-        status, code, detail, headers=dict(exc.headers or {}) or None, instance=request.url.path
+        status, code, detail, headers=headers or None, instance=request.url.path
     )
 
 
@@ -142,6 +183,31 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
     state = _sqlstate(exc)
     log.warning("database_error", sqlstate=state, error_type=type(exc.orig).__name__)
+    if exc.connection_invalidated:
+        return _database_unavailable()
+    return await _for_sqlstate(request, exc, state)
+
+
+async def _on_driver(request: Request, exc: Exception) -> JSONResponse:
+    """The same backstop for errors raised by asyncpg on the read path (no SQLAlchemy there)."""
+    if isinstance(exc, asyncpg.PostgresError):
+        state = str(getattr(exc, "sqlstate", "") or "")
+        log.warning("database_error", sqlstate=state, error_type=type(exc).__name__)
+        return await _for_sqlstate(request, exc, state)
+    log.warning("dependency_unreachable", error_type=type(exc).__name__)
+    return _database_unavailable()
+
+
+def _database_unavailable() -> JSONResponse:
+    return problem_response(
+        503,
+        "database_unavailable",
+        "The database is not reachable; retry shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _for_sqlstate(request: Request, exc: Exception, state: str) -> JSONResponse:
     if state.startswith("23"):
         return problem_response(
             409, "conflict", "The request conflicts with the current state of the record."
@@ -157,30 +223,25 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
             "The request collided with another one; retry it.",
             headers={"Retry-After": "1"},
         )
-    if exc.connection_invalidated or state.startswith(("08", "57P")) or not state:
-        return problem_response(
-            503,
-            "database_unavailable",
-            "The database is not reachable; retry shortly.",
-            headers={"Retry-After": "5"},
-        )
+    if state.startswith(("08", "57P")) or not state:
+        return _database_unavailable()
     return await _on_unexpected(request, exc)
 
 
 async def _on_unreachable(request: Request, exc: Exception) -> JSONResponse:
     log.warning("dependency_unreachable", error_type=type(exc).__name__)
-    return problem_response(
-        503,
-        "database_unavailable",
-        "The database is not reachable; retry shortly.",
-        headers={"Retry-After": "5"},
-    )
+    return _database_unavailable()
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled_error", error_type=type(exc).__name__, path=request.url.path)
+    # this answer is sent outside the request-id middleware: name the request id here
+    request_id = request.scope.get("state", {}).get("request_id")
     return problem_response(
-        500, "internal_error", "An unexpected error occurred; it has been logged."
+        500,
+        "internal_error",
+        "An unexpected error occurred; it has been logged.",
+        headers={"X-Request-ID": request_id} if request_id else None,
     )
 
 
@@ -189,11 +250,26 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(DBAPIError, _on_database)
+    app.add_exception_handler(asyncpg.PostgresError, _on_driver)
+    app.add_exception_handler(asyncpg.InterfaceError, _on_driver)
     app.add_exception_handler(OSError, _on_unreachable)
     app.add_exception_handler(Exception, _on_unexpected)
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries for the problem statuses a route can return."""
+def problem_responses(*items: int | type[ProblemError]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for a route: plain statuses it can answer, and the domain error
+    classes it raises, so every error `code` a client can meet is named in the spec."""
     content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    return {s: {"description": HTTPStatus(s).phrase, "content": content} for s in statuses}
+    codes: dict[int, list[str]] = {}
+    for item in items:
+        if isinstance(item, int):
+            codes.setdefault(item, [])
+        else:
+            codes.setdefault(item.status, []).append(item.code)
+    responses: dict[int | str, dict[str, Any]] = {}
+    for status, names in sorted(codes.items()):
+        description = HTTPStatus(status).phrase
+        if names:
+            description += " — `code`: " + ", ".join(f"`{n}`" for n in sorted(set(names)))
+        responses[status] = {"description": description, "content": content}
+    return responses

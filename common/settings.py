@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
+from fastapi import Request
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -25,6 +28,8 @@ class AuthSettings(BaseSettings):
     jwt_algorithms: list[str] = Field(default_factory=lambda: ["ES256", "RS256"])
     jwt_public_key: str | None = None
     jwt_jwks_url: str | None = None
+    # a token issued a few seconds "in the future" by a clock that runs ahead is still valid
+    jwt_leeway_seconds: int = Field(10, ge=0, le=300)
     dev_key_file: Path | None = None
 
     @model_validator(mode="after")
@@ -38,9 +43,14 @@ class ServiceSettings(AuthSettings):
     """Base of each service's settings class."""
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-    database_pool_size: int = 10
+    # connections per process: about the requests it serves at once (see docs/operations.md for
+    # the sum against PostgreSQL's max_connections, and pgbouncer for many replicas)
+    database_pool_size: int = Field(16, ge=1, le=200)
+    database_max_overflow: int = Field(0, ge=0, le=200)
+    database_pool_recycle_seconds: int = Field(1800, ge=60)
     log_level: str = "INFO"
-    idempotency_retention_hours: int = 48
+    idempotency_retention_hours: int = Field(48, ge=24)
+    idempotency_purge_seconds: float = Field(3600.0, gt=0)
     max_body_bytes: int = 1024 * 1024
     # keyed hash of national ID numbers; the default works only in development
     id_hash_key: str = "development-only-id-hash-key"
@@ -53,3 +63,19 @@ class ServiceSettings(AuthSettings):
                 if getattr(self, name).startswith("development-only"):
                     raise ValueError(f"{name.upper()} must be set outside development mode")
         return self
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def settings_of(cls: type[S]) -> Callable[[Request], S]:
+    """A dependency giving a route the app's settings, typed as the service's own class
+    (`SettingsDep = Annotated[Settings, Depends(settings_of(Settings))]`)."""
+
+    def get(request: Request) -> S:
+        settings = request.app.state.settings
+        if not isinstance(settings, cls):
+            raise TypeError(f"app settings are {type(settings).__name__}, not {cls.__name__}")
+        return settings
+
+    return get

@@ -21,6 +21,7 @@ import typer
 from alembic import command
 
 from common.auth import mint_token
+from common.demo import DEMO_CITIZEN
 from common.migrations import alembic_config
 from common.provisioning import EmbeddedPostgres, bootstrap, start_embedded
 from common.registry import PROCESS_NAMES, SERVICE_NAMES
@@ -28,8 +29,6 @@ from common.settings import AuthSettings
 from wellbeing.datadir import DATABASE, DataDir
 from wellbeing.processes import StartupError, Supervisor, uvicorn_argv
 from wellbeing.seeding import seed_service
-
-DEMO_CITIZEN = "citizen-demo"
 
 
 @dataclass(frozen=True)

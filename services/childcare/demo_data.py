@@ -19,7 +19,9 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+from common.demo import DEMO_CITIZEN
 from common.districts import DISTRICT_CENTRES, District
 
 TOTAL_INSTITUTIONS = 126
@@ -404,3 +406,90 @@ def plan_2023_projects() -> list[DemoProject]:
         and sum(p.planned_slots for p in out) == PLAN_2023["slots"]
     )
     return out
+
+
+# --- enrollments (generated): who holds the places, and who waits -------------------------
+# Not in the report. Most institutions are partly full; the popular ones below are full with a
+# waitlist, so `has_vacancy=false`, waitlist positions and offers are there to see. The demo
+# citizen has a child with a place at 抱抱熊托育中心 (the family of the report's example) and a
+# younger one third on the waitlist of the full 抱抱熊托育园.
+FULL_WITH_WAITLIST = (
+    "抱抱熊托育园",
+    "多乐小熊托育园",
+    "米亚蒙台梭利托育园",
+    "蓝莓果托育园",
+)
+FULL_EVERY = 9  # besides the named ones, every ninth generated institution is full
+DEMO_PLACE = "抱抱熊托育中心（金地家园）"
+DEMO_WAITING_AT = "抱抱熊托育园"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"  # noqa: E501
+GIVEN = "子梓浩宇轩涵欣怡诗雨晨思可一依若悦佳嘉睿泽俊博文然安乐天小朵朵豆果萱琪瑶"
+
+
+@dataclass(frozen=True)
+class DemoEnrollment:
+    institution: str  # its name (names are unique in the demo set)
+    guardian_sub: str
+    child_name: str
+    birth_date: date
+    status: str  # enrolled | waitlisted
+    start_date: date
+
+
+def _birth(today: date, months: int, rng: random.Random) -> date:
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return date(year, month + 1, rng.randint(1, 28))
+
+
+def enrollments(today: date) -> list[DemoEnrollment]:
+    """Deterministic for a given `today`: enrolled places first, then waitlists in FIFO order."""
+    rng = random.Random(20230531)
+    insts = institutions()
+    full = set(FULL_WITH_WAITLIST) | {i.name for n, i in enumerate(insts) if n % FULL_EVERY == 4}
+    placed: list[DemoEnrollment] = []
+    waiting: list[DemoEnrollment] = []
+    guardian = iter(range(1, 1_000_000))
+
+    def child_name() -> str:
+        return rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2))))
+
+    for inst in insts:
+        lo, hi = inst.min_age_months, inst.max_age_months
+        share = 1.0 if inst.name in full else rng.uniform(0.55, 0.92)
+        taken = inst.capacity if inst.name in full else int(inst.capacity * share)
+        if inst.name == DEMO_PLACE:
+            taken -= 1  # the demo citizen's child holds the last place taken here
+            placed.append(
+                DemoEnrollment(
+                    inst.name,
+                    DEMO_CITIZEN,
+                    "小满",
+                    _birth(today, 26, rng),
+                    "enrolled",
+                    today - timedelta(days=90),
+                )
+            )
+        for _ in range(taken):
+            age = rng.randint(min(lo + 6, hi), hi)
+            placed.append(
+                DemoEnrollment(
+                    inst.name,
+                    f"demo-guardian-{next(guardian)}",
+                    child_name(),
+                    _birth(today, age, rng),
+                    "enrolled",
+                    today - timedelta(days=rng.randint(7, 150)),
+                )
+            )
+        if inst.name not in full:
+            continue
+        queue = rng.randint(3, 8)
+        for position in range(1, queue + 1):
+            start = today + timedelta(days=rng.randint(14, 60))
+            if inst.name == DEMO_WAITING_AT and position == 3:
+                sub, name, birth = DEMO_CITIZEN, "小禾", _birth(today, max(lo, 10), rng)
+            else:
+                sub, name = f"demo-guardian-{next(guardian)}", child_name()
+                birth = _birth(today, rng.randint(lo, max(lo, hi - 3)), rng)
+            waiting.append(DemoEnrollment(inst.name, sub, name, birth, "waitlisted", start))
+    return placed + waiting

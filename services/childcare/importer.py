@@ -1,28 +1,42 @@
 """`wellbeing import childcare institutions FILE.csv|FILE.json`: a per-row report.
 
-Each row is validated and written in its own savepoint: a bad row is rejected with its reason
-and leaves nothing behind, good rows land. The natural key is (name, district), so importing the
-same file again changes nothing.
+Each row is validated and written in its own savepoint, through the same service functions as
+the API (`institutions.service`): a bad row is rejected with its reason and leaves nothing
+behind, good rows land, and a capacity raised by an import offers the new places to the
+waitlist exactly as `PATCH /institutions/{id}` does. The natural key is (name, district), so
+importing the same file again changes nothing.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from datetime import UTC, datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from common.clock import Clock
 from common.districts import District
-from services.childcare.institutions.schemas import DemonstrationLevel, InstitutionKind
-from services.childcare.models import Enrollment, Institution
+from common.errors import ProblemError
+from common.geo import CoordSys
+from services.childcare.config import Settings
+from services.childcare.institutions import service
+from services.childcare.institutions.schemas import (
+    DemonstrationLevel,
+    InstitutionCreate,
+    InstitutionKind,
+    InstitutionUpdate,
+)
+from services.childcare.models import Institution
 
 KINDS = ("institutions",)
+# offers made when an import raises a capacity wait as long as the service's default
+DEFAULT_OFFER_TTL = timedelta(hours=Settings.model_fields["offer_ttl_hours"].default)
 # spreadsheets kept by the city's offices often write yes/no as 是/否
 CHINESE_BOOLEANS = {"是": True, "否": False}
 
@@ -81,6 +95,17 @@ class InstitutionRow(BaseModel):
             raise ValueError("demonstration_level and demonstration_year go together")
         return self
 
+    def body(self) -> dict[str, Any]:
+        """The row as the API's `InstitutionCreate` body (WGS-84)."""
+        data = self.model_dump(exclude={"lat", "lon", "demonstration_level", "demonstration_year"})
+        data["location"] = {"lat": self.lat, "lon": self.lon}
+        data["demonstration"] = (
+            {"level": self.demonstration_level.value, "year": self.demonstration_year}
+            if self.demonstration_level
+            else None
+        )
+        return data
+
     def values(self) -> dict[str, Any]:
         data = self.model_dump()
         data["district"] = self.district.value
@@ -89,10 +114,6 @@ class InstitutionRow(BaseModel):
             self.demonstration_level.value if self.demonstration_level else None
         )
         return data
-
-
-class RowRejected(Exception):
-    """A valid row that cannot be applied to what is in the database."""
 
 
 def _read_rows(path: Path) -> list[dict[str, Any]]:
@@ -123,7 +144,13 @@ def _database_reason(exc: DBAPIError) -> str | None:
     return f"rejected by the database ({constraint or 'invalid value'})"
 
 
-async def _import_row(session: AsyncSession, row: InstitutionRow) -> str:
+def _changes(existing: Institution, values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if getattr(existing, k) != v}
+
+
+async def _import_row(session: AsyncSession, row: InstitutionRow, clock: Clock) -> str:
+    """Creates or updates through the same service functions as the API, so the rules (a place
+    inside its district, capacity re-balancing the waitlist) are the API's own."""
     values = row.values()
     existing = await session.scalar(
         select(Institution)
@@ -131,33 +158,32 @@ async def _import_row(session: AsyncSession, row: InstitutionRow) -> str:
         .with_for_update()
     )
     if existing is None:
-        session.add(Institution(**values, enrolled=0, offered=0))
-        await session.flush()
+        await service.create_institution(
+            session, body=InstitutionCreate.model_validate(row.body()), coord_sys=CoordSys.wgs84
+        )
         return "accepted"
-    if all(getattr(existing, k) == v for k, v in values.items()):
+    changed = _changes(existing, values)
+    if not changed:
         return "unchanged"
-    taken = existing.enrolled + existing.offered
-    if row.capacity < taken:
-        raise RowRejected(f"capacity {row.capacity} is below the {taken} places taken")
-    if row.capacity > existing.capacity and await session.scalar(
-        select(
-            exists().where(
-                Enrollment.institution_id == existing.id, Enrollment.status == "waitlisted"
-            )
-        )
-    ):
-        # new places must be offered to the waitlist in FIFO order; that rule lives in the
-        # service, so the import leaves capacity rises with a waitlist to PATCH /institutions/{id}
-        raise RowRejected(
-            f"raising capacity of an institution with a waitlist: use PATCH "
-            f"/childcare/v1/institutions/{existing.id} so waiting children get the places"
-        )
-    if row.capacity != existing.capacity:
-        existing.vacancies_as_of = datetime.now(UTC)
-    for key, value in values.items():
-        setattr(existing, key, value)
-    await session.flush()
+    body = {k: v for k, v in row.body().items() if k in _body_fields(changed)}
+    await service.update_institution(
+        session,
+        institution_id=existing.id,
+        body=InstitutionUpdate.model_validate(body),
+        coord_sys=CoordSys.wgs84,
+        clock=clock,
+        offer_ttl=DEFAULT_OFFER_TTL,
+    )
     return "updated"
+
+
+def _body_fields(changed: dict[str, Any]) -> set[str]:
+    fields = set(changed) - {"lat", "lon", "demonstration_level", "demonstration_year"}
+    if {"lat", "lon"} & set(changed):
+        fields.add("location")
+    if {"demonstration_level", "demonstration_year"} & set(changed):
+        fields.add("demonstration")
+    return fields
 
 
 async def run_import(
@@ -167,6 +193,7 @@ async def run_import(
         raise ValueError(f"childcare can import {', '.join(KINDS)}, not {kind!r}")
     report = ImportReport(kind=kind)
     rows = _read_rows(path)
+    clock = Clock()
     async with session_factory() as session:
         for number, raw in enumerate(rows, start=1):
             try:
@@ -176,9 +203,13 @@ async def run_import(
                 continue
             try:
                 async with session.begin_nested():
-                    outcome = await _import_row(session, row)
-            except RowRejected as exc:  # the savepoint is rolled back; report and go on
-                report.rejected.append(RejectedRow(row=number, reason=str(exc)))
+                    outcome = await _import_row(session, row, clock)
+            except ProblemError as exc:  # the savepoint is rolled back; report and go on
+                problem = f"{exc.code}: {exc.detail}"
+                report.rejected.append(RejectedRow(row=number, reason=problem))
+                continue
+            except ValidationError as exc:
+                report.rejected.append(RejectedRow(row=number, reason=_reason(exc)))
                 continue
             except DBAPIError as exc:
                 reason = _database_reason(exc)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from common.app import create_service_app
-from common.pagination import CursorCodec
 from services.childcare.children.routes import router as children_router
 from services.childcare.config import Settings
 from services.childcare.enrollments.routes import router as enrollments_router
@@ -27,5 +26,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         idempotency_table=idempotency_key,
         hooks=[offer_sweeper],
     )
-    app.state.cursor_codec = CursorCodec(settings.cursor_key)
     return app

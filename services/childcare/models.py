@@ -23,8 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from common.audit import access_audit_table
 from common.db import service_metadata
-from common.geo import Earth
+from common.geo import Earth, snapped_point_sql
 from common.idempotency import idempotency_table
 
 SCHEMA = "childcare"
@@ -35,6 +36,16 @@ class Base(DeclarativeBase):
 
 
 idempotency_key = idempotency_table(Base.metadata)
+access_audit = access_audit_table(Base.metadata)
+
+# A home-based place is a family home: the public sees it only as a ~200 m area, and every
+# public figure — distance, order, radius filter, cursor — is computed from that one published
+# point, held by the database itself (DESIGN §3). Other institutions publish their exact point.
+_SNAPPED_LAT, _SNAPPED_LON = snapped_point_sql("lat", "lon", 200.0)
+PUBLIC_LAT_SQL = f"CASE WHEN kind = 'home_based' THEN {_SNAPPED_LAT} ELSE lat END"
+PUBLIC_LON_SQL = f"CASE WHEN kind = 'home_based' THEN {_SNAPPED_LON} ELSE lon END"
+# a generated column cannot read another one, so the published point is spelled out again here
+PUBLIC_EARTH_SQL = f"public.ll_to_earth({PUBLIC_LAT_SQL}, {PUBLIC_LON_SQL})"
 
 
 class Institution(Base):
@@ -70,9 +81,10 @@ class Institution(Base):
     address: Mapped[str] = mapped_column(String(300))
     lat: Mapped[float] = mapped_column(Double)
     lon: Mapped[float] = mapped_column(Double)
-    earth_loc: Mapped[object] = mapped_column(
-        Earth(), Computed("public.ll_to_earth(lat, lon)", persisted=True)
-    )
+    public_lat: Mapped[float] = mapped_column(Double, Computed(PUBLIC_LAT_SQL, persisted=True))
+    public_lon: Mapped[float] = mapped_column(Double, Computed(PUBLIC_LON_SQL, persisted=True))
+    # the published point on the earth, GiST-indexed: what nearby search walks
+    earth_loc: Mapped[object] = mapped_column(Earth(), Computed(PUBLIC_EARTH_SQL, persisted=True))
     kind: Mapped[str] = mapped_column(String(30))
     inclusive: Mapped[bool] = mapped_column(Boolean, default=False)
     public_owned: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -96,11 +108,18 @@ class Institution(Base):
 
 
 class Child(Base):
-    """A child registered by a guardian. The national ID is kept only as keyed hash + mask."""
+    """A child registered by a guardian. The national ID is kept only as keyed hash + mask.
+
+    An ID is unique per guardian; another guardian may register the same ID (a second parent,
+    or a mistake) and is told nothing: staff see the records as suspected duplicates, and the
+    child, by ID, never holds two places (`Enrollment.child_identity`)."""
 
     __tablename__ = "child"
     __table_args__ = (
-        UniqueConstraint("id_number_hash", name="uq_child_id_number_hash"),
+        UniqueConstraint(
+            "guardian_sub", "id_number_hash", name="uq_child_guardian_sub_id_number_hash"
+        ),
+        Index("ix_child_id_number_hash", "id_number_hash"),
         UniqueConstraint("guardian_sub", "name", "birth_date", name="uq_child_guardian_name_birth"),
         Index("ix_child_guardian_sub_id", "guardian_sub", "id"),
     )
@@ -115,6 +134,12 @@ class Child(Base):
 
 
 ACTIVE_STATUSES = ("waitlisted", "offered", "enrolled")
+ENROLLMENT_STATUSES = (*ACTIVE_STATUSES, "declined", "withdrawn", "expired", "ineligible")
+
+
+def child_identity(child_id: int, id_number_hash: str | None) -> str:
+    """Who the child is across guardians: the ID's keyed hash, else the record itself."""
+    return id_number_hash or f"child:{child_id}"
 
 
 class Enrollment(Base):
@@ -127,8 +152,7 @@ class Enrollment(Base):
     __tablename__ = "enrollment"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('enrolled','waitlisted','offered','declined','withdrawn','expired')",
-            name="status",
+            "status IN (" + ",".join(f"'{s}'" for s in ENROLLMENT_STATUSES) + ")", name="status"
         ),
         CheckConstraint(
             "(status = 'offered') = (offer_expires_at IS NOT NULL)", name="offer_has_expiry"
@@ -141,9 +165,10 @@ class Enrollment(Base):
             unique=True,
             postgresql_where=text("status IN ('waitlisted','offered','enrolled')"),
         ),
+        # one enrolled place per child, by identity: two guardians' records of one ID included
         Index(
-            "uq_enrollment_one_place_per_child",
-            "child_id",
+            "uq_enrollment_one_place_per_identity",
+            "child_identity",
             unique=True,
             postgresql_where=text("status = 'enrolled'"),
         ),
@@ -164,6 +189,7 @@ class Enrollment(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     child_id: Mapped[int] = mapped_column(ForeignKey(Child.id, ondelete="RESTRICT"))
+    child_identity: Mapped[str] = mapped_column(String(80))
     institution_id: Mapped[int] = mapped_column(ForeignKey(Institution.id, ondelete="RESTRICT"))
     guardian_sub: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(12))
@@ -236,19 +262,3 @@ class PlanProject(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
-
-
-class AccessAudit(Base):
-    """Append-only record of staff reads of personal data: who, what, when, why; no values."""
-
-    __tablename__ = "access_audit"
-    __table_args__ = (Index("ix_access_audit_at", "at"),)
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    actor_sub: Mapped[str] = mapped_column(String(200))
-    actor_roles: Mapped[str] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(50))
-    resource: Mapped[str] = mapped_column(String(200))
-    purpose: Mapped[str] = mapped_column(String(200))
-    request_id: Mapped[str | None] = mapped_column(String(128))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

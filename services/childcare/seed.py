@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from collections import Counter
+
+from sqlalchemy import exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.clock import Clock
 from services.childcare import demo_data
-from services.childcare.models import CapacityPlan, DistrictPopulation, Institution, PlanProject
+from services.childcare.models import (
+    CapacityPlan,
+    Child,
+    DistrictPopulation,
+    Enrollment,
+    Institution,
+    PlanProject,
+    child_identity,
+)
 
 
 async def seed(session: AsyncSession) -> bool:
@@ -24,10 +35,20 @@ async def seed(session: AsyncSession) -> bool:
                     source=demo_data.POPULATION_SOURCE,
                 )
             )
+    clock = Clock()
+    places = demo_data.enrollments(clock.today())
+    enrolled = Counter(e.institution for e in places if e.status == "enrolled")
+    ids: dict[str, int] = {}
     for inst in demo_data.institutions():
-        session.add(
-            Institution(**{**inst.__dict__, "district": inst.district.value}, enrolled=0, offered=0)
+        row = Institution(
+            **{**inst.__dict__, "district": inst.district.value},
+            enrolled=enrolled[inst.name],
+            offered=0,
         )
+        session.add(row)
+        await session.flush()
+        ids[inst.name] = row.id
+    await _seed_enrollments(session, places, ids, clock)
     plan = demo_data.PLAN_2023
     session.add(
         CapacityPlan(
@@ -49,3 +70,38 @@ async def seed(session: AsyncSession) -> bool:
         )
     await session.flush()
     return True
+
+
+async def _seed_enrollments(
+    session: AsyncSession,
+    places: list[demo_data.DemoEnrollment],
+    institution_ids: dict[str, int],
+    clock: Clock,
+) -> None:
+    """Children and their applications in bulk, in list order (waitlists keep it: FIFO)."""
+    child_ids = (
+        await session.scalars(
+            insert(Child).returning(Child.id, sort_by_parameter_order=True),
+            [
+                {"guardian_sub": p.guardian_sub, "name": p.child_name, "birth_date": p.birth_date}
+                for p in places
+            ],
+        )
+    ).all()
+    now = clock.now()
+    await session.execute(
+        insert(Enrollment),
+        [
+            {
+                "child_id": child,
+                "child_identity": child_identity(child, None),
+                "institution_id": institution_ids[p.institution],
+                "guardian_sub": p.guardian_sub,
+                "status": p.status,
+                "start_date": p.start_date,
+                "applied_at": now,
+                "status_changed_at": now,
+            }
+            for child, p in zip(child_ids, places, strict=True)
+        ],
+    )

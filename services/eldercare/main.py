@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from common.app import create_service_app
-from common.pagination import CursorCodec
 from services.eldercare.config import Settings
 from services.eldercare.models import SCHEMA, idempotency_key
 from services.eldercare.routes import router
@@ -22,5 +21,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[router],
         idempotency_table=idempotency_key,
     )
-    app.state.cursor_codec = CursorCodec(settings.cursor_key)
     return app

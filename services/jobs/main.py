@@ -5,9 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from common.app import create_service_app
-from common.pagination import CursorCodec
 from services.jobs.config import Settings
-from services.jobs.hours import utc_now
 from services.jobs.models import SCHEMA, idempotency_key
 from services.jobs.routes import router
 
@@ -23,7 +21,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[router],
         idempotency_table=idempotency_key,
     )
-    app.state.cursor_codec = CursorCodec(settings.cursor_key)
-    # "open now" reads this clock; tests replace it to pin the time
-    app.state.clock = utc_now
     return app

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
+from common.clock import ClockDep
 from common.db import SessionDep
 from common.districts import District
 from common.geo import CoordSys, CoordSysQuery
@@ -28,11 +28,6 @@ OpenNowQuery = Annotated[
 ]
 
 
-def _now(request: Request) -> datetime:
-    now: datetime = request.app.state.clock()
-    return now
-
-
 def _amenities(amenity: list[Amenity] | None) -> tuple[str, ...]:
     # sorted and de-duplicated, so the same filter always has the same cursor scope
     return tuple(sorted({a.value for a in amenity or ()}))
@@ -42,6 +37,7 @@ def _amenities(amenity: list[Amenity] | None) -> tuple[str, ...]:
 async def list_stations(
     request: Request,
     session: SessionDep,
+    clock: ClockDep,
     near: NearDep,
     district: District | None = None,
     amenity: AmenityQuery = None,
@@ -59,7 +55,7 @@ async def list_stations(
         limit=limit,
         cursor=cursor,
         codec=request.app.state.cursor_codec,
-        now=_now(request),
+        now=clock.now(),
     )
 
 
@@ -67,6 +63,7 @@ async def list_stations(
 async def station_layer(
     request: Request,
     session: SessionDep,
+    clock: ClockDep,
     district: District | None = None,
     amenity: AmenityQuery = None,
     open_now: OpenNowQuery = None,
@@ -74,17 +71,17 @@ async def station_layer(
 ) -> StationFeatureCollection:
     filters = StationFilter(district=district, amenities=_amenities(amenity), open_now=open_now)
     return await service.station_layer(
-        session, filters=filters, coord_sys=coord_sys, now=_now(request)
+        session, filters=filters, coord_sys=coord_sys, now=clock.now()
     )
 
 
 @router.get("/stations/{station_id}", summary="One Red Bee Station")
 async def get_station(
-    request: Request,
     station_id: Annotated[int, Path(ge=1, le=2**62)],
     session: SessionDep,
+    clock: ClockDep,
     coord_sys: CoordSysQuery = CoordSys.wgs84,
 ) -> StationRead:
     return await service.get_station(
-        session, station_id=station_id, coord_sys=coord_sys, now=_now(request)
+        session, station_id=station_id, coord_sys=coord_sys, now=clock.now()
     )

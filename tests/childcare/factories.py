@@ -1,11 +1,15 @@
-"""Rows for tests, written through the app's current session factory (the test transaction)."""
+"""Test data: rows written through the app's current session factory (the test transaction),
+and the citizen steps (register a child, apply) done through the API."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 
+from common.clock import city_today
 from services.childcare.models import Institution
 
 
@@ -35,3 +39,35 @@ async def add_institution(app: FastAPI, **overrides: Any) -> Institution:
         await session.commit()
         await session.refresh(inst)
         return inst
+
+
+def birth_months_ago(months_old: int) -> str:
+    today = city_today()
+    year, month = divmod(today.year * 12 + today.month - 1 - months_old, 12)
+    return date(year, month + 1, min(today.day, 28)).isoformat()
+
+
+def start_in_a_week() -> str:
+    return (city_today() + timedelta(days=7)).isoformat()
+
+
+async def register_child(
+    client: httpx.AsyncClient, headers: dict[str, str], name: str, months: int = 20
+) -> int:
+    r = await client.post(
+        "/childcare/v1/children",
+        json={"name": name, "birth_date": birth_months_ago(months)},
+        headers=headers,
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+async def apply(
+    client: httpx.AsyncClient, headers: dict[str, str], child: int, inst: int
+) -> httpx.Response:
+    return await client.post(
+        "/childcare/v1/enrollments",
+        json={"child_id": child, "institution_id": inst, "start_date": start_in_a_week()},
+        headers=headers,
+    )

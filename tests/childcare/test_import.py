@@ -131,14 +131,14 @@ async def test_capacity_below_the_places_taken_is_rejected(app: FastAPI, tmp_pat
     report = await run_import(app.state.sessionmaker, "institutions", _csv(tmp_path, row))
 
     assert report.accepted == report.updated == 0
-    assert [(r.row, r.reason) for r in report.rejected] == [
-        (1, "capacity 16 is below the 17 places taken")
-    ]
+    assert [r.row for r in report.rejected] == [1]
+    assert report.rejected[0].reason.startswith("capacity_below_taken: ")
+    assert "cannot go below 17" in report.rejected[0].reason
     stored = (await _imported(app))["导测满园"]
     assert (stored.id, stored.capacity, stored.address) == (inst.id, 20, inst.address)
 
 
-async def test_capacity_rise_with_a_waitlist_is_left_to_the_api(
+async def test_a_capacity_raised_by_import_offers_the_places_to_the_waitlist(
     app: FastAPI, tmp_path: Path
 ) -> None:
     inst = await add_institution(app, name="导测候补园", district="赛罕区", capacity=1, enrolled=1)
@@ -148,23 +148,35 @@ async def test_capacity_rise_with_a_waitlist_is_left_to_the_api(
         )
         session.add(child)
         await session.flush()
-        session.add(
-            Enrollment(
-                child_id=child.id,
-                institution_id=inst.id,
-                guardian_sub="g-1",
-                status="waitlisted",
-                start_date=date.today() + timedelta(days=10),
-            )
+        waiting = Enrollment(
+            child_id=child.id,
+            child_identity=f"child:{child.id}",
+            institution_id=inst.id,
+            guardian_sub="g-1",
+            status="waitlisted",
+            start_date=date.today() + timedelta(days=10),
         )
+        session.add(waiting)
         await session.commit()
     row = GOOD_A.replace("导测甲托育园,新城区", "导测候补园,赛罕区").replace(",40,", ",5,")
 
     report = await run_import(app.state.sessionmaker, "institutions", _csv(tmp_path, row))
 
-    assert len(report.rejected) == 1
-    assert f"PATCH /childcare/v1/institutions/{inst.id}" in report.rejected[0].reason
-    assert (await _imported(app))["导测候补园"].capacity == 1
+    # the same rule as PATCH /institutions/{id}: new places go to the waitlist at once
+    assert (report.updated, report.rejected) == (1, [])
+    stored = (await _imported(app))["导测候补园"]
+    assert (stored.capacity, stored.enrolled, stored.offered) == (5, 1, 1)
+    async with app.state.sessionmaker() as session:
+        assert (await session.get(Enrollment, waiting.id)).status == "offered"  # type: ignore[union-attr]
+
+
+async def test_a_row_outside_its_district_is_rejected(app: FastAPI, tmp_path: Path) -> None:
+    row = GOOD_A.replace("导测甲托育园,新城区", "导测远园,武川县")
+
+    report = await run_import(app.state.sessionmaker, "institutions", _csv(tmp_path, row))
+
+    assert report.accepted == 0
+    assert report.rejected[0].reason.startswith("location_outside_district: ")
 
 
 async def test_json_list_of_objects_imports_too(app: FastAPI, tmp_path: Path) -> None:

@@ -11,11 +11,13 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from common.demo import DEMO_CITIZEN
 from common.districts import DISTRICT_CENTRES
 from services.childcare import demo_data
 from services.childcare.models import CapacityPlan, DistrictPopulation, Institution, PlanProject
 from services.childcare.seed import seed
 from tests.fixtures.clients import isolated_client
+from tests.fixtures.tokens import DevTokens
 
 REPORTED_KINDS = {
     "employer": 8,
@@ -88,8 +90,10 @@ async def test_stats_reproduce_the_report(seeded: httpx.AsyncClient) -> None:
     stats = (await seeded.get("/childcare/v1/stats")).json()
 
     totals = stats["totals"]
-    assert (totals["institutions"], totals["slots"], totals["vacancies"]) == (126, 9745, 9745)
-    assert (totals["enrolled"], totals["offered"]) == (0, 0)
+    assert (totals["institutions"], totals["slots"]) == (126, 9745)
+    # places are held (the generated enrollments), but capacity is the report's
+    assert totals["offered"] == 0 and 0 < totals["enrolled"] < 9745
+    assert totals["vacancies"] == 9745 - totals["enrolled"]
     assert totals["population"] == 3_446_100
     assert totals["slots_per_1000"] == 2.83
     assert totals["target_slots_per_1000"] == 4.5
@@ -134,3 +138,28 @@ async def test_kind_counts_through_the_search_api(seeded: httpx.AsyncClient) -> 
         assert len(await _count_all(seeded, kind=kind)) == count, kind
     assert len(await _count_all(seeded, demonstration="city")) == 8
     assert len(await _count_all(seeded, demonstration="regional")) == 1
+
+
+async def test_the_demo_has_full_institutions_with_waitlists(
+    seeded: httpx.AsyncClient, tokens: DevTokens
+) -> None:
+    full = await _count_all(seeded, has_vacancy="false")
+    demo = tokens.headers(DEMO_CITIZEN, "citizen")
+    staff = tokens.headers("seed-staff", "childcare_staff")
+
+    assert len(full) >= 10 and all(i["vacancies"] == 0 for i in full)
+    names = {i["name"] for i in full}
+    assert {"抱抱熊托育园", "多乐小熊托育园", "蓝莓果托育园"} <= names
+    roster = (
+        await seeded.get(f"/childcare/v1/institutions/{full[0]['id']}/roster", headers=staff)
+    ).json()
+    assert len(roster["enrolled"]) == full[0]["capacity"]
+    assert [e["waitlist_position"] for e in roster["waitlisted"]] == list(
+        range(1, len(roster["waitlisted"]) + 1)
+    ) and len(roster["waitlisted"]) >= 3
+    summary = (await seeded.get("/childcare/v1/me/summary", headers=demo)).json()
+    mine = {e["child_name"]: e for e in summary["enrollments"]}
+    assert {c["name"] for c in summary["children"]} == {"小满", "小禾"}
+    assert mine["小满"]["status"] == "enrolled"
+    assert mine["小满"]["institution_name"] == "抱抱熊托育中心（金地家园）"
+    assert (mine["小禾"]["status"], mine["小禾"]["waitlist_position"]) == ("waitlisted", 3)

@@ -50,6 +50,14 @@ def build_probe_app(settings: ServiceSettings) -> FastAPI:
 
         return await idem.run(principal.sub, produce)  # type: ignore[return-value]
 
+    @router.get("/notes")
+    async def list_notes() -> list[NoteRead]:
+        return []
+
+    @router.get("/public")
+    async def public() -> dict[str, str]:
+        return {"hello": "anyone"}
+
     @router.get("/boom")
     async def boom() -> dict[str, str]:
         raise RuntimeError("secret internal detail: password=hunter2")

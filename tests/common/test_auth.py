@@ -90,3 +90,93 @@ async def test_tokens_verify_against_a_jwks_url(tokens: DevTokens, tmp_path: Pat
             await verifier.verify(DevTokens(tmp_path).token("c-1", "citizen"))
 
     assert principal.sub == "c-1" and principal.roles == frozenset({"citizen"})
+
+
+def _rsa_token(**claims: object) -> str:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    body = {
+        "sub": "c-rsa",
+        "roles": ["citizen"],
+        "iss": "hohhot-wellbeing-dev",
+        "aud": "hohhot-wellbeing",
+        "exp": 4102444800,
+        **claims,
+    }
+    return jwt.encode(body, key, algorithm="RS256")
+
+
+async def test_an_rs256_token_from_any_rsa_key_is_401_not_500(probe: httpx.AsyncClient) -> None:
+    bearer = {"Authorization": f"Bearer {_rsa_token()}", "X-Request-ID": "rsa-1"}
+
+    for path in ("/probe/staff", "/probe/public"):
+        r = await probe.get(path, headers=bearer)
+        assert_problem(r, 401, "invalid_token")
+        assert r.headers["x-request-id"] == "rsa-1"
+
+
+async def test_a_bad_token_on_a_public_read_is_401_like_everywhere(
+    probe: httpx.AsyncClient, tokens: DevTokens
+) -> None:
+    anonymous = await probe.get("/probe/public")
+    expired = tokens.token("c-pub", "citizen", ttl_seconds=-60)
+
+    bad = await probe.get("/probe/public", headers={"Authorization": "Bearer not-a-jwt"})
+    late = await probe.get("/probe/public", headers={"Authorization": f"Bearer {expired}"})
+
+    assert anonymous.json() == {"hello": "anyone"}
+    assert_problem(bad, 401, "invalid_token")
+    assert_problem(late, 401, "token_expired")
+
+
+async def test_a_clock_a_few_seconds_ahead_is_tolerated(
+    probe: httpx.AsyncClient, tokens: DevTokens
+) -> None:
+    import time
+
+    now = int(time.time())
+    private = serialization.load_pem_private_key(tokens.private_key.read_bytes(), password=None)
+
+    def signed(ahead: int) -> str:
+        claims = {
+            "sub": "s-skew",
+            "roles": ["childcare_staff"],
+            "iss": "hohhot-wellbeing-dev",
+            "aud": "hohhot-wellbeing",
+            "iat": now + ahead,
+            "nbf": now + ahead,
+            "exp": now + 3600,
+        }
+        return jwt.encode(claims, private, algorithm="ES256")  # type: ignore[arg-type]
+
+    slightly = await probe.get("/probe/staff", headers={"Authorization": f"Bearer {signed(5)}"})
+    far = await probe.get("/probe/staff", headers={"Authorization": f"Bearer {signed(120)}"})
+
+    assert slightly.json() == {"sub": "s-skew"}
+    assert_problem(far, 401, "invalid_token")
+
+
+async def test_a_verified_token_is_not_verified_again_until_it_expires(
+    tokens: DevTokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verifier = TokenVerifier(tokens.auth)
+    calls = []
+    real_decode = jwt.decode
+
+    def counting_decode(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real_decode(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jwt, "decode", counting_decode)
+    token = tokens.token("c-cache", "citizen")
+
+    first = await verifier.verify(token)
+    second = await verifier.verify(token)
+    with pytest.raises(Unauthenticated):
+        await verifier.verify(tokens.token("c-cache", "citizen", ttl_seconds=-60))
+    with pytest.raises(Unauthenticated):
+        await verifier.verify(tokens.token("c-cache", "citizen", ttl_seconds=-60))
+
+    assert first == second and first.sub == "c-cache"
+    assert len(calls) == 3  # once for the good token, twice for the bad one (never remembered)

@@ -12,7 +12,6 @@ from common.geo import (
     gcj02_to_bd09,
     gcj02_to_wgs84,
     haversine_m,
-    round_location,
     to_wgs84,
     wgs84_to_gcj02,
 )
@@ -52,12 +51,6 @@ def test_coordinate_systems_round_trip_within_a_metre(lat: float, lon: float) ->
     g = wgs84_to_gcj02(lat, lon)
     assert haversine_m(lat, lon, *gcj02_to_wgs84(*g)) < 0.5
     assert haversine_m(*g, *bd09_to_gcj02(*gcj02_to_bd09(*g))) < 1.0
-
-
-@given(hohhot_lat, hohhot_lon)
-def test_rounded_location_stays_within_the_cell(lat: float, lon: float) -> None:
-    rlat, rlon = round_location(lat, lon, 200)
-    assert haversine_m(lat, lon, rlat, rlon) <= 150
 
 
 def test_national_id_is_hashed_with_a_key_and_masked() -> None:

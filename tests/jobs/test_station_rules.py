@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from common.clock import Clock
 from common.geo import gcj02_to_bd09, haversine_m, wgs84_to_gcj02
 from tests.jobs.factories import add_station
 
@@ -19,7 +20,7 @@ def set_clock(jobs_app: FastAPI) -> Iterator[Callable[[datetime], None]]:
     original = jobs_app.state.clock
 
     def pin(now: datetime) -> None:
-        jobs_app.state.clock = lambda: now
+        jobs_app.state.clock = Clock.fixed(now)
 
     yield pin
     jobs_app.state.clock = original

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from common.clock import Clock
 from common.geo import haversine_m, wgs84_to_gcj02
 from services.jobs.seed import seed
 
@@ -29,7 +30,7 @@ def pinned_clock(jobs_app: FastAPI) -> Iterator[list[datetime]]:
     """Pins the app's clock; tests set `clock[0]`."""
     clock = [datetime(2026, 11, 25, 4, 0, tzinfo=UTC)]  # a Wednesday, 12:00 in Hohhot
     original = jobs_app.state.clock
-    jobs_app.state.clock = lambda: clock[0]
+    jobs_app.state.clock = Clock(lambda: clock[0])
     yield clock
     jobs_app.state.clock = original
 

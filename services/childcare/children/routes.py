@@ -2,49 +2,85 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Response
 
 from common.auth import CitizenDep
+from common.clock import ClockDep
 from common.db import SessionDep
 from common.idempotency import IdempotencyDep
-from common.pagination import CursorQuery, LimitQuery, Page
+from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
+from common.problems import problem_responses
+from common.read import ReaderDep, model_response
 from services.childcare.children import service
+from services.childcare.children.errors import (
+    ChildAlreadyRegistered,
+    ChildNotFound,
+    ChildTooOld,
+    ChildTooYoung,
+)
 from services.childcare.children.schemas import ChildCreate, ChildRead
+from services.childcare.config import SettingsDep
 from services.childcare.deps import Id
 
 router = APIRouter(prefix="/childcare/v1", tags=["childcare"])
 
 
-@router.post("/children", status_code=201, summary="Register your child")
+@router.post(
+    "/children",
+    status_code=201,
+    summary="Register your child",
+    description=(
+        "A child aged 0–36 months today. The optional national ID is stored only as a keyed hash "
+        "and a mask; registering an ID you already registered is `409 child_already_registered`."
+    ),
+    response_model=ChildRead,
+    responses=problem_responses(400, 401, 403, ChildAlreadyRegistered, ChildTooOld, ChildTooYoung),
+)
 async def register_child(
-    request: Request,
     body: ChildCreate,
     session: SessionDep,
     guardian: CitizenDep,
     idem: IdempotencyDep,
-) -> ChildRead:
-    key = request.app.state.settings.id_hash_key
-    response: JSONResponse = await idem.run(
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    return await idem.run(
         guardian.sub,
-        lambda: service.register_child(session, guardian=guardian, body=body, id_hash_key=key),
+        lambda: service.register_child(
+            session,
+            guardian=guardian,
+            body=body,
+            id_hash_key=settings.id_hash_key,
+            today=clock.today(),
+        ),
     )
-    return response  # type: ignore[return-value]
 
 
-@router.get("/children", summary="Your children")
+@router.get("/children", summary="Your children", response_model=Page[ChildRead])
 async def list_children(
-    request: Request,
-    session: SessionDep,
+    reader: ReaderDep,
     guardian: CitizenDep,
+    codec: CursorCodecDep,
+    clock: ClockDep,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> Page[ChildRead]:
-    return await service.list_children(
-        session, guardian=guardian, limit=limit, cursor=cursor, codec=request.app.state.cursor_codec
+) -> Response:
+    page = await service.list_children(
+        reader, guardian=guardian, limit=limit, cursor=cursor, codec=codec, today=clock.today()
     )
+    return model_response(page)
 
 
-@router.get("/children/{child_id}", summary="One of your children")
-async def get_child(child_id: Id, session: SessionDep, guardian: CitizenDep) -> ChildRead:
-    return await service.get_child(session, guardian=guardian, child_id=child_id)
+@router.get(
+    "/children/{child_id}",
+    summary="One of your children",
+    response_model=ChildRead,
+    responses=problem_responses(ChildNotFound),
+)
+async def get_child(
+    child_id: Id, reader: ReaderDep, guardian: CitizenDep, clock: ClockDep
+) -> Response:
+    child = await service.get_child(
+        reader, guardian=guardian, child_id=child_id, today=clock.today()
+    )
+    return model_response(child)

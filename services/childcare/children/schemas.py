@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from services.childcare.children.ages import months_between
 
 
 class ChildCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=50)]
-    birth_date: date
+    birth_date: date = Field(description="The child must be 0–36 months old today.")
     id_number: Annotated[
         str | None,
         Field(
+            min_length=18,
             max_length=18,
             description="Optional 18-character national ID; stored only as keyed hash + mask.",
         ),
@@ -29,3 +33,14 @@ class ChildRead(BaseModel):
     age_months: int = Field(description="Age today (Asia/Shanghai), in completed months.")
     id_number_masked: str | None = Field(description="e.g. `1501**********1234`; never in clear.")
     created_at: datetime
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any], today: date) -> ChildRead:
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            birth_date=row["birth_date"],
+            age_months=max(0, months_between(row["birth_date"], today)),
+            id_number_masked=row["id_number_masked"],
+            created_at=row["created_at"],
+        )

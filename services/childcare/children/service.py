@@ -1,9 +1,9 @@
-"""Children: registration by a guardian, ages in completed months."""
+"""Children: a guardian registers their own; the national ID is kept only as keyed hash + mask,
+unique per guardian, and a stranger's registration of a known ID reveals nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,44 +17,27 @@ from common.personal_data import (
     mask_id_number,
     normalize_id_number,
 )
+from common.read import Reader
 from services.childcare.children import repository
-from services.childcare.children.errors import ChildAlreadyRegistered, ChildNotFound, ChildTooOld
+from services.childcare.children.ages import MAX_AGE_MONTHS, check_in_range
+from services.childcare.children.errors import ChildAlreadyRegistered, ChildNotFound
 from services.childcare.children.schemas import ChildCreate, ChildRead
 from services.childcare.models import Child
 
-CITY_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def city_today() -> date:
-    return datetime.now(CITY_TZ).date()
-
-
-def months_between(birth: date, on: date) -> int:
-    """Completed months of age on `on`."""
-    months = (on.year - birth.year) * 12 + (on.month - birth.month)
-    return months - 1 if on.day < birth.day else months
-
-
-def child_read(child: Child) -> ChildRead:
-    return ChildRead(
-        id=child.id,
-        name=child.name,
-        birth_date=child.birth_date,
-        age_months=max(0, months_between(child.birth_date, city_today())),
-        id_number_masked=child.id_number_masked,
-        created_at=child.created_at,
-    )
-
 
 async def register_child(
-    session: AsyncSession, *, guardian: Principal, body: ChildCreate, id_hash_key: str
+    session: AsyncSession,
+    *,
+    guardian: Principal,
+    body: ChildCreate,
+    id_hash_key: str,
+    today: date,
 ) -> ChildRead:
-    """A guardian registers a child under 3; the national ID is kept only as keyed hash + mask."""
-    today = city_today()
+    """A guardian registers a child aged 0–36 months; an ID the guardian already registered is
+    `409`, one registered by someone else is accepted as a new record (staff see the link)."""
     if body.birth_date > today:
         raise Unprocessable("The birth date is in the future.", code="birth_date_in_future")
-    if months_between(body.birth_date, today) >= 36:
-        raise ChildTooOld("This service is for children under 3 years old.")
+    check_in_range(body.birth_date, today, 0, MAX_AGE_MONTHS, what="this service")
     id_hash = id_masked = None
     if body.id_number is not None:
         number = normalize_id_number(body.id_number)
@@ -64,6 +47,8 @@ async def register_child(
                 code="invalid_id_number",
             )
         id_hash, id_masked = id_number_hash(number, id_hash_key), mask_id_number(number)
+        if await repository.registered_by(session, guardian.sub, id_hash):
+            raise ChildAlreadyRegistered("You have already registered a child with this ID.")
     child = Child(
         guardian_sub=guardian.sub,
         name=body.name,
@@ -74,30 +59,45 @@ async def register_child(
     session.add(child)
     try:
         await session.flush()
-    except IntegrityError as exc:
-        raise ChildAlreadyRegistered("This child is already registered.") from exc
+    except IntegrityError as exc:  # the same guardian, twice at once
+        raise ChildAlreadyRegistered("You have already registered this child.") from exc
     await session.refresh(child)
-    return child_read(child)
+    return ChildRead.of(
+        {
+            "id": child.id,
+            "name": child.name,
+            "birth_date": child.birth_date,
+            "id_number_masked": child.id_number_masked,
+            "created_at": child.created_at,
+        },
+        today,
+    )
 
 
 async def list_children(
-    session: AsyncSession,
+    reader: Reader,
     *,
     guardian: Principal,
     limit: int,
     cursor: str | None,
     codec: CursorCodec,
+    today: date,
 ) -> Page[ChildRead]:
     after = codec.decode(cursor, "children") if cursor else None
-    rows = await repository.list_children(
-        session, guardian.sub, limit=limit + 1, after_id=int(after[0]) if after else None
-    )
-    next_cursor = codec.encode([rows[limit - 1].id], "children") if len(rows) > limit else None
-    return Page[ChildRead](items=[child_read(c) for c in rows[:limit]], next_cursor=next_cursor)
+    async with reader.connection() as conn:
+        rows = await repository.list_children(
+            conn, guardian.sub, limit=limit + 1, after_id=int(after[0]) if after else None
+        )
+    next_cursor = codec.encode([rows[limit - 1]["id"]], "children") if len(rows) > limit else None
+    items = [ChildRead.of(r, today) for r in rows[:limit]]
+    return Page[ChildRead](items=items, next_cursor=next_cursor)
 
 
-async def get_child(session: AsyncSession, *, guardian: Principal, child_id: int) -> ChildRead:
-    child = await repository.get_child(session, guardian.sub, child_id)
-    if child is None:
+async def get_child(
+    reader: Reader, *, guardian: Principal, child_id: int, today: date
+) -> ChildRead:
+    async with reader.connection() as conn:
+        row = await repository.get(conn, guardian.sub, child_id)
+    if row is None:
         raise ChildNotFound(f"Child {child_id} does not exist.")
-    return child_read(child)
+    return ChildRead.of(row, today)

@@ -1,8 +1,10 @@
-"""Enrollment errors."""
+"""Enrollment errors. Illegal moves of the lifecycle are `409 invalid_transition`
+(`common.lifecycle.IllegalTransition`)."""
 
 from __future__ import annotations
 
-from common.errors import Conflict, NotFound
+from common.errors import Conflict, NotFound, Unprocessable
+from common.lifecycle import IllegalTransition
 
 
 class EnrollmentNotFound(NotFound):
@@ -17,9 +19,14 @@ class DuplicateApplication(Conflict):
     code = "duplicate_application"
 
 
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
-
-
 class OfferExpired(Conflict):
     code = "offer_expired"
+    # the expiry and the hand-over of the place stand, though accepting failed
+    commits = True
+
+
+class StartDateInPast(Unprocessable):
+    code = "start_date_in_past"
+
+
+InvalidTransition = IllegalTransition

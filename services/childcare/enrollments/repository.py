@@ -1,11 +1,98 @@
-"""Enrollment SQL: applications, the FIFO waitlist and its positions, offers, rosters."""
+"""Enrollment SQL: applications, the FIFO waitlist and its positions, offers, rosters.
+
+FIFO order on a waitlist is the order of `id` (assigned on arrival); positions are computed,
+so they move up by themselves when someone ahead leaves.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
 
+import asyncpg
+from sqlalchemy import and_, any_, bindparam, case, exists, func, select
+from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from common.read import Statement
 from services.childcare.models import ACTIVE_STATUSES, Child, Enrollment, Institution
+
+_ahead = aliased(Enrollment)
+_POSITION = case(
+    (
+        Enrollment.status == "waitlisted",
+        select(func.count())
+        .where(
+            _ahead.institution_id == Enrollment.institution_id,
+            _ahead.status == "waitlisted",
+            _ahead.id <= Enrollment.id,
+        )
+        .scalar_subquery(),
+    ),
+    else_=None,
+)
+_READ = (
+    select(
+        Enrollment.id,
+        Enrollment.child_id,
+        Child.name.label("child_name"),
+        Enrollment.institution_id,
+        Institution.name.label("institution_name"),
+        Enrollment.status,
+        Enrollment.start_date,
+        _POSITION.label("waitlist_position"),
+        Enrollment.offer_expires_at,
+        Enrollment.applied_at,
+        Enrollment.status_changed_at,
+    )
+    .join(Child, Child.id == Enrollment.child_id)
+    .join(Institution, Institution.id == Enrollment.institution_id)
+)
+_MINE = _READ.where(Enrollment.guardian_sub == bindparam("guardian"))
+MINE_NEWEST = Statement(_MINE.order_by(Enrollment.id.desc()).limit(bindparam("limit")))
+MINE_BEFORE = Statement(
+    _MINE.where(Enrollment.id < bindparam("before_id"))
+    .order_by(Enrollment.id.desc())
+    .limit(bindparam("limit"))
+)
+GET_MINE = Statement(_MINE.where(Enrollment.id == bindparam("id")))
+PLACE_INSTITUTIONS = Statement(
+    select(Enrollment.institution_id).where(
+        Enrollment.guardian_sub == bindparam("guardian"),
+        Enrollment.status == any_(array(["enrolled", "offered"])),
+    )
+)
+
+
+async def list_mine(
+    conn: asyncpg.Connection, guardian_sub: str, *, limit: int, before_id: int | None
+) -> Sequence[asyncpg.Record]:
+    """The guardian's enrollments newest first, with names and current positions."""
+    if before_id is None:
+        return await MINE_NEWEST.rows(conn, guardian=guardian_sub, limit=limit)
+    return await MINE_BEFORE.rows(conn, guardian=guardian_sub, limit=limit, before_id=before_id)
+
+
+async def get_mine(
+    conn: asyncpg.Connection, guardian_sub: str, enrollment_id: int
+) -> asyncpg.Record | None:
+    return await GET_MINE.row(conn, guardian=guardian_sub, id=enrollment_id)
+
+
+async def place_institutions(conn: asyncpg.Connection, guardian_sub: str) -> set[int]:
+    """Institutions where the guardian holds an enrolled or offered place (sees home addresses)."""
+    return {r["institution_id"] for r in await PLACE_INSTITUTIONS.rows(conn, guardian=guardian_sub)}
+
+
+# --- writes (the request's session) ----------------------------------------------------------
+
+
+async def read_in_session(session: AsyncSession, enrollment_id: int) -> Mapping[str, Any]:
+    """An enrollment as the read path shapes it, read inside the writing transaction."""
+    stmt = _READ.where(Enrollment.id == enrollment_id)
+    return dict((await session.execute(stmt)).mappings().one())
 
 
 async def get_enrollment(
@@ -24,123 +111,89 @@ async def get_enrollment(
 
 
 async def active_applications(session: AsyncSession, child_id: int) -> list[Enrollment]:
-    return list(
-        (
-            await session.scalars(
-                select(Enrollment).where(
-                    Enrollment.child_id == child_id, Enrollment.status.in_(ACTIVE_STATUSES)
-                )
-            )
-        ).all()
+    stmt = select(Enrollment).where(
+        Enrollment.child_id == child_id, Enrollment.status.in_(ACTIVE_STATUSES)
     )
+    return list((await session.scalars(stmt.execution_options(populate_existing=True))).all())
 
 
-async def waitlist_head(session: AsyncSession, institution_id: int, n: int) -> list[Enrollment]:
-    return list(
-        (
-            await session.scalars(
-                select(Enrollment)
-                .where(
-                    Enrollment.institution_id == institution_id, Enrollment.status == "waitlisted"
-                )
-                .order_by(Enrollment.id)
-                .limit(n)
-                .with_for_update()
-            )
-        ).all()
-    )
-
-
-async def waitlist_positions(session: AsyncSession, enrollment_ids: list[int]) -> dict[int, int]:
-    """Current FIFO positions (1 = next) of the given waitlisted enrollments."""
-    if not enrollment_ids:
-        return {}
-    institutions = select(Enrollment.institution_id).where(Enrollment.id.in_(enrollment_ids))
-    ranked = (
-        select(
-            Enrollment.id,
-            func.row_number()
-            .over(partition_by=Enrollment.institution_id, order_by=Enrollment.id)
-            .label("position"),
+async def identity_holds_place(session: AsyncSession, identity: str) -> bool:
+    """Whether this child, by identity (any guardian's record of the ID), holds a place."""
+    held = await session.scalar(
+        select(Enrollment.id).where(
+            Enrollment.child_identity == identity, Enrollment.status == "enrolled"
         )
-        .where(Enrollment.status == "waitlisted", Enrollment.institution_id.in_(institutions))
-        .subquery()
     )
-    rows = await session.execute(
-        select(ranked.c.id, ranked.c.position).where(ranked.c.id.in_(enrollment_ids))
-    )
-    return {int(i): int(p) for i, p in rows.all()}
+    return held is not None
 
 
-async def list_enrollments(
-    session: AsyncSession, guardian_sub: str, *, limit: int, before_id: int | None
-) -> list[tuple[Enrollment, str, str]]:
-    """The guardian's enrollments newest first, with child and institution names."""
+async def waitlist_head(
+    session: AsyncSession, institution_id: int, n: int
+) -> list[tuple[Enrollment, date]]:
+    """The first `n` waiting applications, FIFO, of children who hold no place anywhere (by
+    identity), with each child's birth date; row-locked."""
+    holder = aliased(Enrollment)
     stmt = (
-        select(Enrollment, Child.name, Institution.name)
+        select(Enrollment, Child.birth_date)
         .join(Child, Child.id == Enrollment.child_id)
-        .join(Institution, Institution.id == Enrollment.institution_id)
-        .where(Enrollment.guardian_sub == guardian_sub)
-    )
-    if before_id is not None:
-        stmt = stmt.where(Enrollment.id < before_id)
-    rows = await session.execute(stmt.order_by(Enrollment.id.desc()).limit(limit))
-    return [(e, c, i) for e, c, i in rows.all()]
-
-
-async def names_of(session: AsyncSession, enrollment: Enrollment) -> tuple[str, str]:
-    row = (
-        await session.execute(
-            select(Child.name, Institution.name)
-            .join(Institution, Institution.id == enrollment.institution_id)
-            .where(Child.id == enrollment.child_id)
+        .where(
+            Enrollment.institution_id == institution_id,
+            Enrollment.status == "waitlisted",
+            ~exists().where(
+                holder.child_identity == Enrollment.child_identity, holder.status == "enrolled"
+            ),
         )
-    ).one()
-    return str(row[0]), str(row[1])
-
-
-async def roster(session: AsyncSession, institution_id: int) -> list[tuple[Enrollment, Child]]:
-    rows = await session.execute(
-        select(Enrollment, Child)
-        .join(Child, Child.id == Enrollment.child_id)
-        .where(Enrollment.institution_id == institution_id, Enrollment.status.in_(ACTIVE_STATUSES))
         .order_by(Enrollment.id)
+        .limit(n)
+        .with_for_update(of=Enrollment)
     )
-    return [(e, c) for e, c in rows.all()]
+    return [(e, birth) for e, birth in (await session.execute(stmt)).all()]
 
 
-async def expired_offer_institutions(session: AsyncSession, limit: int = 100) -> list[int]:
+async def expired_offers(
+    session: AsyncSession, institution_id: int, now: datetime
+) -> list[Enrollment]:
+    stmt = (
+        select(Enrollment)
+        .where(
+            Enrollment.institution_id == institution_id,
+            Enrollment.status == "offered",
+            Enrollment.offer_expires_at < now,
+        )
+        .order_by(Enrollment.id)
+        .with_for_update()
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def expired_offer_institutions(
+    session: AsyncSession, now: datetime, limit: int = 100
+) -> list[int]:
     rows = await session.scalars(
         select(Enrollment.institution_id)
-        .where(Enrollment.status == "offered", Enrollment.offer_expires_at < func.now())
+        .where(Enrollment.status == "offered", Enrollment.offer_expires_at < now)
         .distinct()
         .limit(limit)
     )
     return [int(i) for i in rows.all()]
 
 
-async def expired_offers(session: AsyncSession, institution_id: int) -> list[Enrollment]:
-    return list(
-        (
-            await session.scalars(
-                select(Enrollment)
-                .where(
-                    Enrollment.institution_id == institution_id,
-                    Enrollment.status == "offered",
-                    Enrollment.offer_expires_at < func.now(),
-                )
-                .order_by(Enrollment.id)
-                .with_for_update()
-            )
-        ).all()
-    )
-
-
-async def viewer_place_institutions(session: AsyncSession, guardian_sub: str) -> set[int]:
-    """Institutions where the guardian holds an enrolled or offered place (sees home addresses)."""
-    rows = await session.scalars(
-        select(Enrollment.institution_id).where(
-            Enrollment.guardian_sub == guardian_sub, Enrollment.status.in_(("enrolled", "offered"))
+async def roster(
+    session: AsyncSession, institution_id: int
+) -> list[tuple[Enrollment, Child, bool, int | None]]:
+    """Enrolled, offered and waitlisted applications with their child, whether the child's ID
+    is also on another guardian's record, and the waitlist position."""
+    twin = aliased(Child)
+    duplicate = exists().where(twin.id_number_hash == Child.id_number_hash, twin.id != Child.id)
+    stmt = (
+        select(
+            Enrollment,
+            Child,
+            and_(Child.id_number_hash.is_not(None), duplicate).label("suspected_duplicate"),
+            _POSITION.label("waitlist_position"),
         )
+        .join(Child, Child.id == Enrollment.child_id)
+        .where(Enrollment.institution_id == institution_id, Enrollment.status.in_(ACTIVE_STATUSES))
+        .order_by(Enrollment.id)
     )
-    return {int(i) for i in rows.all()}
+    return [(e, c, d, p) for e, c, d, p in (await session.execute(stmt)).all()]

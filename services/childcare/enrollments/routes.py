@@ -2,113 +2,201 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, Response
 
 from common.auth import CitizenDep
+from common.clock import ClockDep
 from common.db import SessionDep
 from common.idempotency import IdempotencyDep
-from common.pagination import CursorQuery, LimitQuery, Page
-from services.childcare.deps import Id, StaffDep, offer_ttl
-from services.childcare.enrollments import roster, service
+from common.lifecycle import IllegalTransition
+from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
+from common.problems import problem_responses
+from common.read import ReaderDep, model_response
+from services.childcare.children.errors import ChildNotFound, ChildTooOld, ChildTooYoung
+from services.childcare.config import SettingsDep
+from services.childcare.deps import Id, StaffDep
+from services.childcare.enrollments import reads, roster, service
+from services.childcare.enrollments.errors import (
+    ChildAlreadyEnrolled,
+    DuplicateApplication,
+    EnrollmentNotFound,
+    OfferExpired,
+    StartDateInPast,
+)
 from services.childcare.enrollments.schemas import (
     EnrollmentCreate,
     EnrollmentRead,
     MeSummary,
     Roster,
 )
+from services.childcare.institutions.errors import InstitutionNotFound
 
 router = APIRouter(prefix="/childcare/v1", tags=["childcare"])
+MOVE_ERRORS = problem_responses(401, 403, EnrollmentNotFound, IllegalTransition)
 
 
 @router.get(
     "/institutions/{institution_id}/roster",
     summary="Enrolled, offered and waitlisted children (staff; audited)",
+    response_model=Roster,
+    responses=problem_responses(401, 403, InstitutionNotFound),
 )
 async def get_roster(
-    request: Request, institution_id: Id, session: SessionDep, staff: StaffDep
-) -> Roster:
-    return await roster.institution_roster(
+    request: Request,
+    institution_id: Id,
+    session: SessionDep,
+    staff: StaffDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    result = await roster.institution_roster(
         session,
         institution_id=institution_id,
         staff=staff,
         request_id=request.state.request_id,
-        offer_ttl=offer_ttl(request),
+        clock=clock,
+        offer_ttl=settings.offer_ttl,
     )
+    return model_response(result, headers={"Cache-Control": "no-store"})
 
 
 @router.post(
     "/enrollments",
     status_code=201,
     summary="Apply for a place: enrolled while one is free, else waitlisted (FIFO)",
+    response_model=EnrollmentRead,
+    responses=problem_responses(
+        400,
+        401,
+        403,
+        ChildNotFound,
+        InstitutionNotFound,
+        ChildTooYoung,
+        ChildTooOld,
+        StartDateInPast,
+        DuplicateApplication,
+        ChildAlreadyEnrolled,
+    ),
 )
 async def apply(
-    request: Request,
     body: EnrollmentCreate,
     session: SessionDep,
     guardian: CitizenDep,
     idem: IdempotencyDep,
-) -> EnrollmentRead:
-    ttl = offer_ttl(request)
-    response: JSONResponse = await idem.run(
-        guardian.sub, lambda: service.apply(session, guardian=guardian, body=body, offer_ttl=ttl)
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    return await idem.run(
+        guardian.sub,
+        lambda: service.apply(
+            session, guardian=guardian, body=body, clock=clock, offer_ttl=settings.offer_ttl
+        ),
     )
-    return response  # type: ignore[return-value]
 
 
 @router.get(
-    "/enrollments", summary="Your enrollments with current waitlist positions, newest first"
+    "/enrollments",
+    summary="Your enrollments with current waitlist positions, newest first",
+    response_model=Page[EnrollmentRead],
 )
 async def list_enrollments(
-    request: Request,
-    session: SessionDep,
+    reader: ReaderDep,
     guardian: CitizenDep,
+    codec: CursorCodecDep,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> Page[EnrollmentRead]:
-    return await service.list_enrollments(
-        session, guardian=guardian, limit=limit, cursor=cursor, codec=request.app.state.cursor_codec
+) -> Response:
+    page = await reads.list_enrollments(
+        reader, guardian=guardian, limit=limit, cursor=cursor, codec=codec
     )
+    return model_response(page)
 
 
-@router.get("/enrollments/{enrollment_id}", summary="One of your enrollments")
-async def get_enrollment(
-    enrollment_id: Id, session: SessionDep, guardian: CitizenDep
-) -> EnrollmentRead:
-    return await service.get_enrollment(session, guardian=guardian, enrollment_id=enrollment_id)
-
-
-@router.post("/enrollments/{enrollment_id}/accept", summary="Accept an offered place")
-async def accept(
-    request: Request, enrollment_id: Id, session: SessionDep, guardian: CitizenDep
-) -> EnrollmentRead:
-    return await service.accept(
-        session, guardian=guardian, enrollment_id=enrollment_id, offer_ttl=offer_ttl(request)
-    )
-
-
-@router.post("/enrollments/{enrollment_id}/decline", summary="Decline an offered place")
-async def decline(
-    request: Request, enrollment_id: Id, session: SessionDep, guardian: CitizenDep
-) -> EnrollmentRead:
-    return await service.decline(
-        session, guardian=guardian, enrollment_id=enrollment_id, offer_ttl=offer_ttl(request)
-    )
+@router.get(
+    "/enrollments/{enrollment_id}",
+    summary="One of your enrollments",
+    response_model=EnrollmentRead,
+    responses=problem_responses(EnrollmentNotFound),
+)
+async def get_enrollment(enrollment_id: Id, reader: ReaderDep, guardian: CitizenDep) -> Response:
+    enrollment = await reads.get_enrollment(reader, guardian=guardian, enrollment_id=enrollment_id)
+    return model_response(enrollment)
 
 
 @router.post(
-    "/enrollments/{enrollment_id}/withdraw", summary="Withdraw an application or give up a place"
+    "/enrollments/{enrollment_id}/accept",
+    summary="Accept an offered place",
+    response_model=EnrollmentRead,
+    responses={**MOVE_ERRORS, **problem_responses(OfferExpired, ChildAlreadyEnrolled)},
+)
+async def accept(
+    enrollment_id: Id,
+    session: SessionDep,
+    guardian: CitizenDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    result = await service.accept(
+        session,
+        guardian=guardian,
+        enrollment_id=enrollment_id,
+        clock=clock,
+        offer_ttl=settings.offer_ttl,
+    )
+    return model_response(result)
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/decline",
+    summary="Decline an offered place",
+    response_model=EnrollmentRead,
+    responses=MOVE_ERRORS,
+)
+async def decline(
+    enrollment_id: Id,
+    session: SessionDep,
+    guardian: CitizenDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    result = await service.decline(
+        session,
+        guardian=guardian,
+        enrollment_id=enrollment_id,
+        clock=clock,
+        offer_ttl=settings.offer_ttl,
+    )
+    return model_response(result)
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/withdraw",
+    summary="Withdraw an application or give up a place",
+    response_model=EnrollmentRead,
+    responses=MOVE_ERRORS,
 )
 async def withdraw(
-    request: Request, enrollment_id: Id, session: SessionDep, guardian: CitizenDep
-) -> EnrollmentRead:
-    return await service.withdraw(
-        session, guardian=guardian, enrollment_id=enrollment_id, offer_ttl=offer_ttl(request)
+    enrollment_id: Id,
+    session: SessionDep,
+    guardian: CitizenDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    result = await service.withdraw(
+        session,
+        guardian=guardian,
+        enrollment_id=enrollment_id,
+        clock=clock,
+        offer_ttl=settings.offer_ttl,
     )
+    return model_response(result)
 
 
-@router.get("/me/summary", summary="Your children and enrollments (for the citizen view)")
-async def me_summary(request: Request, session: SessionDep, guardian: CitizenDep) -> MeSummary:
-    return await service.me_summary(
-        session, guardian=guardian, codec=request.app.state.cursor_codec
-    )
+@router.get(
+    "/me/summary",
+    summary="Your children and enrollments (for the citizen view)",
+    response_model=MeSummary,
+)
+async def me_summary(reader: ReaderDep, guardian: CitizenDep, clock: ClockDep) -> Response:
+    summary = await reads.me_summary(reader, guardian=guardian, today=clock.today())
+    return model_response(summary)

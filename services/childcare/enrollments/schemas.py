@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 
+from common.validation import JsonInt
 from services.childcare.children.schemas import ChildRead
 
 
@@ -18,14 +20,15 @@ class EnrollmentStatus(StrEnum):
     declined = "declined"
     withdrawn = "withdrawn"
     expired = "expired"
+    ineligible = "ineligible"
 
 
 class EnrollmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    child_id: Annotated[StrictInt, Field(ge=1, le=2**62)]
-    institution_id: Annotated[StrictInt, Field(ge=1, le=2**62)]
-    start_date: date
+    child_id: Annotated[JsonInt, Field(ge=1, le=2**62)]
+    institution_id: Annotated[JsonInt, Field(ge=1, le=2**62)]
+    start_date: date = Field(description="Today or later (Asia/Shanghai).")
 
 
 class EnrollmentRead(BaseModel):
@@ -34,14 +37,37 @@ class EnrollmentRead(BaseModel):
     child_name: str
     institution_id: int
     institution_name: str
-    status: EnrollmentStatus
-    start_date: date
+    status: EnrollmentStatus = Field(
+        description=(
+            "`ineligible`: when a place came up the child was outside the institution's age "
+            "range on the start date, so the place went to the next child."
+        )
+    )
+    start_date: date = Field(
+        description="When the place starts; an offer made after this date carries the next one."
+    )
     waitlist_position: int | None = Field(
         description="1 = next to be offered a place; only while `waitlisted`."
     )
     offer_expires_at: datetime | None = Field(description="Only while `offered`.")
     applied_at: datetime
     status_changed_at: datetime
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> EnrollmentRead:
+        return cls(
+            id=row["id"],
+            child_id=row["child_id"],
+            child_name=row["child_name"],
+            institution_id=row["institution_id"],
+            institution_name=row["institution_name"],
+            status=row["status"],
+            start_date=row["start_date"],
+            waitlist_position=row["waitlist_position"],
+            offer_expires_at=row["offer_expires_at"],
+            applied_at=row["applied_at"],
+            status_changed_at=row["status_changed_at"],
+        )
 
 
 class RosterEntry(BaseModel):
@@ -50,6 +76,12 @@ class RosterEntry(BaseModel):
     child_name: str
     age_months: int
     id_number_masked: str | None
+    suspected_duplicate: bool = Field(
+        description=(
+            "Another guardian registered a child with the same national ID: the same child, or "
+            "a mistake; staff resolve it. Such a child is never given two places."
+        )
+    )
     status: EnrollmentStatus
     start_date: date
     waitlist_position: int | None

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Response
 
 from common.auth import OptionalPrincipalDep
+from common.clock import ClockDep
 from common.db import SessionDep
-from common.districts import District
+from common.districts import District, LocationOutsideDistrict
 from common.geo import CoordSys, CoordSysQuery
-from common.geo_query import NearDep
+from common.geo_query import ConflictingCoordSys, NearDep, OptionalCoordSysQuery, one_coord_sys
 from common.idempotency import IdempotencyDep
-from common.pagination import CursorQuery, LimitQuery, Page
-from services.childcare.deps import Id, StaffDep, offer_ttl
+from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
+from common.problems import problem_responses
+from common.read import ReaderDep, model_response
+from services.childcare.config import SettingsDep
+from services.childcare.deps import Id, StaffDep
 from services.childcare.institutions import service
+from services.childcare.institutions.errors import CapacityBelowTaken, InstitutionNotFound
 from services.childcare.institutions.repository import InstitutionFilter
 from services.childcare.institutions.schemas import (
     InstitutionCreate,
@@ -25,17 +29,23 @@ from services.childcare.institutions.schemas import (
 )
 
 router = APIRouter(prefix="/childcare/v1", tags=["childcare"])
-
-
 MAX_FEN = 2**31 - 1
+NOT_FOUND = problem_responses(InstitutionNotFound)
+STAFF_WRITE = problem_responses(
+    400, 401, 403, CapacityBelowTaken, LocationOutsideDistrict, ConflictingCoordSys
+)
 
 
-@router.get("/institutions", summary="Search childcare institutions")
+@router.get(
+    "/institutions",
+    summary="Search childcare institutions",
+    response_model=Page[InstitutionRead],
+)
 async def list_institutions(
-    request: Request,
-    session: SessionDep,
+    reader: ReaderDep,
     viewer: OptionalPrincipalDep,
     near: NearDep,
+    codec: CursorCodecDep,
     district: District | None = None,
     kind: InstitutionKind | None = None,
     inclusive: bool | None = None,
@@ -51,7 +61,7 @@ async def list_institutions(
     ] = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> Page[InstitutionRead]:
+) -> Response:
     filters = InstitutionFilter(
         district=district,
         kind=kind,
@@ -63,59 +73,77 @@ async def list_institutions(
         q=q,
         near=near.near,
     )
-    return await service.search_institutions(
-        session,
+    page = await service.search_institutions(
+        reader,
         filters=filters,
         coord_sys=near.coord_sys,
         limit=limit,
         cursor=cursor,
-        codec=request.app.state.cursor_codec,
+        codec=codec,
         viewer=viewer,
     )
+    return model_response(page)
 
 
-@router.get("/institutions/{institution_id}", summary="One childcare institution")
+@router.get(
+    "/institutions/{institution_id}",
+    summary="One childcare institution",
+    response_model=InstitutionRead,
+    responses=NOT_FOUND,
+)
 async def get_institution(
     institution_id: Id,
-    session: SessionDep,
+    reader: ReaderDep,
     viewer: OptionalPrincipalDep,
     coord_sys: CoordSysQuery = CoordSys.wgs84,
-) -> InstitutionRead:
-    return await service.get_institution(
-        session, institution_id=institution_id, coord_sys=coord_sys, viewer=viewer
+) -> Response:
+    institution = await service.get_institution(
+        reader, institution_id=institution_id, coord_sys=coord_sys, viewer=viewer
     )
+    return model_response(institution)
 
 
-@router.post("/institutions", status_code=201, summary="Create an institution (staff)")
+@router.post(
+    "/institutions",
+    status_code=201,
+    summary="Create an institution (staff)",
+    response_model=InstitutionRead,
+    responses=STAFF_WRITE,
+)
 async def create_institution(
     body: InstitutionCreate,
     session: SessionDep,
     staff: StaffDep,
     idem: IdempotencyDep,
-    coord_sys: CoordSysQuery = CoordSys.wgs84,
-) -> InstitutionRead:
-    response: JSONResponse = await idem.run(
-        staff.sub, lambda: service.create_institution(session, body=body, coord_sys=coord_sys)
+    coord_sys: OptionalCoordSysQuery = None,
+) -> Response:
+    system = one_coord_sys(coord_sys, body.coord_sys)
+    return await idem.run(
+        staff.sub, lambda: service.create_institution(session, body=body, coord_sys=system)
     )
-    return response  # type: ignore[return-value]
 
 
 @router.patch(
     "/institutions/{institution_id}",
     summary="Update an institution (staff); a higher capacity offers places to the waitlist",
+    response_model=InstitutionRead,
+    responses={**STAFF_WRITE, **NOT_FOUND},
 )
 async def update_institution(
-    request: Request,
     institution_id: Id,
     body: InstitutionUpdate,
     session: SessionDep,
     _: StaffDep,
-    coord_sys: CoordSysQuery = CoordSys.wgs84,
-) -> InstitutionRead:
-    return await service.update_institution(
+    clock: ClockDep,
+    settings: SettingsDep,
+    coord_sys: OptionalCoordSysQuery = None,
+) -> Response:
+    updated = await service.update_institution(
         session,
         institution_id=institution_id,
         body=body,
-        coord_sys=coord_sys,
-        offer_ttl=offer_ttl(request),
+        coord_sys=one_coord_sys(coord_sys, body.coord_sys),
+        clock=clock,
+        offer_ttl=settings.offer_ttl,
     )
+    return model_response(updated)

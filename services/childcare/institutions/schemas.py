@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from common.districts import District
 from common.geo import CoordSys, Location
+from common.validation import JsonInt, PatchBody, patch_field
 
 
 class InstitutionKind(StrEnum):
@@ -27,32 +30,30 @@ class DemonstrationLevel(StrEnum):
 
 class Demonstration(BaseModel):
     level: DemonstrationLevel
-    year: Annotated[StrictInt, Field(ge=1990, le=2100)]
+    year: Annotated[JsonInt, Field(ge=1990, le=2100)]
 
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-
-
 Address = Annotated[str, Field(min_length=1, max_length=300)]
-
-
-Capacity = Annotated[StrictInt, Field(ge=0, le=10_000, description="Number of places.")]
-
-
-FeeFen = Annotated[StrictInt, Field(ge=0, le=100_000_000, description="Monthly fee, fen.")]
-
-
-AgeMonths = Annotated[StrictInt, Field(ge=0, le=36)]
-
-
+Capacity = Annotated[JsonInt, Field(ge=0, le=10_000, description="Number of places.")]
+FeeFen = Annotated[JsonInt, Field(ge=0, le=100_000_000, description="Monthly fee, fen.")]
+AgeMonths = Annotated[JsonInt, Field(ge=0, le=36)]
 OpeningHours = Annotated[str, Field(min_length=1, max_length=100, examples=["07:30-18:00"])]
-
-
 Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]
+BodyCoordSys = Annotated[
+    CoordSys | SkipJsonSchema[None],
+    Field(
+        description=(
+            "System of `location` and of the answer (default `wgs84`). The query's `coord_sys` "
+            "may be used instead; giving both with different values is `422 "
+            "conflicting_coord_sys`."
+        ),
+    ),
+]
 
 
 class PointIn(BaseModel):
-    """A point in the body's `coord_sys`; stored as WGS-84."""
+    """A point in the request's `coord_sys`; stored as WGS-84."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -66,13 +67,16 @@ def _check_age_range(min_age: int | None, max_age: int | None) -> None:
 
 
 class InstitutionCreate(BaseModel):
+    """A new institution. `location` must lie inside its `district` (`422
+    location_outside_district`)."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: Name
     district: District
     address: Address
     location: PointIn
-    coord_sys: CoordSys = Field(CoordSys.wgs84, description="System of `location`.")
+    coord_sys: BodyCoordSys = None
     kind: InstitutionKind
     inclusive: StrictBool = False
     public_owned: StrictBool = False
@@ -90,54 +94,56 @@ class InstitutionCreate(BaseModel):
         return self
 
 
-class InstitutionUpdate(BaseModel):
-    """Only the fields sent change. `demonstration: null` clears it; other fields cannot be null.
+class InstitutionUpdate(PatchBody):
+    """Only the fields sent change; none of them may be `null` except `demonstration` (which
+    clears it).
 
     Changing `capacity` re-balances the waitlist: raising it offers the new places to the head of
-    the waitlist at once; lowering it below `enrolled + offered` is refused.
+    the waitlist at once; lowering it below `enrolled + offered` is refused. A new `location` or
+    `district` must still agree (`422 location_outside_district`).
     """
 
     model_config = ConfigDict(extra="forbid")
+    nullable = frozenset({"demonstration", "coord_sys"})
 
-    name: Name | None = None
-    district: District | None = None
-    address: Address | None = None
-    location: PointIn | None = None
-    coord_sys: CoordSys = Field(CoordSys.wgs84, description="System of `location`.")
-    kind: InstitutionKind | None = None
-    inclusive: StrictBool | None = None
-    public_owned: StrictBool | None = None
+    name: Name | SkipJsonSchema[None] = patch_field()
+    district: District | SkipJsonSchema[None] = patch_field()
+    address: Address | SkipJsonSchema[None] = patch_field()
+    location: PointIn | SkipJsonSchema[None] = patch_field()
+    coord_sys: BodyCoordSys = None
+    kind: InstitutionKind | SkipJsonSchema[None] = patch_field()
+    inclusive: StrictBool | SkipJsonSchema[None] = patch_field()
+    public_owned: StrictBool | SkipJsonSchema[None] = patch_field()
     demonstration: Demonstration | None = None
-    capacity: Capacity | None = None
-    monthly_fee_fen: FeeFen | None = None
-    min_age_months: AgeMonths | None = None
-    max_age_months: AgeMonths | None = None
-    opening_hours: OpeningHours | None = None
-    phone: Phone | None = None
+    capacity: Capacity | SkipJsonSchema[None] = patch_field()
+    monthly_fee_fen: FeeFen | SkipJsonSchema[None] = patch_field()
+    min_age_months: AgeMonths | SkipJsonSchema[None] = patch_field()
+    max_age_months: AgeMonths | SkipJsonSchema[None] = patch_field()
+    opening_hours: OpeningHours | SkipJsonSchema[None] = patch_field()
+    phone: Phone | SkipJsonSchema[None] = patch_field()
 
     @model_validator(mode="after")
-    def _no_nulls(self) -> InstitutionUpdate:
-        nullable = {"demonstration"}
-        for name in self.model_fields_set - nullable:
-            if getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
+    def _age_range(self) -> InstitutionUpdate:
         _check_age_range(self.min_age_months, self.max_age_months)
         return self
 
     def changes(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
+        return {k: v for k, v in super().changes().items() if k != "coord_sys"}
 
 
 class InstitutionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: int
     name: str
     district: District
     address: str | None = Field(
         description="Street address; null for home-based places unless the caller may see it."
     )
-    location: Location
+    location: Location = Field(
+        description=(
+            "Exact, or for a home-based place the centre of its ~200 m area "
+            "(`approximate: true`) unless the caller is staff or holds a place there."
+        )
+    )
     kind: InstitutionKind
     inclusive: bool
     public_owned: bool
@@ -152,4 +158,40 @@ class InstitutionRead(BaseModel):
     max_age_months: int
     opening_hours: str
     phone: str
-    distance_m: float | None = Field(None, description="Distance from the search centre, metres.")
+    distance_m: float | None = Field(
+        None,
+        description=(
+            "Distance from the search centre to the published `location`, metres (for a "
+            "home-based place, to the centre of its area)."
+        ),
+    )
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any], coord_sys: CoordSys, *, exact: bool) -> InstitutionRead:
+        """Shapes a row; a home-based place shows only its published area unless `exact`."""
+        hidden = row["kind"] == InstitutionKind.home_based and not exact
+        lat, lon = (row["public_lat"], row["public_lon"]) if hidden else (row["lat"], row["lon"])
+        level, year = row["demonstration_level"], row["demonstration_year"]
+        distance = row.get("distance_m")
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            district=row["district"],
+            address=None if hidden else row["address"],
+            location=Location.of(lat, lon, coord_sys, approximate=hidden),
+            kind=row["kind"],
+            inclusive=row["inclusive"],
+            public_owned=row["public_owned"],
+            demonstration=Demonstration(level=level, year=year) if level and year else None,
+            capacity=row["capacity"],
+            enrolled=row["enrolled"],
+            offered=row["offered"],
+            vacancies=row["capacity"] - row["enrolled"] - row["offered"],
+            vacancies_as_of=row["vacancies_as_of"],
+            monthly_fee_fen=row["monthly_fee_fen"],
+            min_age_months=row["min_age_months"],
+            max_age_months=row["max_age_months"],
+            opening_hours=row["opening_hours"],
+            phone=row["phone"],
+            distance_m=None if distance is None else round(distance, 1),
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.errors import Conflict, NotFound
+from common.errors import NotFound
 
 
 class PlanNotFound(NotFound):
@@ -11,10 +11,6 @@ class PlanNotFound(NotFound):
 
 class PlanProjectNotFound(NotFound):
     code = "plan_project_not_found"
-
-
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
 
 
 class DistrictNotFound(NotFound):

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 
-from common.auth import Principal, Role, require_roles
+from common.clock import ClockDep
 from common.db import SessionDep
 from common.districts import District
 from common.geo import CoordSys, CoordSysQuery
-from services.childcare.planning import service as planning
+from common.lifecycle import IllegalTransition
+from common.problems import problem_responses
+from common.read import ReaderDep, model_response
+from services.childcare.deps import StaffDep
+from services.childcare.planning import plans, service, stats
+from services.childcare.planning.errors import (
+    DistrictNotFound,
+    PlanNotFound,
+    PlanProjectNotFound,
+)
 from services.childcare.planning.schemas import (
     ChildcareStats,
     DistrictPopulationRead,
@@ -22,12 +31,15 @@ from services.childcare.planning.schemas import (
 )
 
 router = APIRouter(prefix="/childcare/v1", tags=["childcare statistics and plans"])
-StaffDep = Annotated[Principal, require_roles(Role.childcare_staff)]
 
 
-@router.get("/stats", summary="Institutions and slots by kind and district, per 1,000 residents")
-async def get_stats(session: SessionDep) -> ChildcareStats:
-    return await planning.statistics(session)
+@router.get(
+    "/stats",
+    summary="Institutions and slots by kind and district, per 1,000 residents",
+    response_model=ChildcareStats,
+)
+async def get_stats(reader: ReaderDep) -> Response:
+    return model_response(await stats.statistics(reader))
 
 
 @router.put(
@@ -38,9 +50,11 @@ async def get_stats(session: SessionDep) -> ChildcareStats:
         "comes from; `GET /childcare/v1/stats` uses it at once for the district's and the city's "
         "slots per 1,000 residents. `district` is the Chinese name (`新城区`, URL-encoded) or its "
         "API name (`xincheng`); an unknown district is `404 district_not_found`. `population` "
-        "is a positive integer (at most 100,000,000), `source` 1–200 characters."
+        "is an integer from 1,000 to 10,000,000 (anything else is a typo), `source` 1–200 "
+        "characters."
     ),
-    responses={404: {"description": "Unknown district (`district_not_found`)"}},
+    response_model=DistrictPopulationRead,
+    responses=problem_responses(401, 403, DistrictNotFound),
 )
 async def put_population(
     district: Annotated[
@@ -54,26 +68,27 @@ async def put_population(
     body: PopulationUpdate,
     session: SessionDep,
     _: StaffDep,
-) -> DistrictPopulationRead:
-    return await planning.set_population(session, district=district, update=body)
+) -> Response:
+    return model_response(await service.set_population(session, district=district, update=body))
 
 
-@router.get("/plans", summary="Capacity plans and their progress")
-async def list_plans(session: SessionDep) -> PlanList:
-    return PlanList(items=await planning.list_plans(session))
+@router.get("/plans", summary="Capacity plans and their progress", response_model=PlanList)
+async def list_plans(reader: ReaderDep) -> Response:
+    return model_response(PlanList(items=await plans.list_plans(reader)))
 
 
 @router.get(
     "/plans/{year}",
     summary="One capacity plan with its projects",
-    responses={404: {"description": "No plan for that year (`plan_not_found`)"}},
+    response_model=PlanRead,
+    responses=problem_responses(PlanNotFound),
 )
 async def get_plan(
     year: Annotated[int, Path(ge=2000, le=2100)],
-    session: SessionDep,
+    reader: ReaderDep,
     coord_sys: CoordSysQuery = CoordSys.wgs84,
-) -> PlanRead:
-    return await planning.get_plan(session, year=year, coord_sys=coord_sys)
+) -> Response:
+    return model_response(await plans.get_plan(reader, year=year, coord_sys=coord_sys))
 
 
 @router.patch(
@@ -87,15 +102,18 @@ async def get_plan(
         "The institution fields are accepted only together with `opened` "
         "(`422 institution_fields_need_opened`)."
     ),
-    responses={404: {"description": "Unknown project (`plan_project_not_found`)"}},
+    response_model=PlanProjectRead,
+    responses=problem_responses(401, 403, PlanProjectNotFound, IllegalTransition),
 )
 async def patch_project(
     project_id: Annotated[int, Path(ge=1, le=2**62)],
     body: PlanProjectUpdate,
     session: SessionDep,
     _: StaffDep,
+    clock: ClockDep,
     coord_sys: CoordSysQuery = CoordSys.wgs84,
-) -> PlanProjectRead:
-    return await planning.advance_project(
-        session, project_id=project_id, update=body, coord_sys=coord_sys
+) -> Response:
+    project = await plans.advance_project(
+        session, project_id=project_id, update=body, coord_sys=coord_sys, clock=clock
     )
+    return model_response(project)

@@ -6,10 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from common.districts import District
 from common.geo import Location
+from common.validation import JsonInt, PatchBody, patch_field
 from services.childcare.institutions.schemas import DemonstrationLevel, InstitutionKind
 
 NATIONAL_TARGET_SLOTS_PER_1000 = 4.5
@@ -138,23 +140,29 @@ class PlanList(BaseModel):
     next_cursor: str | None = None
 
 
-class PlanProjectUpdate(BaseModel):
+class PlanProjectUpdate(PatchBody):
     """Moves a project forward; when it opens, the optional fields describe its institution."""
 
     model_config = ConfigDict(extra="forbid")
 
     status: ProjectStatus
-    monthly_fee_fen: Annotated[StrictInt, Field(ge=0, le=10_000_000)] | None = None
-    min_age_months: Annotated[StrictInt, Field(ge=0, le=36)] | None = None
-    max_age_months: Annotated[StrictInt, Field(ge=0, le=36)] | None = None
-    opening_hours: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    phone: Annotated[str, Field(min_length=1, max_length=30)] | None = None
+    monthly_fee_fen: Annotated[JsonInt, Field(ge=0, le=10_000_000)] | SkipJsonSchema[None] = (
+        patch_field()
+    )
+    min_age_months: Annotated[JsonInt, Field(ge=0, le=36)] | SkipJsonSchema[None] = patch_field()
+    max_age_months: Annotated[JsonInt, Field(ge=0, le=36)] | SkipJsonSchema[None] = patch_field()
+    opening_hours: Annotated[str, Field(min_length=1, max_length=100)] | SkipJsonSchema[None] = (
+        patch_field()
+    )
+    phone: Annotated[str, Field(min_length=1, max_length=30)] | SkipJsonSchema[None] = patch_field()
 
 
 class PopulationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    population: Annotated[StrictInt, Field(gt=0, le=100_000_000)]
+    # a 旗县区 of Hohhot has from about 90,000 to about 1,000,000 residents: a figure outside
+    # 1,000–10,000,000 is a typo, and one would make slots per 1,000 meaningless
+    population: Annotated[JsonInt, Field(ge=1_000, le=10_000_000)]
     source: Annotated[str, Field(min_length=1, max_length=200)]
 
 

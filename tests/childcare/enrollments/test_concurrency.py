@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.childcare.children.service import city_today
+from common.clock import city_today
 from services.childcare.models import Child, Enrollment, Institution
 from tests.fixtures.clients import committing_client
 from tests.fixtures.tokens import DevTokens

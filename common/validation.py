@@ -1,0 +1,52 @@
+"""Field types that mean what the OpenAPI says.
+
+JSON Schema calls `1.0` an integer, so a strict int would refuse what the spec allows, while a
+lax one would take `"5"` and `true`, which the spec refuses. `JsonInt` takes exactly the JSON
+integers. PATCH bodies use `patch_field()`: a field may be left out, but `null` is not a value
+(the schema says so, and the server agrees).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Self
+
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
+
+
+def _json_integer(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("must be an integer")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise ValueError("must be an integer")
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def patch_field(**kwargs: Any) -> Any:
+    """A PATCH field: optional, never `null`; use with `X | SkipJsonSchema[None]`."""
+    return Field(None, json_schema_extra=_no_default, **kwargs)
+
+
+class PatchBody(BaseModel):
+    """A PATCH body: only the fields sent change, and `null` is refused except for the fields
+    named in `nullable` (where it clears the value)."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Self:
+        for name in self.model_fields_set - self.nullable:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}

@@ -1,0 +1,32 @@
+"""The enrollment lifecycle: the one table of allowed moves, and the offer's expiry that goes
+with the `offered` state (a CHECK keeps the two together in the database too)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from common.lifecycle import Lifecycle
+from services.childcare.models import Enrollment
+
+ENROLLMENT = Lifecycle(
+    "enrollment",
+    {
+        # created as `enrolled` (a place was free) or `waitlisted`
+        "waitlisted": {"offered", "withdrawn", "ineligible"},
+        "offered": {"enrolled", "declined", "withdrawn", "expired"},
+        "enrolled": {"withdrawn"},
+        "declined": set(),
+        "withdrawn": set(),
+        "expired": set(),
+        "ineligible": set(),
+    },
+)
+
+
+def move(
+    enrollment: Enrollment, to: str, now: datetime, *, offer_expires_at: datetime | None = None
+) -> str:
+    """Moves an enrollment along the lifecycle; returns the status it had."""
+    was = ENROLLMENT.transition(enrollment, to, now)
+    enrollment.offer_expires_at = offer_expires_at if to == "offered" else None
+    return was

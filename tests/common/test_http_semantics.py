@@ -1,0 +1,61 @@
+"""HTTP done right on every service (DESIGN §2): HEAD on every GET, 405 with the full Allow
+list, no redirect that would name this server, the request id on a 500, an honest OpenAPI."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from tests.common.test_problems import assert_problem
+from tests.fixtures.tokens import DevTokens
+
+
+async def test_head_answers_like_get_without_a_body(probe: httpx.AsyncClient) -> None:
+    get = await probe.get("/probe/public")
+    head = await probe.head("/probe/public")
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["content-length"] == get.headers["content-length"] != "0"
+
+
+async def test_405_names_every_method_of_the_path(
+    probe: httpx.AsyncClient, tokens: DevTokens
+) -> None:
+    r = await probe.put("/probe/notes", headers=tokens.headers("c-405", "citizen"))
+
+    assert_problem(r, 405, "method_not_allowed")
+    assert r.headers["allow"] == "GET, HEAD, POST"
+
+
+async def test_a_trailing_slash_is_a_404_not_a_redirect(probe: httpx.AsyncClient) -> None:
+    r = await probe.get("/probe/public/", follow_redirects=False)
+
+    assert_problem(r, 404, "not_found")
+    assert "location" not in r.headers
+
+
+async def test_a_500_carries_the_request_id(probe_app: FastAPI) -> None:
+    transport = httpx.ASGITransport(app=probe_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        r = await client.get("/probe/boom", headers={"X-Request-ID": "trace-500"})
+
+    assert_problem(r, 500, "internal_error")
+    assert r.headers["x-request-id"] == "trace-500"
+
+
+async def test_openapi_marks_public_routes_as_optionally_authenticated(
+    probe: httpx.AsyncClient,
+) -> None:
+    spec = (await probe.get("/openapi.json")).json()
+    paths = spec["paths"]
+
+    assert paths["/probe/public"]["get"]["security"] == [{}, {"bearer": []}]
+    assert paths["/probe/staff"]["get"]["security"] == [{"bearer": []}]
+    assert set(spec["components"]["securitySchemes"]) == {"bearer"}
+    header = next(
+        p for p in paths["/probe/notes"]["post"]["parameters"] if p["name"] == "Idempotency-Key"
+    )
+    assert header["schema"]["minLength"] == 1
+    assert header["schema"]["maxLength"] == 255
