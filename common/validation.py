@@ -1,9 +1,9 @@
 """Field types that mean what the OpenAPI says.
 
 JSON Schema calls `1.0` an integer, so a strict int would refuse what the spec allows, while a
-lax one would take `"5"` and `true`, which the spec refuses. `JsonInt` takes exactly the JSON
-integers. PATCH bodies use `patch_field()`: a field may be left out, but `null` is not a value
-(the schema says so, and the server agrees).
+lax one would take `"5"` and `true`, which the spec refuses. `IntegerOnly` (placed after a
+field's constraints) takes exactly the JSON integers. PATCH bodies use `patch_field()`: a field
+may be left out, but `null` is not a value (the schema says so, and the server agrees).
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
+
+# ids fit in a JSON number without loss (JavaScript's safe integers), whatever the client
+MAX_ID = 2**53 - 1
 
 
 def _json_integer(value: Any) -> Any:
@@ -23,7 +26,10 @@ def _json_integer(value: Any) -> Any:
     raise ValueError("must be an integer")
 
 
-JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+# Put it *after* the constraints, so they stay in the JSON Schema as minimum/maximum:
+# `Annotated[int, Field(ge=1, le=100), IntegerOnly]`.
+IntegerOnly = BeforeValidator(_json_integer)
+JsonInt = Annotated[int, IntegerOnly]
 
 
 def _no_default(schema: dict[str, Any]) -> None:

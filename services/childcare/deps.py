@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Path
 
 from common.auth import Principal, Role, require_roles
+from common.validation import MAX_ID
 
 StaffDep = Annotated[Principal, require_roles(Role.childcare_staff)]
-Id = Annotated[int, Path(ge=1, le=2**62)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]

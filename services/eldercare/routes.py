@@ -11,6 +11,7 @@ from common.districts import District
 from common.geo import CoordSys, CoordSysQuery
 from common.geo_query import NearDep
 from common.pagination import CursorQuery, LimitQuery, Page
+from common.validation import MAX_ID
 from services.eldercare import service
 from services.eldercare.repository import FacilityFilter
 from services.eldercare.schemas import FacilityKind, FacilityRead
@@ -42,7 +43,7 @@ async def list_facilities(
 
 @router.get("/facilities/{facility_id}", summary="One eldercare facility")
 async def get_facility(
-    facility_id: Annotated[int, Path(ge=1, le=2**62)],
+    facility_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     session: SessionDep,
     coord_sys: CoordSysQuery = CoordSys.wgs84,
 ) -> FacilityRead:

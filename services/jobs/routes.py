@@ -12,6 +12,7 @@ from common.districts import District
 from common.geo import CoordSys, CoordSysQuery
 from common.geo_query import NearDep
 from common.pagination import CursorQuery, LimitQuery, Page
+from common.validation import MAX_ID
 from services.jobs import service
 from services.jobs.repository import StationFilter
 from services.jobs.schemas import Amenity, StationFeatureCollection, StationRead
@@ -77,7 +78,7 @@ async def station_layer(
 
 @router.get("/stations/{station_id}", summary="One Red Bee Station")
 async def get_station(
-    station_id: Annotated[int, Path(ge=1, le=2**62)],
+    station_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     session: SessionDep,
     clock: ClockDep,
     coord_sys: CoordSysQuery = CoordSys.wgs84,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from common.validation import JsonInt
+from common.validation import MAX_ID, IntegerOnly
 from services.childcare.children.schemas import ChildRead
 
 
@@ -26,8 +26,8 @@ class EnrollmentStatus(StrEnum):
 class EnrollmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    child_id: Annotated[JsonInt, Field(ge=1, le=2**62)]
-    institution_id: Annotated[JsonInt, Field(ge=1, le=2**62)]
+    child_id: Annotated[int, Field(ge=1, le=MAX_ID), IntegerOnly]
+    institution_id: Annotated[int, Field(ge=1, le=MAX_ID), IntegerOnly]
     start_date: date = Field(description="Today or later (Asia/Shanghai).")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.errors import Conflict, NotFound
+from common.errors import Conflict, NotFound, Unprocessable
 
 
 class InstitutionNotFound(NotFound):
@@ -11,3 +11,7 @@ class InstitutionNotFound(NotFound):
 
 class CapacityBelowTaken(Conflict):
     code = "capacity_below_taken"
+
+
+class InvalidAgeRange(Unprocessable):
+    code = "invalid_age_range"

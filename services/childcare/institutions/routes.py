@@ -19,7 +19,11 @@ from common.read import ReaderDep, model_response
 from services.childcare.config import SettingsDep
 from services.childcare.deps import Id, StaffDep
 from services.childcare.institutions import service
-from services.childcare.institutions.errors import CapacityBelowTaken, InstitutionNotFound
+from services.childcare.institutions.errors import (
+    CapacityBelowTaken,
+    InstitutionNotFound,
+    InvalidAgeRange,
+)
 from services.childcare.institutions.repository import InstitutionFilter
 from services.childcare.institutions.schemas import (
     InstitutionCreate,
@@ -32,7 +36,7 @@ router = APIRouter(prefix="/childcare/v1", tags=["childcare"])
 MAX_FEN = 2**31 - 1
 NOT_FOUND = problem_responses(InstitutionNotFound)
 STAFF_WRITE = problem_responses(
-    400, 401, 403, CapacityBelowTaken, LocationOutsideDistrict, ConflictingCoordSys
+    400, 401, 403, CapacityBelowTaken, InvalidAgeRange, LocationOutsideDistrict, ConflictingCoordSys
 )
 
 

@@ -7,12 +7,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
 
 from common.districts import District
 from common.geo import CoordSys, Location
-from common.validation import JsonInt, PatchBody, patch_field
+from common.validation import IntegerOnly, PatchBody, patch_field
 
 
 class InstitutionKind(StrEnum):
@@ -30,14 +30,14 @@ class DemonstrationLevel(StrEnum):
 
 class Demonstration(BaseModel):
     level: DemonstrationLevel
-    year: Annotated[JsonInt, Field(ge=1990, le=2100)]
+    year: Annotated[int, Field(ge=1990, le=2100), IntegerOnly]
 
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Address = Annotated[str, Field(min_length=1, max_length=300)]
-Capacity = Annotated[JsonInt, Field(ge=0, le=10_000, description="Number of places.")]
-FeeFen = Annotated[JsonInt, Field(ge=0, le=100_000_000, description="Monthly fee, fen.")]
-AgeMonths = Annotated[JsonInt, Field(ge=0, le=36)]
+Capacity = Annotated[int, Field(ge=0, le=10_000, description="Number of places."), IntegerOnly]
+FeeFen = Annotated[int, Field(ge=0, le=100_000_000, description="Monthly fee, fen."), IntegerOnly]
+AgeMonths = Annotated[int, Field(ge=0, le=36), IntegerOnly]
 OpeningHours = Annotated[str, Field(min_length=1, max_length=100, examples=["07:30-18:00"])]
 Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]
 BodyCoordSys = Annotated[
@@ -61,14 +61,9 @@ class PointIn(BaseModel):
     lon: Annotated[float, Field(ge=-180, le=180)]
 
 
-def _check_age_range(min_age: int | None, max_age: int | None) -> None:
-    if min_age is not None and max_age is not None and min_age > max_age:
-        raise ValueError("min_age_months must not exceed max_age_months")
-
-
 class InstitutionCreate(BaseModel):
     """A new institution. `location` must lie inside its `district` (`422
-    location_outside_district`)."""
+    location_outside_district`); `min_age_months ≤ max_age_months` (`422 invalid_age_range`)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -87,11 +82,6 @@ class InstitutionCreate(BaseModel):
     max_age_months: AgeMonths
     opening_hours: OpeningHours
     phone: Phone
-
-    @model_validator(mode="after")
-    def _age_range(self) -> InstitutionCreate:
-        _check_age_range(self.min_age_months, self.max_age_months)
-        return self
 
 
 class InstitutionUpdate(PatchBody):
@@ -121,11 +111,6 @@ class InstitutionUpdate(PatchBody):
     max_age_months: AgeMonths | SkipJsonSchema[None] = patch_field()
     opening_hours: OpeningHours | SkipJsonSchema[None] = patch_field()
     phone: Phone | SkipJsonSchema[None] = patch_field()
-
-    @model_validator(mode="after")
-    def _age_range(self) -> InstitutionUpdate:
-        _check_age_range(self.min_age_months, self.max_age_months)
-        return self
 
     def changes(self) -> dict[str, Any]:
         return {k: v for k, v in super().changes().items() if k != "coord_sys"}

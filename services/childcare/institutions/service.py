@@ -12,14 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal, Role
 from common.clock import Clock
 from common.districts import ensure_in_district
-from common.errors import Unprocessable
 from common.geo import CoordSys, to_wgs84
 from common.pagination import CursorCodec, Page, page_of_rows
 from common.read import Reader
 from services.childcare.enrollments import repository as enrollment_repository
 from services.childcare.enrollments.waitlist import offer_free_places
 from services.childcare.institutions import repository
-from services.childcare.institutions.errors import CapacityBelowTaken, InstitutionNotFound
+from services.childcare.institutions.errors import (
+    CapacityBelowTaken,
+    InstitutionNotFound,
+    InvalidAgeRange,
+)
 from services.childcare.institutions.repository import InstitutionFilter
 from services.childcare.institutions.schemas import (
     InstitutionCreate,
@@ -83,6 +86,11 @@ async def get_institution(
 # --- staff edits ---------------------------------------------------------------------------
 
 
+def _check_age_range(lo: int, hi: int) -> None:
+    if lo > hi:
+        raise InvalidAgeRange(f"min_age_months ({lo}) must not exceed max_age_months ({hi}).")
+
+
 def _values(
     body: InstitutionCreate | InstitutionUpdate, changes: dict[str, Any], coord_sys: CoordSys
 ) -> dict[str, Any]:
@@ -103,6 +111,7 @@ async def create_institution(
     session: AsyncSession, *, body: InstitutionCreate, coord_sys: CoordSys
 ) -> InstitutionRead:
     values = _values(body, body.model_dump(exclude={"coord_sys"}), coord_sys)
+    _check_age_range(values["min_age_months"], values["max_age_months"])
     ensure_in_district(values["district"], values["lat"], values["lon"])
     inst = Institution(**values, enrolled=0, offered=0)
     session.add(inst)
@@ -127,12 +136,10 @@ async def update_institution(
     if inst is None:
         raise InstitutionNotFound(f"Institution {institution_id} does not exist.")
     values = _values(body, body.changes(), coord_sys)
-    lo = values.get("min_age_months", inst.min_age_months)
-    hi = values.get("max_age_months", inst.max_age_months)
-    if lo > hi:
-        raise Unprocessable(
-            "min_age_months must not exceed max_age_months.", code="invalid_age_range"
-        )
+    _check_age_range(
+        values.get("min_age_months", inst.min_age_months),
+        values.get("max_age_months", inst.max_age_months),
+    )
     ensure_in_district(
         values.get("district", inst.district),
         values.get("lat", inst.lat),

@@ -13,6 +13,7 @@ from common.geo import CoordSys, CoordSysQuery
 from common.lifecycle import IllegalTransition
 from common.problems import problem_responses
 from common.read import ReaderDep, model_response
+from common.validation import MAX_ID
 from services.childcare.deps import StaffDep
 from services.childcare.planning import plans, service, stats
 from services.childcare.planning.errors import (
@@ -106,7 +107,7 @@ async def get_plan(
     responses=problem_responses(401, 403, PlanProjectNotFound, IllegalTransition),
 )
 async def patch_project(
-    project_id: Annotated[int, Path(ge=1, le=2**62)],
+    project_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     body: PlanProjectUpdate,
     session: SessionDep,
     _: StaffDep,

@@ -11,7 +11,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from common.districts import District
 from common.geo import Location
-from common.validation import JsonInt, PatchBody, patch_field
+from common.validation import IntegerOnly, PatchBody, patch_field
 from services.childcare.institutions.schemas import DemonstrationLevel, InstitutionKind
 
 NATIONAL_TARGET_SLOTS_PER_1000 = 4.5
@@ -146,11 +146,15 @@ class PlanProjectUpdate(PatchBody):
     model_config = ConfigDict(extra="forbid")
 
     status: ProjectStatus
-    monthly_fee_fen: Annotated[JsonInt, Field(ge=0, le=10_000_000)] | SkipJsonSchema[None] = (
+    monthly_fee_fen: (
+        Annotated[int, Field(ge=0, le=10_000_000), IntegerOnly] | SkipJsonSchema[None]
+    ) = patch_field()
+    min_age_months: Annotated[int, Field(ge=0, le=36), IntegerOnly] | SkipJsonSchema[None] = (
         patch_field()
     )
-    min_age_months: Annotated[JsonInt, Field(ge=0, le=36)] | SkipJsonSchema[None] = patch_field()
-    max_age_months: Annotated[JsonInt, Field(ge=0, le=36)] | SkipJsonSchema[None] = patch_field()
+    max_age_months: Annotated[int, Field(ge=0, le=36), IntegerOnly] | SkipJsonSchema[None] = (
+        patch_field()
+    )
     opening_hours: Annotated[str, Field(min_length=1, max_length=100)] | SkipJsonSchema[None] = (
         patch_field()
     )
@@ -162,7 +166,7 @@ class PopulationUpdate(BaseModel):
 
     # a 旗县区 of Hohhot has from about 90,000 to about 1,000,000 residents: a figure outside
     # 1,000–10,000,000 is a typo, and one would make slots per 1,000 meaningless
-    population: Annotated[JsonInt, Field(ge=1_000, le=10_000_000)]
+    population: Annotated[int, Field(ge=1_000, le=10_000_000), IntegerOnly]
     source: Annotated[str, Field(min_length=1, max_length=200)]
 
 
