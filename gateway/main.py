@@ -91,6 +91,8 @@ async def warm(gateway: Gateway) -> None:
     """Reads every service's stats once, so the first caller after a restart gets figures;
     a dead service delays start-up by `startup_warm_seconds` at most."""
     stats = gateway.stats
+    if gateway.settings.startup_warm_seconds <= 0:
+        return
     try:
         async with asyncio.timeout(gateway.settings.startup_warm_seconds):
             childcare, jobs, eldercare = await asyncio.gather(

@@ -21,6 +21,9 @@ from gateway.schemas import CitizenView
 from gateway.state import GatewayDep
 
 router = APIRouter()
+# public routes: a token is optional (verified when sent), so generated clients may call
+# them anonymously; `{}` is OpenAPI's "no security requirement"
+PUBLIC = {"security": [{}, {"HTTPBearer": []}]}
 
 
 @router.get("/openapi.json", include_in_schema=False)
@@ -60,6 +63,7 @@ _DISTRICTS_HELP = (
     summary="Indicators of every district",
     description=_DISTRICTS_HELP,
     responses=problem_responses(429),
+    openapi_extra=PUBLIC,
 )
 async def districts(gateway: GatewayDep, _: CallerDep) -> DistrictList:
     items = await district_indicators(gateway.stats)
@@ -72,6 +76,7 @@ async def districts(gateway: GatewayDep, _: CallerDep) -> DistrictList:
     summary="Indicators of one district",
     description=_DISTRICTS_HELP + " Unknown district: `404 district_not_found`.",
     responses=problem_responses(404, 429),
+    openapi_extra=PUBLIC,
 )
 async def district(
     district: Annotated[
