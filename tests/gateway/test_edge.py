@@ -3,7 +3,6 @@ gzip and CORS."""
 
 from __future__ import annotations
 
-
 from tests.fixtures.tokens import DevTokens
 from tests.gateway.conftest import GatewayFactory, set_modes
 
