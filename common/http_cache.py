@@ -44,13 +44,24 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
     )
 
 
+# operational routes are probed, never cached
+OPS_PATHS = ("/healthz", "/readyz", "/metrics")
+
+
 class HttpCacheMiddleware:
-    def __init__(self, app: ASGIApp, max_age: int = 30) -> None:
+    def __init__(
+        self, app: ASGIApp, max_age: int = 30, skip_paths: tuple[str, ...] = OPS_PATHS
+    ) -> None:
         self.app = app
         self.max_age = max_age
+        self.skip_paths = skip_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or scope["path"] in self.skip_paths
+        ):
             await self.app(scope, receive, send)
             return
         request_headers = Headers(scope=scope)
