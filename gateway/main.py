@@ -58,7 +58,12 @@ def build_gateway(settings: Settings, session: aiohttp.ClientSession) -> Gateway
         threshold=settings.breaker_threshold,
         reset_seconds=settings.breaker_reset_seconds,
     )
-    resilience = Resilience(breakers, settings.retry_attempts, settings.connect_timeout_seconds)
+    resilience = Resilience(
+        breakers,
+        settings.retry_attempts,
+        settings.connect_timeout_seconds,
+        settings.breaker_reset_seconds,
+    )
     transports = {
         name: ServiceClient(name, url, session, resilience)
         for name, url in settings.service_urls().items()

@@ -16,6 +16,7 @@ client.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -83,6 +84,7 @@ class Resilience:
     breakers: Breakers
     retry_attempts: int
     connect_timeout: float
+    reset_seconds: float = 10.0  # how long an open circuit refuses calls
 
 
 class ServiceClient:
@@ -120,14 +122,16 @@ class ServiceClient:
                     with attempt:
                         return await self._send(method, url, headers, body, timeout)
         except CircuitOpen as exc:
-            raise ServiceDown(
+            down = ServiceDown(
                 f"The {self.name} service is not reachable (circuit open); retry shortly.",
                 service=self.name,
-            ) from exc
+            )
+            down.headers["Retry-After"] = str(max(1, math.ceil(self._resilience.reset_seconds)))
+            raise down from exc
         except _Refused as exc:
-            raise ServiceDown(
-                f"The {self.name} service is not reachable.", service=self.name
-            ) from exc
+            down = ServiceDown(f"The {self.name} service is not reachable.", service=self.name)
+            down.headers["Retry-After"] = "1"
+            raise down from exc
         raise AssertionError("unreachable: retry_context ends in a return or a raise")
 
     async def _send(

@@ -47,6 +47,7 @@ async def test_breaker_opens_after_failures_and_closes_when_the_service_returns(
     assert first == [504, 504]
     assert rejected.status_code == 503 and rejected.json()["code"] == "service_unavailable"
     assert "circuit open" in rejected.json()["detail"]
+    assert rejected.headers["retry-after"] == "1"  # the breaker's 0.5 s, in whole seconds
     assert rejected_in < 0.2
     assert (await backend_calls(contract_url))["eldercare"] == reached + 1  # only the trial
     assert breaker_state(open_metrics, "eldercare") == 2
@@ -69,6 +70,7 @@ async def test_a_dead_service_is_a_quick_503_and_then_costs_nothing(
             assert r.status_code == 503
             assert r.headers["content-type"] == "application/problem+json"
             assert r.json()["code"] == "service_unavailable"
+            assert int(r.headers["retry-after"]) >= 1
         metrics = (await gw.get("/metrics")).text
 
     assert max(timings) < 1.0
