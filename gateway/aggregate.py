@@ -8,48 +8,51 @@ never look alike.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from common.auth import Principal
 from common.errors import ProblemError
-from common.registry import SERVICE_NAMES
-from gateway.clients.base import ServiceClient, ServiceDown, ServiceTimeout
-from gateway.schemas import CitizenView, Section, SectionStatus
+from gateway.clients.base import ServiceDown, ServiceTimeout
+from gateway.schemas import (
+    ChildcareSection,
+    CitizenView,
+    EldercareSection,
+    JobsSection,
+    SectionStatus,
+)
+from gateway.state import Gateway
+
+T = TypeVar("T")
+Outcome = tuple[SectionStatus, T | None, str | None]
 
 
-async def _section(
-    client: ServiceClient, principal: Principal, request_id: str, deadline: float
-) -> Section:
-    headers = {"Authorization": f"Bearer {principal.token}", "X-Request-ID": request_id}
+async def ask(name: str, call: Awaitable[T], deadline: float) -> Outcome[T]:
+    """Runs one service call under the deadline and says how it went, in the gateway's words."""
     try:
-        status, body = await asyncio.wait_for(
-            client.get_json(f"/{client.name}/v1/me/summary", headers=headers, timeout=deadline),
-            timeout=deadline,
-        )
+        async with asyncio.timeout(deadline):
+            return SectionStatus.ok, await call, None
     except (TimeoutError, ServiceTimeout):
-        return Section(status=SectionStatus.timeout, detail=f"{client.name} did not answer in time")
+        return SectionStatus.timeout, None, f"{name} did not answer within {deadline:g} s"
     except ServiceDown:
-        return Section(status=SectionStatus.unavailable, detail=f"{client.name} is not reachable")
-    except ProblemError as exc:
-        return Section(status=SectionStatus.error, detail=exc.detail)
-    if status == 200 and isinstance(body, dict):
-        return Section(status=SectionStatus.ok, data=body)
-    if status in (404, 501, 502, 503):
-        return Section(status=SectionStatus.unavailable, detail=f"{client.name} answered {status}")
-    return Section(status=SectionStatus.error, detail=f"{client.name} answered {status}")
+        return SectionStatus.unavailable, None, f"{name} is not reachable"
+    except ProblemError as exc:  # BadGateway: an answer outside the contract
+        return SectionStatus.error, None, exc.detail
 
 
-async def citizen_view(
-    clients: dict[str, ServiceClient], principal: Principal, request_id: str, deadline: float
-) -> CitizenView:
-    names = SERVICE_NAMES
-    sections = await asyncio.gather(
-        *(_section(clients[n], principal, request_id, deadline) for n in names)
+async def citizen_view(gateway: Gateway, principal: Principal, request_id: str) -> CitizenView:
+    deadline = gateway.settings.aggregate_deadline_seconds
+    headers = {"Authorization": f"Bearer {principal.token}", "X-Request-ID": request_id}
+    # each call gets the whole deadline as its own budget; asyncio.timeout is the backstop
+    childcare, jobs, eldercare = await asyncio.gather(
+        ask("childcare", gateway.childcare.me_summary(headers=headers, timeout=deadline), deadline),
+        ask("jobs", gateway.jobs.me_summary(headers=headers, timeout=deadline), deadline),
+        ask("eldercare", gateway.eldercare.me_summary(headers=headers, timeout=deadline), deadline),
     )
-    by_name = dict(zip(names, sections, strict=True))
     return CitizenView(
         sub=principal.sub,
-        complete=all(s.status is SectionStatus.ok for s in sections),
-        childcare=by_name["childcare"],
-        jobs=by_name["jobs"],
-        eldercare=by_name["eldercare"],
+        complete=all(o[0] is SectionStatus.ok for o in (childcare, jobs, eldercare)),
+        childcare=ChildcareSection(status=childcare[0], data=childcare[1], detail=childcare[2]),
+        jobs=JobsSection(status=jobs[0], data=jobs[1], detail=jobs[2]),
+        eldercare=EldercareSection(status=eldercare[0], data=eldercare[1], detail=eldercare[2]),
     )

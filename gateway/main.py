@@ -7,33 +7,111 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import aiohttp
+import structlog
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 
 from common.app import install_problem_openapi, ops_router
 from common.auth import TokenVerifier
+from common.docs import install_offline_docs
+from common.http_cache import HttpCacheMiddleware
 from common.logging import configure_logging
 from common.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from common.problems import install_problem_handlers
-from gateway.clients.base import ServiceClient
+from common.registry import SERVICE_NAMES
+from gateway.clients.base import Resilience, ServiceClient
+from gateway.clients.breakers import Breakers
+from gateway.clients.childcare import childcare_client
+from gateway.clients.eldercare import eldercare_client
+from gateway.clients.jobs import jobs_client
 from gateway.config import Settings
+from gateway.edge import ClientAddress, LocationRewriter
 from gateway.openapi import MergedOpenAPI
 from gateway.proxy import install_proxy
 from gateway.ratelimit import RateLimiter
 from gateway.routes import router
+from gateway.state import Gateway, StatsSources
+from gateway.stats_cache import StatsSource
+
+log = structlog.get_logger("gateway")
 
 
 async def readiness(request: Request) -> dict[str, str]:
-    clients: dict[str, ServiceClient] = request.app.state.clients
+    gateway: Gateway = request.app.state.gateway
 
     async def one(client: ServiceClient) -> str:
         try:
-            reply = await client.request("GET", "/readyz", timeout=2.0, connect_timeout=1.0)
+            reply = await client.request("GET", "/readyz", timeout=2.0)
         except Exception as exc:  # any failure means not ready
             return getattr(exc, "code", "unreachable")
         return "ok" if reply.status == 200 else f"not ready ({reply.status})"
 
+    clients = gateway.transports
     results = await asyncio.gather(*(one(c) for c in clients.values()))
     return dict(zip(clients, results, strict=True))
+
+
+def build_gateway(settings: Settings, session: aiohttp.ClientSession) -> Gateway:
+    breakers = Breakers(
+        list(SERVICE_NAMES),
+        threshold=settings.breaker_threshold,
+        reset_seconds=settings.breaker_reset_seconds,
+    )
+    resilience = Resilience(
+        breakers,
+        settings.retry_attempts,
+        settings.connect_timeout_seconds,
+        settings.breaker_reset_seconds,
+    )
+    transports = {
+        name: ServiceClient(name, url, session, resilience)
+        for name, url in settings.service_urls().items()
+    }
+    childcare = childcare_client(transports["childcare"])
+    jobs = jobs_client(transports["jobs"])
+    eldercare = eldercare_client(transports["eldercare"])
+    cache = {
+        "fresh_seconds": settings.stats_cache_seconds,
+        "max_stale_seconds": settings.stats_max_stale_seconds,
+        "timeout": settings.aggregate_deadline_seconds,
+    }
+    return Gateway(
+        settings=settings,
+        transports=transports,
+        breakers=breakers,
+        childcare=childcare,
+        jobs=jobs,
+        eldercare=eldercare,
+        stats=StatsSources(
+            childcare=StatsSource(childcare, **cache),
+            jobs=StatsSource(jobs, **cache),
+            eldercare=StatsSource(eldercare, **cache),
+        ),
+        merged_openapi=MergedOpenAPI(transports, settings.openapi_cache_seconds),
+    )
+
+
+async def warm(gateway: Gateway) -> None:
+    """Reads every service's stats once, so the first caller after a restart gets figures;
+    a dead service delays start-up by `startup_warm_seconds` at most."""
+    stats = gateway.stats
+    if gateway.settings.startup_warm_seconds <= 0:
+        return
+    try:
+        async with asyncio.timeout(gateway.settings.startup_warm_seconds):
+            childcare, jobs, eldercare = await asyncio.gather(
+                stats.childcare.read(), stats.jobs.read(), stats.eldercare.read()
+            )
+    except TimeoutError:
+        log.warning("stats_warm_timeout")
+        return
+    log.info(
+        "stats_warmed",
+        childcare=childcare.status.value,
+        jobs=jobs.status.value,
+        eldercare=eldercare.status.value,
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,10 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         connector = aiohttp.TCPConnector(limit=200, limit_per_host=100, keepalive_timeout=30)
         session = aiohttp.ClientSession(connector=connector, auto_decompress=False)
-        app.state.clients = {
-            name: ServiceClient(name, url, session) for name, url in settings.service_urls().items()
-        }
-        app.state.merged_openapi = MergedOpenAPI(app.state.clients, settings.openapi_cache_seconds)
+        app.state.gateway = gateway = build_gateway(settings, session)
+        await warm(gateway)
         try:
             yield
         finally:
@@ -57,7 +133,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Hohhot citizen-wellbeing API",
         description=(
             "One base URL for childcare (少有所学), jobs (青有所为) and eldercare (老有所养), "
-            "plus the citizen's aggregated view. Errors are RFC 9457 problem+json with a `code`."
+            "plus the citizen's aggregated view and district indicators. Errors are RFC 9457 "
+            "problem+json with a stable `code`."
         ),
         version="1.0.0",
         lifespan=lifespan,
@@ -68,14 +145,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
     app.state.rate_limiter = RateLimiter(
-        settings.rate_limit, settings.anonymous_rate_limit, settings.redis_url
+        settings.rate_limit,
+        settings.anonymous_rate_limit,
+        settings.redis_url,
+        retry_seconds=settings.redis_retry_seconds,
     )
+    app.state.client_address = ClientAddress(settings.trusted_proxies)
+    app.state.location_rewriter = LocationRewriter(list(settings.service_urls().values()))
     install_problem_handlers(app)
     install_problem_openapi(app)
+    # added innermost first: the request id wraps everything, CORS answers preflights before
+    # any limit, gzip compresses what the cache layer tagged
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
+    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_bytes, compresslevel=6)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "If-None-Match",
+            "X-Request-ID",
+        ],
+        expose_headers=["ETag", "Idempotent-Replayed", "Location", "Retry-After", "X-Request-ID"],
+        max_age=600,
+    )
     app.add_middleware(RequestContextMiddleware)
     app.include_router(ops_router(readiness))
     app.include_router(router)
+    install_offline_docs(app, openapi_url="/openapi.json", enabled=settings.docs_enabled)
     install_proxy(app)
     return app
 

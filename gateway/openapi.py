@@ -56,7 +56,7 @@ class MergedOpenAPI:
 
     async def _fetch(self, client: ServiceClient) -> dict[str, Any] | None:
         try:
-            reply = await client.request("GET", "/openapi.json", timeout=3.0, connect_timeout=1.0)
+            reply = await client.request("GET", "/openapi.json", timeout=3.0)
             if reply.status != 200:
                 return None
             spec: dict[str, Any] = json.loads(reply.body)

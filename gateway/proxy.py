@@ -3,60 +3,61 @@ the rate limit."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import FastAPI, Request, Response
 from multidict import CIMultiDict
 
-from common.auth import OptionalPrincipalDep, Principal
+from common.problems import PROBLEM_MEDIA_TYPE
 from common.registry import SERVICE_NAMES
-from gateway.clients.base import HOP_BY_HOP, ServiceClient
-from gateway.config import Settings
-from gateway.ratelimit import RateLimiter
+from gateway.access import CallerDep
+from gateway.clients.base import HOP_BY_HOP, IDEMPOTENT, BadGateway, Reply
+from gateway.edge import ClientAddress, LocationRewriter
+from gateway.state import GatewayDep
+
+# the gateway sets these itself; what a client sends under these names is not passed on
+_REPLACED = ("x-forwarded-", "x-request-id", "forwarded")
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-async def rate_limit(request: Request, principal: OptionalPrincipalDep) -> Principal | None:
-    """Verifies a token if one is sent (401 before anything is proxied) and applies the limit."""
-    limiter: RateLimiter = request.app.state.rate_limiter
-    await limiter.check(sub=principal.sub if principal else None, address=client_address(request))
-    return principal
-
-
-RateLimitedPrincipal = Annotated[Principal | None, Depends(rate_limit)]
-
-
-async def proxy(request: Request, _: RateLimitedPrincipal) -> Response:
-    settings: Settings = request.app.state.settings
-    service = request.url.path.split("/", 2)[1]
-    client: ServiceClient = request.app.state.clients[service]
+def _outgoing_headers(request: Request, addresses: ClientAddress) -> CIMultiDict[str]:
     headers: CIMultiDict[str] = CIMultiDict(
         (k, v)
         for k, v in request.headers.items()
-        if k.lower() not in HOP_BY_HOP
-        and not k.lower().startswith(("x-forwarded-", "x-request-id"))
+        if k.lower() not in HOP_BY_HOP and not k.lower().startswith(_REPLACED)
     )
     headers["X-Request-ID"] = request.state.request_id
-    prior = request.headers.get("x-forwarded-for")
-    address = client_address(request)
-    headers["X-Forwarded-For"] = f"{prior}, {address}" if prior else address
+    headers["X-Forwarded-For"] = addresses.forwarded_chain(request)
     headers["X-Forwarded-Proto"] = request.url.scheme
-    reply = await client.request(
+    if "accept-encoding" not in headers:
+        # otherwise aiohttp asks for gzip on the client's behalf and passes it on undecoded
+        headers["Accept-Encoding"] = "identity"
+    return headers
+
+
+def _response(reply: Reply, service: str, rewrite: LocationRewriter) -> Response:
+    content_type = next((v for k, v in reply.headers if k.lower() == "content-type"), "")
+    if reply.status >= 500 and not content_type.startswith(
+        (PROBLEM_MEDIA_TYPE, "application/json")
+    ):
+        # a crash page or a proxy's HTML: none of its text reaches the client
+        raise BadGateway(f"The {service} service failed ({reply.status}).", service=service)
+    response = Response(content=reply.body, status_code=reply.status)
+    for key, value in reply.headers:
+        response.headers.append(key, rewrite(value) if key.lower() == "location" else value)
+    return response
+
+
+async def proxy(request: Request, gateway: GatewayDep, _: CallerDep) -> Response:
+    settings = gateway.settings
+    service = request.url.path.split("/", 2)[1]
+    read = request.method in IDEMPOTENT
+    reply = await gateway.transports[service].request(
         request.method,
         request.url.path,
         query=request.url.query,
-        headers=headers,
+        headers=_outgoing_headers(request, request.app.state.client_address),
         body=await request.body(),
-        timeout=settings.proxy_timeout_seconds,
-        connect_timeout=settings.connect_timeout_seconds,
+        timeout=settings.read_timeout_seconds if read else settings.write_timeout_seconds,
     )
-    response = Response(content=reply.body, status_code=reply.status)
-    for key, value in reply.headers:
-        response.headers.append(key, value)
-    return response
+    return _response(reply, service, request.app.state.location_rewriter)
 
 
 def install_proxy(app: FastAPI) -> None:

@@ -1,44 +1,97 @@
-"""The gateway's own routes: the citizen view, the merged OpenAPI and its docs page."""
+"""The gateway's own routes: the citizen view, the district indicators, the merged OpenAPI."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
-from common.auth import Principal, Role, require_roles
+from common.districts import District
+from common.problems import problem_responses
+from gateway.access import CallerDep, CitizenCallerDep
 from gateway.aggregate import citizen_view
-from gateway.config import Settings
-from gateway.openapi import MergedOpenAPI
-from gateway.proxy import RateLimitedPrincipal
+from gateway.districts import (
+    DistrictIndicators,
+    DistrictList,
+    district_indicators,
+    parse_district,
+)
 from gateway.schemas import CitizenView
+from gateway.state import GatewayDep
 
 router = APIRouter()
+# public routes: a token is optional (verified when sent), so generated clients may call
+# them anonymously; `{}` is OpenAPI's "no security requirement" (FastAPI appends it to the
+# bearer requirement its dependency declares)
+PUBLIC: dict[str, Any] = {"security": [{}]}
 
 
 @router.get("/openapi.json", include_in_schema=False)
-async def openapi(request: Request) -> JSONResponse:
-    merged: MergedOpenAPI = request.app.state.merged_openapi
-    return JSONResponse(await merged.document(request.app.openapi()))
+async def openapi(request: Request, gateway: GatewayDep) -> JSONResponse:
+    return JSONResponse(await gateway.merged_openapi.document(request.app.openapi()))
 
 
-@router.get("/docs", include_in_schema=False)
-async def docs(request: Request) -> Response:
-    return get_swagger_ui_html(openapi_url="/openapi.json", title=request.app.title)
+@router.get(
+    "/wellbeing/v1/me",
+    tags=["wellbeing"],
+    summary="The citizen's aggregated view",
+    description=(
+        "Each service's part of the citizen's records, asked concurrently with the citizen's "
+        "token under one deadline (2 s by default). Always `200` inside the deadline: a section "
+        "the gateway could not fill says why (`unavailable`, `timeout`, `error`) with "
+        "`data: null`, and `complete` is false. Personal data: `Cache-Control: no-store`."
+    ),
+    responses=problem_responses(401, 403, 429),
+)
+async def me(request: Request, gateway: GatewayDep, principal: CitizenCallerDep) -> CitizenView:
+    return await citizen_view(gateway, principal, request.state.request_id)
 
 
-@router.get("/wellbeing/v1/me", tags=["wellbeing"], summary="The citizen's aggregated view")
-async def me(
-    request: Request,
-    principal: Annotated[Principal, require_roles(Role.citizen)],
-    _: RateLimitedPrincipal,
-) -> CitizenView:
-    settings: Settings = request.app.state.settings
-    return await citizen_view(
-        request.app.state.clients,
-        principal,
-        request.state.request_id,
-        settings.aggregate_deadline_seconds,
-    )
+_DISTRICTS_HELP = (
+    "Public. Per 旗县区, indicators from the three services' statistics: childcare slots per "
+    "1,000 residents and vacancies; job postings, fairs, Red Bee Stations, check-ins, graduates "
+    "retained and support awards; eldercare facilities, 15-minute circle coverage, activities "
+    "and open care requests. Cached briefly by the gateway; when a service fails, its part is "
+    "its last good figures marked `stale` with their age. Carries an `ETag`; send it back in "
+    "`If-None-Match` for a `304`."
+)
+
+
+@router.get(
+    "/wellbeing/v1/districts",
+    tags=["wellbeing"],
+    summary="Indicators of every district",
+    description=_DISTRICTS_HELP,
+    responses=problem_responses(429),
+    openapi_extra=PUBLIC,
+)
+async def districts(gateway: GatewayDep, _: CallerDep) -> DistrictList:
+    items = await district_indicators(gateway.stats)
+    return DistrictList(items=items, complete=all(i.complete for i in items))
+
+
+@router.get(
+    "/wellbeing/v1/districts/{district}",
+    tags=["wellbeing"],
+    summary="Indicators of one district",
+    description=_DISTRICTS_HELP + " Unknown district: `404 district_not_found`.",
+    responses=problem_responses(404, 429),
+    openapi_extra=PUBLIC,
+)
+async def district(
+    district: Annotated[
+        str,
+        Path(
+            min_length=1,
+            max_length=40,
+            description="The Chinese name (URL-encoded) or the API name: "
+            + "; ".join(f"{d.value} ({d.name})" for d in District),
+        ),
+    ],
+    gateway: GatewayDep,
+    _: CallerDep,
+) -> DistrictIndicators:
+    wanted = parse_district(district)
+    items = await district_indicators(gateway.stats)
+    return next(i for i in items if i.district is wanted)

@@ -1,0 +1,56 @@
+"""Who may pass the gateway, and how often: the token check and the rate limit as one step.
+
+The limit is applied around token verification, not after it: a request whose token fails
+verification still counts against its address, so a stream of bad tokens meets `429` like any
+other flood instead of an endless run of `401`s (each of which costs a signature check).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from common.auth import Principal, Role, TokenVerifier
+from common.errors import Forbidden, Unauthenticated
+from gateway.edge import ClientAddress
+from gateway.ratelimit import RateLimiter
+
+_bearer = HTTPBearer(auto_error=False, description="JWT from the city's identity provider")
+
+
+async def rate_limited_caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """Verifies a token if one is sent (401 before anything is proxied) and applies the limit:
+    per citizen with a valid token, per address otherwise (bad tokens included)."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    addresses: ClientAddress = request.app.state.client_address
+    address = addresses.of(request)
+    if credentials is None:
+        await limiter.check(sub=None, address=address)
+        return None
+    verifier: TokenVerifier = request.app.state.token_verifier
+    try:
+        principal = await verifier.verify(credentials.credentials)
+    except Unauthenticated:
+        await limiter.check(sub=None, address=address)  # over the limit: 429 instead of 401
+        raise
+    await limiter.check(sub=principal.sub, address=address)
+    return principal
+
+
+CallerDep = Annotated[Principal | None, Depends(rate_limited_caller)]
+
+
+async def rate_limited_citizen(caller: CallerDep) -> Principal:
+    if caller is None:
+        raise Unauthenticated("A bearer token is required.")
+    if not caller.has_any(Role.citizen, Role.admin):
+        raise Forbidden("This action needs the role: citizen.")
+    return caller
+
+
+CitizenCallerDep = Annotated[Principal, Depends(rate_limited_citizen)]

@@ -1,0 +1,64 @@
+"""The real four-process topology for end-to-end tests: three services on a seeded scratch
+database and the gateway, each a uvicorn process on its own loopback port; a service can be
+stopped and started again on the same port."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass, field
+
+from common.provisioning import ProvisionedDatabase, scratch_database
+from common.registry import GATEWAY, SERVICE_NAMES, process
+from tests.fixtures.processes import free_port, served
+from tests.fixtures.tokens import DevTokens
+from wellbeing.seeding import seed_service
+
+
+@dataclass
+class Platform:
+    gateway: str
+    env: dict[str, dict[str, str]]
+    ports: dict[str, int]
+    _running: dict[str, AbstractContextManager[str]] = field(default_factory=dict)
+
+    def start(self, service: str) -> None:
+        context = served(process(service).app_factory, self.env[service], port=self.ports[service])
+        context.__enter__()
+        self._running[service] = context
+
+    def stop(self, service: str) -> None:
+        """SIGTERM, and wait for the process to end: its port refuses connections after."""
+        self._running.pop(service).__exit__(None, None, None)
+
+    def stop_all(self) -> None:
+        for service in list(self._running):
+            self.stop(service)
+
+
+@contextmanager
+def four_processes(
+    db: ProvisionedDatabase, tokens: DevTokens, gateway_env: dict[str, str]
+) -> Iterator[Platform]:
+    auth = {"ENVIRONMENT": "development", "DEV_KEY_FILE": str(tokens.public_key)}
+    with scratch_database(db.admin_url) as urls, ExitStack() as stack:
+        for service in SERVICE_NAMES:
+            asyncio.run(seed_service(service, urls[service]))
+        ports = {name: free_port() for name in SERVICE_NAMES}
+        env = {
+            name: {**auth, "DATABASE_URL": urls[name], "LOG_LEVEL": "WARNING"}
+            for name in SERVICE_NAMES
+        }
+        platform = Platform(gateway="", env=env, ports=ports)
+        stack.callback(platform.stop_all)
+        for service in SERVICE_NAMES:
+            platform.start(service)
+        gateway_env = {
+            **auth,
+            **{f"{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in ports.items()},
+            "LOG_LEVEL": "WARNING",
+            **gateway_env,
+        }
+        platform.gateway = stack.enter_context(served(GATEWAY.app_factory, gateway_env))
+        yield platform
