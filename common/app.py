@@ -21,6 +21,8 @@ from common.auth import (
 )
 from common.clock import Clock
 from common.db import make_engine, make_sessionmaker
+from common.docs import install_offline_docs
+from common.http_cache import HttpCacheMiddleware
 from common.idempotency import purge_expired_keys
 from common.logging import configure_logging
 from common.middleware import (
@@ -164,6 +166,9 @@ def create_service_app(
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        # periodic jobs use their own factory: the test isolation fixture swaps the request one
+        # for its rolled-back connection, which a job must never share with a test's requests
+        app.state.background_sessionmaker = make_sessionmaker(engine)
         app.state.reader = Reader(engine)
         try:
             async with AsyncExitStack() as stack:
@@ -185,10 +190,9 @@ def create_service_app(
         description=description,
         version="1.0.0",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
-        swagger_ui_parameters={"persistAuthorization": dev},
         # `/stats/` is a 404, not a redirect: a redirect would name this server's own address,
         # which behind the gateway is a backend address (DESIGN §2)
         redirect_slashes=False,
@@ -204,12 +208,19 @@ def create_service_app(
     install_problem_openapi(app)
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(ops_router(database_readiness))
     for router in routers:
         # one rule on every route, public reads included: a token that is sent is verified, and
         # one that cannot be is a 401 (never ignored on one route and refused on another)
         app.include_router(router, dependencies=[Depends(optional_principal)])
+    install_offline_docs(
+        app,
+        openapi_url="/openapi.json",
+        enabled=settings.docs_enabled,
+        ui_parameters={"persistAuthorization": dev},
+    )
     return app
 
 

@@ -160,7 +160,7 @@ async def purge_expired_keys(app: Any) -> int:
     """Deletes keys past retention (the shared lifespan runs this periodically)."""
     table: Table = app.state.idempotency_table
     hours = app.state.settings.idempotency_retention_hours
-    async with app.state.sessionmaker() as session:
+    async with app.state.background_sessionmaker() as session:
         result = await session.execute(
             delete(table).where(table.c.created_at < func.now() - timedelta(hours=hours))
         )

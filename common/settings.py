@@ -52,6 +52,10 @@ class ServiceSettings(AuthSettings):
     idempotency_retention_hours: int = Field(48, ge=24)
     idempotency_purge_seconds: float = Field(3600.0, gt=0)
     max_body_bytes: int = 1024 * 1024
+    # /docs (Swagger UI, served from the package, no CDN); off where operators want no docs
+    docs_enabled: bool = True
+    # Cache-Control max-age of anonymous public reads (ETag/304 on top)
+    public_cache_seconds: int = Field(30, ge=0, le=3600)
     # keyed hash of national ID numbers; the default works only in development
     id_hash_key: str = "development-only-id-hash-key"
     cursor_key: str = "development-only-cursor-key"

@@ -17,7 +17,11 @@ from common.auth import TokenVerifier
 from common.docs import install_offline_docs
 from common.http_cache import HttpCacheMiddleware
 from common.logging import configure_logging
-from common.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from common.middleware import (
+    BodySizeLimitMiddleware,
+    HeadAsGetMiddleware,
+    RequestContextMiddleware,
+)
 from common.problems import install_problem_handlers
 from common.registry import SERVICE_NAMES
 from gateway.clients.base import Resilience, ServiceClient
@@ -156,6 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_openapi(app)
     # added innermost first: the request id wraps everything, CORS answers preflights before
     # any limit, gzip compresses what the cache layer tagged
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_bytes, compresslevel=6)

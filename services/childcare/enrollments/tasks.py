@@ -34,7 +34,7 @@ async def sweep_expired_offers(
 async def _sweep(app: FastAPI) -> int:
     settings: Settings = app.state.settings
     return await sweep_expired_offers(
-        app.state.sessionmaker, clock=app.state.clock, offer_ttl=settings.offer_ttl
+        app.state.background_sessionmaker, clock=app.state.clock, offer_ttl=settings.offer_ttl
     )
 
 
