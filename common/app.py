@@ -22,6 +22,7 @@ from common.auth import (
 from common.clock import Clock
 from common.db import make_engine, make_sessionmaker
 from common.docs import install_offline_docs
+from common.gc_metrics import install_gc_metrics
 from common.http_cache import HttpCacheMiddleware
 from common.idempotency import purge_expired_keys
 from common.logging import configure_logging
@@ -184,6 +185,7 @@ def create_service_app(
 
     # at factory time, so uvicorn's own lines are JSON from "Started server process" on
     configure_logging(settings.log_level, service=name)
+    install_gc_metrics()
     dev = settings.environment is Environment.development
     app = FastAPI(
         title=title,

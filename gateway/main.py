@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,6 +16,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from common.app import install_problem_openapi, ops_router
 from common.auth import TokenVerifier
 from common.docs import install_offline_docs
+from common.gc_metrics import install_gc_metrics
 from common.http_cache import HttpCacheMiddleware
 from common.logging import configure_logging
 from common.middleware import (
@@ -121,6 +123,7 @@ async def warm(gateway: Gateway) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_level, service="gateway")
+    install_gc_metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -128,6 +131,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         session = aiohttp.ClientSession(connector=connector, auto_decompress=False)
         app.state.gateway = gateway = build_gateway(settings, session)
         await warm(gateway)
+        # what start-up built lives as long as the process: keep it out of later collections
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
