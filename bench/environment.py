@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import os
-import random
 import signal
 import socket
 import subprocess
@@ -18,19 +16,21 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import asyncpg
 import httpx
 
+from common.auth import ensure_dev_keys, mint_token
 from common.migrations import ROOT
 from common.provisioning import ProvisionedDatabase, asyncpg_dsn, provision_database
 from common.registry import SERVICE_NAMES
+from common.settings import AuthSettings
 from wellbeing.seeding import seed_service
 
 RAW_DIR = ROOT / "bench" / "results" / "raw"
-# generated rows spread over ~60 x 60 km around the urban districts, as in the research runs
+# the urban area, where the seeded institutions are
 CITY_CENTRE = (40.82, 111.70)
-SPREAD_DEG = (0.27, 0.36)
 
 
 @contextlib.contextmanager
@@ -46,34 +46,6 @@ async def institution_ids(url: str) -> list[int]:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         return [r["id"] for r in await conn.fetch("SELECT id FROM childcare.institution")]
-    finally:
-        await conn.close()
-
-
-async def grow_institutions(url: str, total: int, seed: int = 7) -> int:
-    """Adds generated institutions (copies of seeded ones at random places) up to `total`."""
-    conn = await asyncpg.connect(asyncpg_dsn(url))
-    try:
-        rows = await conn.fetch("SELECT * FROM childcare.institution ORDER BY id")
-        missing = total - len(rows)
-        if missing <= 0:
-            return len(rows)
-        skip = {"id", "earth_loc", "created_at", "updated_at"}
-        columns = [c for c in dict(rows[0]) if c not in skip]
-        rng = random.Random(seed)
-        records = []
-        for n in range(missing):
-            template = dict(rows[n % len(rows)])
-            template["name"] = f"Bench {n:05d} {template['name']}"[:200]
-            template["lat"] = CITY_CENTRE[0] + rng.uniform(-SPREAD_DEG[0], SPREAD_DEG[0])
-            template["lon"] = CITY_CENTRE[1] + rng.uniform(-SPREAD_DEG[1], SPREAD_DEG[1])
-            records.append(tuple(template[c] for c in columns))
-        await conn.copy_records_to_table(
-            "institution", schema_name="childcare", columns=columns, records=records
-        )
-        await conn.execute("ANALYZE childcare.institution")
-        count: int = await conn.fetchval("SELECT count(*) FROM childcare.institution")
-        return count
     finally:
         await conn.close()
 
@@ -99,6 +71,40 @@ class Process:
     name: str
     popen: subprocess.Popen[bytes]
     base_url: str
+
+
+def production_env(keys: Keys) -> dict[str, str]:
+    """Production mode as a deployment runs it: a configured public key, real secrets, INFO
+    logs (the access line of every request included)."""
+    return {
+        "ENVIRONMENT": "production",
+        "JWT_PUBLIC_KEY": keys.public_pem,
+        "ID_HASH_KEY": "bench-id-hash-key-" + "0" * 32,
+        "CURSOR_KEY": "bench-cursor-key-" + "0" * 32,
+        "LOG_LEVEL": "INFO",
+        "DOCS_ENABLED": "false",
+    }
+
+
+@dataclass
+class Keys:
+    private_pem: bytes
+    public_pem: str
+
+    @classmethod
+    def create(cls, directory: Path) -> Keys:
+        private, public = ensure_dev_keys(directory)
+        return cls(private.read_bytes(), public.read_text())
+
+    def token(self, sub: str, *roles: str) -> str:
+        auth = AuthSettings()
+        return mint_token(
+            self.private_pem,
+            sub=sub,
+            roles=list(roles) or ["citizen"],
+            issuer=auth.jwt_issuer,
+            audience=auth.jwt_audience,
+        )
 
 
 def start_uvicorn(name: str, factory: str, env: dict[str, str]) -> Process:
@@ -158,7 +164,3 @@ async def asyncpg_pool(url: str, size: int) -> AsyncIterator[asyncpg.Pool]:
         yield pool
     finally:
         await pool.close()
-
-
-def gateway_available() -> bool:
-    return importlib.util.find_spec("gateway.main") is not None

@@ -12,6 +12,7 @@ import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -70,13 +71,39 @@ async def run_closed_loop(
     return Sample(requests=len(latencies), errors=errors, seconds=elapsed, latencies_ms=latencies)
 
 
-def http_get(session: aiohttp.ClientSession, url_for: Callable[[random.Random], str]) -> Operation:
+def http_get(
+    session: aiohttp.ClientSession,
+    url_for: Callable[[random.Random], str],
+    headers: dict[str, str] | None = None,
+) -> Operation:
     async def operation(rng: random.Random) -> bool:
         url = url_for(rng)
         assert urlsplit(url).hostname == "127.0.0.1", "the bench talks to loopback only"
-        async with session.get(url) as response:
+        async with session.get(url, headers=headers) as response:
             await response.read()
             return 200 <= response.status < 300
+
+    return operation
+
+
+Request = tuple[str, dict[str, str], Any]  # url, headers, JSON body
+
+
+def http_post(
+    session: aiohttp.ClientSession,
+    request_for: Callable[[random.Random], Request],
+    counts: dict[int, int],
+) -> Operation:
+    """POSTs; every answer is tallied by status in `counts` (a 409 under contention is an
+    answer, not a failure); only 5xx and transport errors count as errors."""
+
+    async def operation(rng: random.Random) -> bool:
+        url, headers, body = request_for(rng)
+        assert urlsplit(url).hostname == "127.0.0.1", "the bench talks to loopback only"
+        async with session.post(url, headers=headers, json=body) as response:
+            await response.read()
+            counts[response.status] = counts.get(response.status, 0) + 1
+            return response.status < 500
 
     return operation
 

@@ -1,303 +1,343 @@
-"""`make bench`: throughput and latency of the main reads beside their ceilings, and data growth.
+"""`make bench`: every public read, the contention write, the citizen view and a proxied read,
+beside their ceilings, at two concurrencies; a py-spy profile per operation; the scale curve to
+a million rows with the plans; a soak for memory and GC. Results in `bench/results/latest.md`
+and `latest.json`.
 
-Scenarios (each measured in >= 3 interleaved rounds; medians reported):
-  a  GET /healthz on the childcare server            framework ceiling (same server, no DB)
-  b  PK select through a raw asyncpg pool, no HTTP     database ceiling for (c)
-  b2 the nearby query through raw asyncpg, no HTTP     database ceiling for (d)
-  c  GET /childcare/v1/institutions/{id}               ORM + pydantic + middleware
-  d  GET /childcare/v1/institutions?lat&lon&radius_m   KNN nearby search
-  e  (c) through the gateway, when the gateway exists  one proxy hop
-at two data sizes (the 126 seeded institutions, then grown to 10,000).
-
-Knobs: BENCH_DATABASE_URL (a superuser URL; default: embedded PostgreSQL in a temp dir),
-BENCH_SECONDS (per measurement, default 2.5), BENCH_ROUNDS (3), BENCH_CONCURRENCY (16),
-BENCH_LARGE (10000), BENCH_RESULTS (default bench/results/latest.md; also printed);
-process logs in bench/results/raw/.
+Knobs (environment): BENCH_DATABASE_URL (a superuser URL; default an embedded PostgreSQL),
+BENCH_SECONDS per round (2.5), BENCH_ROUNDS (3), BENCH_LEVELS ("16,64"), BENCH_ONLY (scenario
+key prefixes, comma-separated), BENCH_PROFILE_SECONDS (4; 0 = no profiles), BENCH_SCALE
+("1000,100000,1000000"; "" = none), BENCH_SOAK_SECONDS (600; 0 = none), BENCH_RESULTS (the .md
+path; the .json goes beside it). Process logs in bench/results/raw/.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import os
 import platform
-import random
 import sys
+import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
 import asyncpg
 
+from bench import profile, scale
 from bench.environment import (
-    CITY_CENTRE,
+    Keys,
     Process,
     asyncpg_pool,
     bench_database,
-    gateway_available,
-    grow_institutions,
     institution_ids,
+    production_env,
     server_version,
     start_uvicorn,
     stop,
     wait_until,
 )
-from bench.load import Operation, Sample, http_get, median, run_closed_loop
+from bench.load import run_closed_loop
+from bench.report import Results, as_json, render
+from bench.scenarios import SCENARIOS, Contention, Context, Scenario
+from bench.soak import gc_pauses, soak
+from common.demo import DEMO_CITIZEN
 from common.migrations import ROOT
+from common.provisioning import asyncpg_dsn, scratch_database
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "2.5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
-LARGE = int(os.environ.get("BENCH_LARGE", "10000"))
-MAX_REQUESTS = 200_000
-WARMUP_SECONDS = 0.5
-RADIUS_M = 2000
+LEVELS = [int(c) for c in os.environ.get("BENCH_LEVELS", "16,64").split(",")]
+ONLY = [p for p in os.environ.get("BENCH_ONLY", "").split(",") if p]
+PROFILE_SECONDS = float(os.environ.get("BENCH_PROFILE_SECONDS", "4"))
+SCALE = [int(s) for s in os.environ.get("BENCH_SCALE", "1000,100000,1000000").split(",") if s]
+SOAK_SECONDS = float(os.environ.get("BENCH_SOAK_SECONDS", "600"))
 RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results" / "latest.md"))
-
-PK_SQL = "SELECT * FROM childcare.institution WHERE id = $1"
-# the same KNN form the repository builds: index-ordered `<->`, pruned by earth_box
-NEARBY_SQL = """
-SELECT i.*, public.earth_distance(i.earth_loc, public.ll_to_earth($1, $2)) AS distance_m
-FROM childcare.institution i
-WHERE public.earth_box(public.ll_to_earth($1, $2), $3) @> i.earth_loc
-  AND public.earth_distance(i.earth_loc, public.ll_to_earth($1, $2)) <= $3
-ORDER BY i.earth_loc OPERATOR(public.<->) public.ll_to_earth($1, $2), i.id
-LIMIT 21
-"""
-
-LABELS = {
-    "a": "(a) GET /healthz — framework ceiling",
-    "b": "(b) PK select, raw asyncpg — DB ceiling",
-    "b2": "(b2) nearby KNN, raw asyncpg — DB ceiling",
-    "c": "(c) GET /childcare/v1/institutions/{id}",
-    "d": "(d) GET /childcare/v1/institutions?lat&lon&radius_m=2000",
-    "e": "(e) (c) through the gateway",
+WARMUP_SECONDS = 0.5
+MAX_REQUESTS = 10**7
+FACTORIES = {
+    "childcare": "bench.ceilings:childcare_app",
+    "jobs": "services.jobs.main:create_app",
+    "eldercare": "services.eldercare.main:create_app",
 }
+CONTENTION_INSTITUTIONS, CONTENTION_CAPACITY = 10, 40
+GUARDIANS, CHILDREN_EACH = 2000, 15
 
 
-def random_point(rng: random.Random) -> tuple[float, float]:
-    # inside the urban area, where both the seeded and the generated institutions are
-    return (CITY_CENTRE[0] + rng.uniform(-0.08, 0.08), CITY_CENTRE[1] + rng.uniform(-0.1, 0.1))
+def say(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-@dataclass
-class Results:
-    # size -> scenario -> one Sample per round
-    samples: dict[int, dict[str, list[Sample]]] = field(default_factory=dict)
-
-    def add(self, size: int, scenario: str, sample: Sample) -> None:
-        self.samples.setdefault(size, {}).setdefault(scenario, []).append(sample)
-
-    def rps(self, size: int, scenario: str) -> float:
-        return median([s.rps for s in self.samples.get(size, {}).get(scenario, [])])
+def selected() -> list[Scenario]:
+    return [s for s in SCENARIOS if not ONLY or any(s.key.startswith(p) for p in ONLY)]
 
 
-def scenarios(
-    session: aiohttp.ClientSession,
-    pool: asyncpg.Pool,
-    childcare: Process,
-    gateway: Process | None,
-    ids: list[int],
-) -> dict[str, Operation]:
-    def by_id(base: str) -> Callable[[random.Random], str]:
-        return lambda rng: f"{base}/childcare/v1/institutions/{rng.choice(ids)}"
-
-    def nearby(rng: random.Random) -> str:
-        lat, lon = random_point(rng)
-        return (
-            f"{childcare.base_url}/childcare/v1/institutions"
-            f"?lat={lat:.6f}&lon={lon:.6f}&radius_m={RADIUS_M}"
+async def prepare_contention(url: str, keys: Keys) -> Contention:
+    """A few small institutions and many guardians' children who have not applied anywhere."""
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        ids = [
+            await conn.fetchval(
+                "INSERT INTO childcare.institution (name, district, address, lat, lon, kind, "
+                "inclusive, public_owned, capacity, enrolled, offered, monthly_fee_fen, "
+                "min_age_months, max_age_months, opening_hours, phone) VALUES ($1, '赛罕区', "
+                "'赛罕区测试路', 40.80, 111.73, 'private', true, false, $2, 0, 0, 150000, 0, 36, "
+                "'07:30-18:00', '0471-0000000') RETURNING id",
+                f"争抢托育园{n}",
+                CONTENTION_CAPACITY,
+            )
+            for n in range(CONTENTION_INSTITUTIONS)
+        ]
+        birth = dt.date.today() - dt.timedelta(days=400)
+        records = [
+            (f"bench-guardian-{g}", f"宝宝{g}-{k}", birth)
+            for g in range(GUARDIANS)
+            for k in range(CHILDREN_EACH)
+        ]
+        await conn.copy_records_to_table(
+            "child",
+            schema_name="childcare",
+            columns=["guardian_sub", "name", "birth_date"],
+            records=records,
         )
+        rows = await conn.fetch(
+            "SELECT id, guardian_sub FROM childcare.child "
+            "WHERE guardian_sub LIKE 'bench-guardian-%' ORDER BY id"
+        )
+    finally:
+        await conn.close()
+    tokens = {f"bench-guardian-{g}": keys.token(f"bench-guardian-{g}") for g in range(GUARDIANS)}
+    # interleave guardians, so consecutive requests come from different citizens
+    by_guardian: dict[str, list[int]] = {}
+    for r in rows:
+        by_guardian.setdefault(r["guardian_sub"], []).append(r["id"])
+    pairs = [
+        (tokens[g], children[k])
+        for k in range(CHILDREN_EACH)
+        for g, children in by_guardian.items()
+        if k < len(children)
+    ]
+    return Contention(ids, pairs)
 
-    async def pk_raw(rng: random.Random) -> bool:
-        async with pool.acquire() as conn:
-            return await conn.fetchrow(PK_SQL, rng.choice(ids)) is not None
 
-    async def nearby_raw(rng: random.Random) -> bool:
-        lat, lon = random_point(rng)
-        async with pool.acquire() as conn:
-            await conn.fetch(NEARBY_SQL, lat, lon, float(RADIUS_M))
-            return True
-
-    ops: dict[str, Operation] = {
-        "a": http_get(session, lambda rng: f"{childcare.base_url}/healthz"),
-        "b": pk_raw,
-        "b2": nearby_raw,
-        "c": http_get(session, by_id(childcare.base_url)),
-        "d": http_get(session, nearby),
+async def contention_check(url: str, contention: Contention) -> dict[str, object]:
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        rows = await conn.fetch(
+            "SELECT i.id, i.capacity, i.enrolled, i.offered, "
+            "(SELECT count(*) FROM childcare.enrollment e WHERE e.institution_id = i.id "
+            " AND e.status = 'enrolled') AS enrolled_rows "
+            "FROM childcare.institution i WHERE i.id = ANY($1::bigint[])",
+            contention.institution_ids,
+        )
+    finally:
+        await conn.close()
+    over = sum(1 for r in rows if r["enrolled"] + r["offered"] > r["capacity"])
+    mismatched = sum(1 for r in rows if r["enrolled"] != r["enrolled_rows"])
+    return {
+        "answers by status": dict(sorted(contention.counts.items())),
+        "institutions over capacity": over,
+        "institutions whose counter differs from their rows": mismatched,
+        "places taken": sum(r["enrolled"] for r in rows),
+        "capacity": sum(r["capacity"] for r in rows),
     }
-    if gateway is not None:
-        ops["e"] = http_get(session, by_id(gateway.base_url))
-    return ops
 
 
-async def measure_size(
-    size: int, url: str, childcare: Process, gateway: Process | None, results: Results
-) -> None:
-    ids = await institution_ids(url)
-    connector = aiohttp.TCPConnector(limit=CONCURRENCY * 2)
-    # the raw pool matches the service's own pool size (10), so (b) and (c) share the limit
-    async with (
-        aiohttp.ClientSession(connector=connector) as session,
-        asyncpg_pool(url, 10) as pool,
-    ):
-        ops = scenarios(session, pool, childcare, gateway, ids)
+async def measure(ctx: Context, results: Results, processes: dict[str, Process]) -> None:
+    scenarios = selected()
+    ops = {s.key: s.build(ctx) for s in scenarios}
+    before = {n: await gc_pauses(ctx.session, p.base_url) for n, p in processes.items()}
+    for c in LEVELS:
         for op in ops.values():
             await run_closed_loop(
-                op, concurrency=CONCURRENCY, seconds=WARMUP_SECONDS, max_requests=MAX_REQUESTS
+                op, concurrency=c, seconds=WARMUP_SECONDS, max_requests=MAX_REQUESTS
             )
         for round_no in range(ROUNDS):
-            # interleaved: every scenario once per round, so host drift hits all of them alike
-            for name, op in ops.items():
+            # interleaved: every operation once per round, so host drift hits all of them alike
+            for key, op in ops.items():
                 sample = await run_closed_loop(
-                    op,
-                    concurrency=CONCURRENCY,
-                    seconds=SECONDS,
-                    max_requests=MAX_REQUESTS,
-                    seed=round_no + 1,
+                    op, concurrency=c, seconds=SECONDS, max_requests=MAX_REQUESTS, seed=round_no + 1
                 )
-                results.add(size, name, sample)
-                print(
-                    f"  n={size:>6} round {round_no + 1} {name:>2}: {sample.rps:8.0f} req/s "
-                    f"p50 {sample.percentile(0.5):6.2f} ms  p99 {sample.percentile(0.99):6.2f} ms"
-                    f"  errors {sample.errors}",
-                    file=sys.stderr,
-                    flush=True,
+                results.add(c, key, sample)
+                say(
+                    f"c={c:<3} round {round_no + 1} {key:<16} {sample.rps:8.0f} req/s "
+                    f"p50 {sample.percentile(0.5):6.2f} p99 {sample.percentile(0.99):7.2f} "
+                    f"errors {sample.errors}"
                 )
-
-
-def ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}" if b else "–"
-
-
-def render(results: Results, meta: dict[str, str]) -> str:
-    sizes = sorted(results.samples)
-    lines = [
-        "# Benchmark: latest run",
-        "",
-        f"Written by `make bench` (`.venv/bin/python -m bench.run`) on {meta['when']}.",
-        "",
-        "| setting | value |",
-        "|---|---|",
-        *(f"| {k} | {v} |" for k, v in meta.items() if k != "when"),
-        "",
-        "Each cell is the median over the rounds (req/s; p50 and p99 in ms; the percentiles are",
-        "medians of the per-round percentiles). Closed loop: at saturation p50/p99 are mostly",
-        "queueing. Absolute numbers from a shared 2-core box are not portable; the ratios",
-        "measured in the same run are what to compare.",
-        "",
-        "| scenario | institutions | req/s | p50 ms | p99 ms | errors |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for name in LABELS:
-        for size in sizes:
-            samples = results.samples[size].get(name)
-            if not samples:
+    after = {n: await gc_pauses(ctx.session, p.base_url) for n, p in processes.items()}
+    results.gc = {n: {k: after[n].get(k, 0) - v for k, v in before[n].items()} for n in before}
+    if PROFILE_SECONDS > 0 and profile.available():
+        for scenario in scenarios:
+            process = processes.get(scenario.process)
+            if scenario.ceiling or process is None:
                 continue
-            lines.append(
-                f"| {LABELS[name]} | {size:,} | {median([s.rps for s in samples]):,.0f} "
-                f"| {median([s.percentile(0.5) for s in samples]):.2f} "
-                f"| {median([s.percentile(0.99) for s in samples]):.2f} "
-                f"| {sum(s.errors for s in samples)} |"
+            spy = profile.record(process.popen.pid, PROFILE_SECONDS)
+            await run_closed_loop(
+                ops[scenario.key],
+                concurrency=16,
+                seconds=PROFILE_SECONDS,
+                max_requests=MAX_REQUESTS,
             )
-    lines += [
-        "",
-        "## Ratios (same run, median req/s)",
-        "",
-        "| ratio | " + " | ".join(f"{s:,} institutions" for s in sizes) + " |",
-        "|---|" + "---:|" * len(sizes),
-    ]
-    pairs = [
-        ("(c) by id / (a) empty endpoint", "c", "a"),
-        ("(c) by id / (b) raw asyncpg PK", "c", "b"),
-        ("(d) nearby / (a) empty endpoint", "d", "a"),
-        ("(d) nearby / (b2) raw asyncpg nearby", "d", "b2"),
-        ("(e) via gateway / (c) direct", "e", "c"),
-    ]
-    for label, top, bottom in pairs:
-        if all(top in results.samples[s] for s in sizes):
-            cells = [ratio(results.rps(s, top), results.rps(s, bottom)) for s in sizes]
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    if len(sizes) == 2:
-        small, large = sizes
-        lines += [
-            "",
-            f"## Growth with data size ({small:,} → {large:,} institutions)",
-            "",
-            "| scenario | req/s at large / small |",
-            "|---|---:|",
-        ]
-        for name in ("b", "b2", "c", "d", "e"):
-            if name in results.samples[small] and name in results.samples[large]:
-                growth = ratio(results.rps(large, name), results.rps(small, name))
-                lines.append(f"| {LABELS[name]} | {growth} |")
-    return "\n".join(lines) + "\n"
+            results.profiles[scenario.key] = profile.collect(spy)
+            say(f"profiled {scenario.key}: {results.profiles[scenario.key].samples} samples")
+
+
+async def with_context(
+    url: str, base: dict[str, str], ids: list[int], citizen: str, contention: Contention,
+    run: object,
+) -> None:  # fmt: skip
+    connector = aiohttp.TCPConnector(limit=256)
+    async with aiohttp.ClientSession(connector=connector) as session, asyncpg_pool(url, 16) as pool:
+        ctx = Context(session, pool, base, ids, {"Authorization": f"Bearer {citizen}"}, contention)
+        await run(ctx)  # type: ignore[operator]
+
+
+SCALE_READS = ("cc.by_id", "cc.nearby", "cc.by_id.loop", "cc.nearby.loop")
+
+
+async def measure_scale(
+    ctx: Context, reads: dict[str, dict[int, tuple[float, float, float]]]
+) -> None:
+    """Unloaded (c=1) and loaded (c=16) medians of the reads the scale curve follows."""
+    for scenario in SCENARIOS:
+        if scenario.key not in SCALE_READS:
+            continue
+        op = scenario.build(ctx)
+        for c in (1, 16):
+            await run_closed_loop(
+                op, concurrency=c, seconds=WARMUP_SECONDS, max_requests=MAX_REQUESTS
+            )
+            runs = [
+                await run_closed_loop(op, concurrency=c, seconds=SECONDS, max_requests=MAX_REQUESTS)
+                for _ in range(ROUNDS)
+            ]
+            middle = len(runs) // 2
+            reads.setdefault(scenario.key, {})[c] = (
+                sorted(r.percentile(0.5) for r in runs)[middle],
+                sorted(r.percentile(0.99) for r in runs)[middle],
+                sorted(r.rps for r in runs)[middle],
+            )
+
+
+def run_scale(admin_url: str, keys: Keys, results: Results) -> None:
+    with scratch_database(admin_url) as urls:
+        url = urls["childcare"]
+        env = {**production_env(keys), "DATABASE_URL": url}
+        process = start_uvicorn("scale-childcare", FACTORIES["childcare"], env)
+        try:
+            wait_until(process, "/readyz")
+            for size in SCALE:
+                rows = asyncio.run(scale.grow(url, size))
+                ids = asyncio.run(institution_ids(url))
+                plans = asyncio.run(scale.explain(url, asyncio.run(scale.some_id(url))))
+                reads: dict[str, dict[int, tuple[float, float, float]]] = {}
+                base = {"childcare": process.base_url}
+                asyncio.run(
+                    with_context(
+                        url,
+                        base,
+                        ids,
+                        "",
+                        Contention([], []),
+                        functools.partial(measure_scale, reads=reads),
+                    )
+                )
+                results.scale[size] = {"rows": rows, "reads": reads, "plans": plans}
+                say(
+                    f"scale {rows:,}: "
+                    + ", ".join(f"{k} p50 {v[1][0]:.2f} ms" for k, v in reads.items())
+                )
+        finally:
+            stop(process)
 
 
 def main() -> int:
     started = time.monotonic()
-    # other work on the host skews every number; the load average makes a noisy run visible
     load_before = os.getloadavg()[0]
     results = Results()
+    keys = Keys.create(Path(tempfile.mkdtemp(prefix="bench-keys-")))
     with bench_database() as db:
-        url = db.service_urls["childcare"]
-        version = asyncio.run(server_version(url))
-        env = {
-            "DATABASE_URL": url,
-            "ENVIRONMENT": "development",
-            "LOG_LEVEL": "WARNING",
+        version = asyncio.run(server_version(db.service_urls["childcare"]))
+        env = production_env(keys)
+        processes: dict[str, Process] = {
+            name: start_uvicorn(name, factory, {**env, "DATABASE_URL": db.service_urls[name]})
+            for name, factory in FACTORIES.items()
         }
-        childcare = start_uvicorn("childcare", "services.childcare.main:create_app", env)
-        gateway: Process | None = None
         try:
-            wait_until(childcare, "/readyz")
-            if gateway_available():
-                gateway = start_uvicorn(
-                    "gateway",
-                    "gateway.main:create_app",
-                    {
-                        "ENVIRONMENT": "development",
-                        "LOG_LEVEL": "WARNING",
-                        "CHILDCARE_URL": childcare.base_url,
-                        # the bench is one anonymous client: lift the per-address limit
-                        "RATE_LIMIT": "100000000/minute",
-                        "ANONYMOUS_RATE_LIMIT": "100000000/minute",
-                    },
+            for process in processes.values():
+                wait_until(process, "/readyz")
+            processes["gateway"] = start_uvicorn(
+                "gateway",
+                "gateway.main:create_app",
+                {
+                    **env,
+                    **{f"{n.upper()}_URL": p.base_url for n, p in processes.items()},
+                    # the bench is one client address: a limit it never reaches
+                    "RATE_LIMIT": "100000000/minute",
+                    "ANONYMOUS_RATE_LIMIT": "100000000/minute",
+                },
+            )
+            wait_until(processes["gateway"], "/healthz")
+            url = db.service_urls["childcare"]
+            contention = asyncio.run(prepare_contention(url, keys))
+            ids = [
+                i for i in asyncio.run(institution_ids(url)) if i not in contention.institution_ids
+            ]
+            base = {n: p.base_url for n, p in processes.items()}
+            citizen = keys.token(DEMO_CITIZEN, "citizen")
+            say(f"{len(ids)} institutions, {len(contention.pairs)} children ready to apply")
+            asyncio.run(
+                with_context(
+                    url,
+                    base,
+                    ids,
+                    citizen,
+                    contention,
+                    lambda ctx: measure(ctx, results, processes),
                 )
-                wait_until(gateway, "/healthz")
-            seeded = len(asyncio.run(institution_ids(url)))
-            print(f"bench: {seeded} seeded institutions", file=sys.stderr)
-            asyncio.run(measure_size(seeded, url, childcare, gateway, results))
-            grown = asyncio.run(grow_institutions(url, LARGE))
-            print(f"bench: grown to {grown} institutions", file=sys.stderr)
-            asyncio.run(measure_size(grown, url, childcare, gateway, results))
+            )
+            results.contention = asyncio.run(contention_check(url, contention))
+            if SOAK_SECONDS > 0:
+                gw = base["gateway"]
+                urls = [
+                    f"{gw}/childcare/v1/institutions/{ids[0]}",
+                    f"{gw}/childcare/v1/institutions?lat=40.82&lon=111.70&radius_m=2000",
+                    f"{gw}/childcare/v1/stats",
+                    f"{gw}/wellbeing/v1/me",
+                ]
+                say(f"soak for {SOAK_SECONDS:.0f} s")
+                results.soak = asyncio.run(
+                    soak(
+                        list(processes.values()),
+                        SOAK_SECONDS,
+                        urls,
+                        {"Authorization": f"Bearer {citizen}"},
+                    )
+                )
         finally:
-            for process in (gateway, childcare):
-                if process is not None:
-                    stop(process)
-    where_db = "embedded, Unix socket" if db.embedded else "BENCH_DATABASE_URL"
-    meta = {
+            for process in processes.values():
+                stop(process)
+        if SCALE:
+            run_scale(db.admin_url, keys, results)
+    where = "embedded, Unix socket" if db.embedded else "BENCH_DATABASE_URL"
+    results.meta = {
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}",
         "python": platform.python_version(),
-        "PostgreSQL": f"{version} ({where_db})",
-        "server": "1 uvicorn worker per process (uvloop, httptools), no access log",
-        "load": f"closed loop, aiohttp, {CONCURRENCY} concurrent, loopback, same host",
-        "rounds": f"{ROUNDS} interleaved × {SECONDS:g} s (+{WARMUP_SECONDS:g} s warm-up each)",
-        "nearby": f"random points in the urban area, radius {RADIUS_M} m, limit 20",
-        "gateway": "measured" if gateway is not None else "not available in this checkout",
+        "PostgreSQL": f"{version} ({where})",
+        "processes": "1 uvicorn worker each (uvloop, httptools), ENVIRONMENT=production, "
+        "LOG_LEVEL=INFO (an access line per request), JWT_PUBLIC_KEY",
+        "load": "closed loop, aiohttp, loopback, same host as the servers",
+        "rounds": f"{ROUNDS} interleaved × {SECONDS:g} s (+{WARMUP_SECONDS:g} s warm-up) "
+        f"at c={', '.join(map(str, LEVELS))}",
         "wall time": f"{time.monotonic() - started:.0f} s",
-        "host load (1-min average)": (
-            f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after "
-            "(above ~0.5 before means other work shared the CPUs)"
-        ),
+        "host load (1-min average)": f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after",
     }
-    report = render(results, meta)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(report, encoding="utf-8")
-    print(report)
+    RESULTS.write_text(render(results), encoding="utf-8")
+    RESULTS.with_suffix(".json").write_text(as_json(results), encoding="utf-8")
+    print(render(results))
     return 0
 
 

@@ -49,7 +49,7 @@ class Clock:
         return Clock(lambda: moment)
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 

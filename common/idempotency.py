@@ -31,6 +31,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import SessionDep
 from common.errors import BadRequest, Conflict, Unprocessable
@@ -70,14 +71,7 @@ IdempotencyKeyHeader = Annotated[
 
 
 class Idempotency:
-    def __init__(
-        self, request: Request, session: SessionDep, key: IdempotencyKeyHeader = None
-    ) -> None:
-        if key is not None and (not key or len(key) > 255 or not set(key) <= _KEY_CHARS):
-            raise BadRequest(
-                "Idempotency-Key must be 1–255 printable ASCII characters without spaces.",
-                code="invalid_idempotency_key",
-            )
+    def __init__(self, request: Request, session: AsyncSession, key: str | None) -> None:
         self.request = request
         self.session = session
         self.key = key
@@ -168,4 +162,16 @@ async def purge_expired_keys(app: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-IdempotencyDep = Annotated[Idempotency, Depends()]
+async def idempotency(
+    request: Request, session: SessionDep, key: IdempotencyKeyHeader = None
+) -> Idempotency:
+    """The dependency (async: a plain `def` one would take a thread-pool hop per request)."""
+    if key is not None and (not key or len(key) > 255 or not set(key) <= _KEY_CHARS):
+        raise BadRequest(
+            "Idempotency-Key must be 1–255 printable ASCII characters without spaces.",
+            code="invalid_idempotency_key",
+        )
+    return Idempotency(request, session, key)
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(idempotency)]

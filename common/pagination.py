@@ -32,7 +32,7 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
-def get_cursor_codec(request: Request) -> CursorCodec:
+async def get_cursor_codec(request: Request) -> CursorCodec:
     codec: CursorCodec = request.app.state.cursor_codec
     return codec
 

@@ -99,7 +99,7 @@ class Reader:
             return await statement.row(conn, **params)
 
 
-def get_reader(request: Request) -> Reader:
+async def get_reader(request: Request) -> Reader:
     reader: Reader = request.app.state.reader
     return reader
 

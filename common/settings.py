@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
@@ -72,11 +72,12 @@ class ServiceSettings(AuthSettings):
 S = TypeVar("S", bound=BaseSettings)
 
 
-def settings_of(cls: type[S]) -> Callable[[Request], S]:
+def settings_of(cls: type[S]) -> Callable[[Request], Awaitable[S]]:
     """A dependency giving a route the app's settings, typed as the service's own class
     (`SettingsDep = Annotated[Settings, Depends(settings_of(Settings))]`)."""
 
-    def get(request: Request) -> S:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a hop per request
+    async def get(request: Request) -> S:
         settings = request.app.state.settings
         if not isinstance(settings, cls):
             raise TypeError(f"app settings are {type(settings).__name__}, not {cls.__name__}")

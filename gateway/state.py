@@ -36,7 +36,7 @@ class Gateway:
     merged_openapi: MergedOpenAPI
 
 
-def gateway_of(request: Request) -> Gateway:
+async def gateway_of(request: Request) -> Gateway:
     gateway: Gateway = request.app.state.gateway
     return gateway
 

@@ -1,0 +1,68 @@
+"""Ceiling routes on the same server process as the measured ones (bench only; never in the
+services): the same SQL as a measured read, behind a bare route on a raw asyncpg pool, rendered
+with orjson. `uvicorn --factory bench.ceilings:childcare_app` serves the real childcare app plus
+`/bench/raw/...`; the ratio of a route to its raw twin is what the framework, validation and
+middleware cost."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import asyncpg
+import orjson
+from fastapi import FastAPI, Request, Response
+
+from common.provisioning import asyncpg_dsn
+from services.childcare.institutions import repository as institutions
+from services.childcare.institutions.repository import InstitutionFilter
+
+# the SQL of the measured routes, as their repositories compile it
+INSTITUTION_BY_ID = institutions.GET
+INSTITUTIONS_NEARBY = institutions._search_statement(
+    institutions._Shape.of(InstitutionFilter(near=(0.0, 0.0, 1)), after=False)
+)
+POOL_SIZE = 16
+
+
+class RawPool:
+    """A raw asyncpg pool opened on first use (the app's lifespan is the service's own)."""
+
+    def __init__(self) -> None:
+        self.pool: asyncpg.Pool | None = None
+
+    async def get(self) -> asyncpg.Pool:
+        if self.pool is None:
+            url = asyncpg_dsn(os.environ["DATABASE_URL"])
+            self.pool = await asyncpg.create_pool(url, min_size=POOL_SIZE, max_size=POOL_SIZE)
+        return self.pool
+
+
+def _json(value: Any) -> Response:
+    return Response(orjson.dumps(value, default=str), media_type="application/json")
+
+
+def childcare_app() -> FastAPI:
+    from services.childcare.main import create_app
+
+    app = create_app()
+    raw = RawPool()
+
+    async def by_id(request: Request) -> Response:
+        pool = await raw.get()
+        institution_id = int(request.path_params["institution_id"])
+        async with pool.acquire() as conn:
+            row = await INSTITUTION_BY_ID.row(conn, id=institution_id)
+        return _json(dict(row) if row else None)
+
+    async def nearby(request: Request) -> Response:
+        pool = await raw.get()
+        q = request.query_params
+        params = {"lat": float(q["lat"]), "lon": float(q["lon"]), "radius_m": float(q["radius_m"])}
+        async with pool.acquire() as conn:
+            rows = await INSTITUTIONS_NEARBY.rows(conn, **params, limit=21)
+        return _json({"items": [dict(r) for r in rows[:20]]})
+
+    app.add_route("/bench/raw/institutions/{institution_id}", by_id)
+    app.add_route("/bench/raw/institutions", nearby)
+    return app

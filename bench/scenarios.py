@@ -1,0 +1,224 @@
+"""What `make bench` measures: each operation beside the ceilings it is judged against.
+
+Ceilings, measured in the same run: (a) a constant endpoint of the same server (`/healthz`),
+(b) the same SQL behind a bare raw-asyncpg route on the same server (`bench/ceilings.py`),
+(c) the same SQL in a plain asyncio loop on a raw pool (no HTTP), (d) for the gateway, the
+direct call to the service. A new operation is one `Scenario` here and, if it has a target,
+one `Target` in `TARGETS`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import aiohttp
+import asyncpg
+
+from bench.ceilings import INSTITUTION_BY_ID, INSTITUTIONS_NEARBY
+from bench.environment import CITY_CENTRE
+from bench.load import Operation, http_get, http_post
+from common.clock import city_today
+
+RADIUS_M = 2000
+SEARCH = "/childcare/v1/institutions?district=%E8%B5%9B%E7%BD%95%E5%8C%BA&has_vacancy=true"
+
+
+@dataclass
+class Contention:
+    """Enrollment under contention: many guardians' children applying to a few institutions
+    that fill at once; each request uses a child that has not applied yet."""
+
+    institution_ids: list[int]
+    pairs: list[tuple[str, int]]  # (bearer token, child id)
+    counts: dict[int, int] = field(default_factory=dict)
+    _next: itertools.count[int] = field(default_factory=itertools.count)
+
+    def take(self) -> tuple[str, int]:
+        return self.pairs[next(self._next) % len(self.pairs)]
+
+
+@dataclass
+class Context:
+    session: aiohttp.ClientSession
+    pool: asyncpg.Pool
+    base: dict[str, str]
+    institution_ids: list[int]
+    citizen: dict[str, str]  # the demo citizen's Authorization header
+    contention: Contention
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    label: str
+    process: str  # the process py-spy profiles for this operation ("" = the bench itself)
+    build: Callable[[Context], Operation]
+    ceiling: bool = False  # a ceiling is measured, not profiled or judged
+
+
+def _point(rng: random.Random) -> tuple[float, float]:
+    return CITY_CENTRE[0] + rng.uniform(-0.08, 0.08), CITY_CENTRE[1] + rng.uniform(-0.1, 0.1)
+
+
+def _by_id(base: str, path: str) -> Callable[[Context], Operation]:
+    def build(ctx: Context) -> Operation:
+        ids = ctx.institution_ids
+        return http_get(ctx.session, lambda rng: f"{ctx.base[base]}{path}{rng.choice(ids)}")
+
+    return build
+
+
+def _nearby(path: str) -> Callable[[Context], Operation]:
+    def build(ctx: Context) -> Operation:
+        def url(rng: random.Random) -> str:
+            lat, lon = _point(rng)
+            return f"{ctx.base['childcare']}{path}?lat={lat:.6f}&lon={lon:.6f}&radius_m={RADIUS_M}"
+
+        return http_get(ctx.session, url)
+
+    return build
+
+
+def _get(base: str, path: str, *, personal: bool = False) -> Callable[[Context], Operation]:
+    def build(ctx: Context) -> Operation:
+        headers = ctx.citizen if personal else None
+        return http_get(ctx.session, lambda rng: f"{ctx.base[base]}{path}", headers)
+
+    return build
+
+
+def _pk_loop(ctx: Context) -> Operation:
+    async def operation(rng: random.Random) -> bool:
+        async with ctx.pool.acquire() as conn:
+            return await INSTITUTION_BY_ID.row(conn, id=rng.choice(ctx.institution_ids)) is not None
+
+    return operation
+
+
+def _nearby_loop(ctx: Context) -> Operation:
+    async def operation(rng: random.Random) -> bool:
+        lat, lon = _point(rng)
+        async with ctx.pool.acquire() as conn:
+            await INSTITUTIONS_NEARBY.rows(conn, lat=lat, lon=lon, radius_m=RADIUS_M, limit=21)
+        return True
+
+    return operation
+
+
+def _enroll(ctx: Context) -> Operation:
+    contention = ctx.contention
+    start = (city_today() + timedelta(days=14)).isoformat()
+
+    def request(rng: random.Random) -> tuple[str, dict[str, str], object]:
+        token, child = contention.take()
+        body = {
+            "child_id": child,
+            "institution_id": rng.choice(contention.institution_ids),
+            "start_date": start,
+        }
+        url = f"{ctx.base['childcare']}/childcare/v1/enrollments"
+        return url, {"Authorization": f"Bearer {token}"}, body
+
+    return http_post(ctx.session, request, contention.counts)
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario(
+        "cc.healthz", "childcare GET /healthz (a)", "childcare", _get("childcare", "/healthz"), True
+    ),
+    Scenario(
+        "cc.by_id",
+        "GET /childcare/v1/institutions/{id}",
+        "childcare",
+        _by_id("childcare", "/childcare/v1/institutions/"),
+    ),
+    Scenario(
+        "cc.by_id.raw",
+        "same SQL, raw-asyncpg route (b)",
+        "childcare",
+        _by_id("childcare", "/bench/raw/institutions/"),
+        True,
+    ),
+    Scenario("cc.by_id.loop", "same SQL, asyncio loop (c)", "", _pk_loop, True),
+    Scenario(
+        "cc.nearby",
+        "GET /childcare/v1/institutions?lat&lon&radius_m",
+        "childcare",
+        _nearby("/childcare/v1/institutions"),
+    ),
+    Scenario(
+        "cc.nearby.raw",
+        "same SQL, raw-asyncpg route (b)",
+        "childcare",
+        _nearby("/bench/raw/institutions"),
+        True,
+    ),
+    Scenario("cc.nearby.loop", "same SQL, asyncio loop (c)", "", _nearby_loop, True),
+    Scenario(
+        "cc.search",
+        "GET /childcare/v1/institutions?district&has_vacancy",
+        "childcare",
+        _get("childcare", SEARCH),
+    ),
+    Scenario(
+        "cc.stats", "GET /childcare/v1/stats", "childcare", _get("childcare", "/childcare/v1/stats")
+    ),
+    Scenario(
+        "cc.plan",
+        "GET /childcare/v1/plans/2023",
+        "childcare",
+        _get("childcare", "/childcare/v1/plans/2023"),
+    ),
+    Scenario(
+        "cc.summary",
+        "GET /childcare/v1/me/summary (token)",
+        "childcare",
+        _get("childcare", "/childcare/v1/me/summary", personal=True),
+    ),
+    Scenario("cc.enroll", "POST /childcare/v1/enrollments, contention", "childcare", _enroll),
+    Scenario(
+        "gw.healthz", "gateway GET /healthz (a)", "gateway", _get("gateway", "/healthz"), True
+    ),
+    Scenario(
+        "gw.by_id",
+        "GET /childcare/v1/institutions/{id} via gateway",
+        "gateway",
+        _by_id("gateway", "/childcare/v1/institutions/"),
+    ),
+    Scenario(
+        "gw.me",
+        "GET /wellbeing/v1/me (token)",
+        "gateway",
+        _get("gateway", "/wellbeing/v1/me", personal=True),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    top: str
+    bottom: str
+    at_least: float | None = None  # ratio of req/s (top / bottom) at least this
+    p50_at_most: float | None = None  # ratio of p50 latency (top / bottom) at most this
+
+
+TARGETS: list[Target] = [
+    Target("by-id read / /healthz", "cc.by_id", "cc.healthz", at_least=0.35),
+    Target("by-id read / raw-asyncpg route", "cc.by_id", "cc.by_id.raw"),
+    Target("by-id read / asyncio loop", "cc.by_id", "cc.by_id.loop"),
+    Target("nearby / /healthz", "cc.nearby", "cc.healthz", at_least=0.20),
+    Target("nearby / raw-asyncpg route", "cc.nearby", "cc.nearby.raw"),
+    Target("nearby / asyncio loop", "cc.nearby", "cc.nearby.loop"),
+    Target("search / /healthz", "cc.search", "cc.healthz"),
+    Target("stats / /healthz", "cc.stats", "cc.healthz"),
+    Target("plan / /healthz", "cc.plan", "cc.healthz"),
+    Target("me/summary / /healthz", "cc.summary", "cc.healthz"),
+    Target("proxied read / direct", "gw.by_id", "cc.by_id", at_least=0.80),
+    Target("/wellbeing/v1/me / one me/summary", "gw.me", "cc.summary", at_least=0.30),
+    Target("/wellbeing/v1/me p50 / slowest me/summary p50", "gw.me", "cc.summary", p50_at_most=1.3),
+]
