@@ -56,8 +56,7 @@ def in_district(district: District, lat: float, lon: float) -> bool:
     return south <= lat <= north and west <= lon <= east
 
 
-class LocationOutsideDistrict(Unprocessable):
-    code = "location_outside_district"
+class LocationOutsideDistrict(Unprocessable, code="location_outside_district"): ...
 
 
 def ensure_in_district(district: District | str, lat: float, lon: float) -> None:

@@ -1,8 +1,8 @@
 """The one error hierarchy: every error an app raises becomes RFC 9457 problem+json.
 
 `ProblemError` carries the HTTP status, a stable machine `code` and a human `detail`;
-subclasses name the common shapes. Services define domain errors as subclasses
-(e.g. `class InstitutionFull(Conflict)`).
+subclasses name the common shapes. Services define domain errors as one-line subclasses
+(`class InstitutionFull(Conflict, code="institution_full"): ...`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,22 @@ class ProblemError(Exception):
     # though accepting it failed): the unit of work commits before the problem is answered
     commits: ClassVar[bool] = False
 
+    def __init_subclass__(
+        cls,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        title: str | None = None,
+        commits: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`class InstitutionFull(Conflict, code="institution_full"): ...` — one line a code."""
+        super().__init_subclass__(**kwargs)
+        given = {"status": status, "code": code, "title": title, "commits": commits}
+        for name, value in given.items():
+            if value is not None:
+                setattr(cls, name, value)
+
     def __init__(self, detail: str, *, code: str | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -27,47 +43,31 @@ class ProblemError(Exception):
         self.headers: dict[str, str] = {}
 
 
-class BadRequest(ProblemError):
-    status = 400
-    code = "bad_request"
-    title = "Bad request"
+class BadRequest(ProblemError, status=400, code="bad_request", title="Bad request"): ...
 
 
-class Unauthenticated(ProblemError):
-    status = 401
-    code = "unauthenticated"
-    title = "Authentication required"
-
+class Unauthenticated(
+    ProblemError, status=401, code="unauthenticated", title="Authentication required"
+):
     def __init__(self, detail: str, *, code: str | None = None, **extra: Any) -> None:
         super().__init__(detail, code=code, **extra)
         self.headers["WWW-Authenticate"] = 'Bearer realm="hohhot-wellbeing"'
 
 
-class Forbidden(ProblemError):
-    status = 403
-    code = "forbidden"
-    title = "Forbidden"
+class Forbidden(ProblemError, status=403, code="forbidden", title="Forbidden"): ...
 
 
-class NotFound(ProblemError):
-    status = 404
-    code = "not_found"
-    title = "Not found"
+class NotFound(ProblemError, status=404, code="not_found", title="Not found"): ...
 
 
-class Conflict(ProblemError):
-    status = 409
-    code = "conflict"
-    title = "Conflict"
+class Conflict(ProblemError, status=409, code="conflict", title="Conflict"): ...
 
 
-class Unprocessable(ProblemError):
-    status = 422
-    code = "unprocessable"
-    title = "Unprocessable request"
+class Unprocessable(
+    ProblemError, status=422, code="unprocessable", title="Unprocessable request"
+): ...
 
 
-class ServiceUnavailable(ProblemError):
-    status = 503
-    code = "service_unavailable"
-    title = "Service unavailable"
+class ServiceUnavailable(
+    ProblemError, status=503, code="service_unavailable", title="Service unavailable"
+): ...

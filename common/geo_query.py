@@ -57,8 +57,7 @@ async def near_query(
 NearDep = Annotated[NearQuery, Depends(near_query)]
 
 
-class ConflictingCoordSys(Unprocessable):
-    code = "conflicting_coord_sys"
+class ConflictingCoordSys(Unprocessable, code="conflicting_coord_sys"): ...
 
 
 def one_coord_sys(query: CoordSys | None, body: CoordSys | None) -> CoordSys:

@@ -11,8 +11,7 @@ from typing import Any, Protocol
 from common.errors import Conflict
 
 
-class IllegalTransition(Conflict):
-    code = "invalid_transition"
+class IllegalTransition(Conflict, code="invalid_transition"): ...
 
 
 class HasStatus(Protocol):

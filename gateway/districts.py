@@ -22,8 +22,7 @@ from gateway.stats_cache import PartStatus, Reading
 T = TypeVar("T", bound=StatsBase)
 
 
-class DistrictNotFound(NotFound):
-    code = "district_not_found"
+class DistrictNotFound(NotFound, code="district_not_found"): ...
 
 
 class ChildcareIndicators(BaseModel):

@@ -34,10 +34,7 @@ REDIS_UP = Gauge(
 )
 
 
-class RateLimited(ProblemError):
-    status = 429
-    code = "rate_limited"
-    title = "Too many requests"
+class RateLimited(ProblemError, status=429, code="rate_limited", title="Too many requests"): ...
 
 
 class RateLimiter:

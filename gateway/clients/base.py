@@ -50,22 +50,15 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 M = TypeVar("M", bound=BaseModel)
 
 
-class ServiceDown(ProblemError):
-    status = 503
-    code = "service_unavailable"
-    title = "Service unavailable"
+class ServiceDown(
+    ProblemError, status=503, code="service_unavailable", title="Service unavailable"
+): ...
 
 
-class ServiceTimeout(ProblemError):
-    status = 504
-    code = "service_timeout"
-    title = "Service timeout"
+class ServiceTimeout(ProblemError, status=504, code="service_timeout", title="Service timeout"): ...
 
 
-class BadGateway(ProblemError):
-    status = 502
-    code = "bad_gateway"
-    title = "Bad gateway"
+class BadGateway(ProblemError, status=502, code="bad_gateway", title="Bad gateway"): ...
 
 
 class _Refused(Exception):

@@ -13,8 +13,7 @@ from services.eldercare.repository import FacilityFilter
 from services.eldercare.schemas import FacilityRead
 
 
-class FacilityNotFound(NotFound):
-    code = "facility_not_found"
+class FacilityNotFound(NotFound, code="facility_not_found"): ...
 
 
 def facility_read(

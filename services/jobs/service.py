@@ -28,8 +28,7 @@ from services.jobs.schemas import (
 )
 
 
-class StationNotFound(NotFound):
-    code = "station_not_found"
+class StationNotFound(NotFound, code="station_not_found"): ...
 
 
 def station_read(

@@ -5,17 +5,13 @@ from __future__ import annotations
 from common.errors import Conflict, NotFound, Unprocessable
 
 
-class ChildNotFound(NotFound):
-    code = "child_not_found"
+class ChildNotFound(NotFound, code="child_not_found"): ...
 
 
-class ChildAlreadyRegistered(Conflict):
-    code = "child_already_registered"
+class ChildAlreadyRegistered(Conflict, code="child_already_registered"): ...
 
 
-class ChildTooYoung(Unprocessable):
-    code = "child_too_young"
+class ChildTooYoung(Unprocessable, code="child_too_young"): ...
 
 
-class ChildTooOld(Unprocessable):
-    code = "child_too_old"
+class ChildTooOld(Unprocessable, code="child_too_old"): ...

@@ -4,29 +4,19 @@
 from __future__ import annotations
 
 from common.errors import Conflict, NotFound, Unprocessable
-from common.lifecycle import IllegalTransition
 
 
-class EnrollmentNotFound(NotFound):
-    code = "enrollment_not_found"
+class EnrollmentNotFound(NotFound, code="enrollment_not_found"): ...
 
 
-class ChildAlreadyEnrolled(Conflict):
-    code = "child_already_enrolled"
+class ChildAlreadyEnrolled(Conflict, code="child_already_enrolled"): ...
 
 
-class DuplicateApplication(Conflict):
-    code = "duplicate_application"
+class DuplicateApplication(Conflict, code="duplicate_application"): ...
 
 
-class OfferExpired(Conflict):
-    code = "offer_expired"
-    # the expiry and the hand-over of the place stand, though accepting failed
-    commits = True
+# the expiry and the hand-over of the place stand, though accepting failed
+class OfferExpired(Conflict, code="offer_expired", commits=True): ...
 
 
-class StartDateInPast(Unprocessable):
-    code = "start_date_in_past"
-
-
-InvalidTransition = IllegalTransition
+class StartDateInPast(Unprocessable, code="start_date_in_past"): ...

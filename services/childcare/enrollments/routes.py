@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
 
 from common.auth import CitizenDep
 from common.clock import ClockDep
@@ -32,6 +34,15 @@ from services.childcare.enrollments.schemas import (
 from services.childcare.institutions.errors import InstitutionNotFound
 
 router = APIRouter(prefix="/childcare/v1", tags=["childcare"])
+
+
+async def guardian_act(
+    session: SessionDep, guardian: CitizenDep, clock: ClockDep, settings: SettingsDep
+) -> service.Act:
+    return service.Act(session, guardian, clock, settings.offer_ttl)
+
+
+ActDep = Annotated[service.Act, Depends(guardian_act)]
 MOVE_ERRORS = problem_responses(401, 403, EnrollmentNotFound, IllegalTransition)
 
 
@@ -78,20 +89,8 @@ async def get_roster(
         ChildAlreadyEnrolled,
     ),
 )
-async def apply(
-    body: EnrollmentCreate,
-    session: SessionDep,
-    guardian: CitizenDep,
-    idem: IdempotencyDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-) -> Response:
-    return await idem.run(
-        guardian.sub,
-        lambda: service.apply(
-            session, guardian=guardian, body=body, clock=clock, offer_ttl=settings.offer_ttl
-        ),
-    )
+async def apply(body: EnrollmentCreate, act: ActDep, idem: IdempotencyDep) -> Response:
+    return await idem.run(act.guardian.sub, lambda: service.apply(act, body))
 
 
 @router.get(
@@ -129,21 +128,8 @@ async def get_enrollment(enrollment_id: Id, reader: ReaderDep, guardian: Citizen
     response_model=EnrollmentRead,
     responses={**MOVE_ERRORS, **problem_responses(OfferExpired, ChildAlreadyEnrolled)},
 )
-async def accept(
-    enrollment_id: Id,
-    session: SessionDep,
-    guardian: CitizenDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-) -> Response:
-    result = await service.accept(
-        session,
-        guardian=guardian,
-        enrollment_id=enrollment_id,
-        clock=clock,
-        offer_ttl=settings.offer_ttl,
-    )
-    return model_response(result)
+async def accept(enrollment_id: Id, act: ActDep) -> Response:
+    return model_response(await service.accept(act, enrollment_id))
 
 
 @router.post(
@@ -152,21 +138,8 @@ async def accept(
     response_model=EnrollmentRead,
     responses=MOVE_ERRORS,
 )
-async def decline(
-    enrollment_id: Id,
-    session: SessionDep,
-    guardian: CitizenDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-) -> Response:
-    result = await service.decline(
-        session,
-        guardian=guardian,
-        enrollment_id=enrollment_id,
-        clock=clock,
-        offer_ttl=settings.offer_ttl,
-    )
-    return model_response(result)
+async def decline(enrollment_id: Id, act: ActDep) -> Response:
+    return model_response(await service.decline(act, enrollment_id))
 
 
 @router.post(
@@ -175,21 +148,8 @@ async def decline(
     response_model=EnrollmentRead,
     responses=MOVE_ERRORS,
 )
-async def withdraw(
-    enrollment_id: Id,
-    session: SessionDep,
-    guardian: CitizenDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-) -> Response:
-    result = await service.withdraw(
-        session,
-        guardian=guardian,
-        enrollment_id=enrollment_id,
-        clock=clock,
-        offer_ttl=settings.offer_ttl,
-    )
-    return model_response(result)
+async def withdraw(enrollment_id: Id, act: ActDep) -> Response:
+    return model_response(await service.withdraw(act, enrollment_id))
 
 
 @router.get(

@@ -4,6 +4,7 @@ locked institution row and a conditional UPDATE, backed by CHECK and partial UNI
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -31,32 +32,46 @@ from services.childcare.enrollments.waitlist import (
 )
 from services.childcare.institutions import repository as institution_repository
 from services.childcare.institutions.errors import InstitutionNotFound
-from services.childcare.models import Enrollment, Institution, child_identity
+from services.childcare.models import Child, Enrollment, Institution, child_identity
+
+
+@dataclass(frozen=True)
+class Act:
+    """A guardian acting on applications: in which transaction, at what time, and how long an
+    offer that this act makes will wait."""
+
+    session: AsyncSession
+    guardian: Principal
+    clock: Clock
+    offer_ttl: timedelta
 
 
 async def _read(session: AsyncSession, enrollment_id: int) -> EnrollmentRead:
     return EnrollmentRead.of(await repository.read_in_session(session, enrollment_id))
 
 
-async def apply(
-    session: AsyncSession,
-    *,
-    guardian: Principal,
-    body: EnrollmentCreate,
-    clock: Clock,
-    offer_ttl: timedelta,
-) -> EnrollmentRead:
+async def _lock_child(
+    act: Act, child_id: int, institution_id: int
+) -> tuple[Child, list[Enrollment], dict[int, Institution]]:
+    """The child's row first (its applications cannot change while this runs), then its active
+    applications and, in id order, the institutions they and `institution_id` concern."""
+    child = await child_repository.lock_child(act.session, act.guardian.sub, child_id)
+    if child is None:
+        raise ChildNotFound(f"Child {child_id} does not exist.")
+    active = await repository.active_applications(act.session, child.id)
+    locked = await institution_repository.lock_institutions(
+        act.session, [institution_id, *(a.institution_id for a in active)]
+    )
+    return child, active, locked
+
+
+async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
     """Enrolled while a place is free, else waitlisted (FIFO); capacity is never exceeded. A
     child who takes a place here leaves every other waitlist at once."""
+    session, clock, offer_ttl = act.session, act.clock, act.offer_ttl
     if body.start_date < clock.today():
         raise StartDateInPast("start_date is in the past.")
-    child = await child_repository.lock_child(session, guardian.sub, body.child_id)
-    if child is None:
-        raise ChildNotFound(f"Child {body.child_id} does not exist.")
-    active = await repository.active_applications(session, child.id)
-    locked = await institution_repository.lock_institutions(
-        session, [body.institution_id, *(a.institution_id for a in active)]
-    )
+    child, active, locked = await _lock_child(act, body.child_id, body.institution_id)
     inst = locked.get(body.institution_id)
     if inst is None:
         raise InstitutionNotFound(f"Institution {body.institution_id} does not exist.")
@@ -88,7 +103,7 @@ async def apply(
         child_id=child.id,
         child_identity=identity,
         institution_id=inst.id,
-        guardian_sub=guardian.sub,
+        guardian_sub=act.guardian.sub,
         status="enrolled" if enrolled else "waitlisted",
         start_date=body.start_date,
         applied_at=clock.now(),
@@ -111,39 +126,30 @@ async def apply(
     return await _read(session, enrollment.id)
 
 
-async def _locked(
-    session: AsyncSession, guardian: Principal, enrollment_id: int
-) -> tuple[Enrollment, Institution]:
-    """The guardian's enrollment and its institution, both row-locked (institution first)."""
-    found = await repository.get_enrollment(session, enrollment_id, guardian_sub=guardian.sub)
+async def _mine(act: Act, enrollment_id: int) -> Enrollment:
+    found = await repository.get_enrollment(
+        act.session, enrollment_id, guardian_sub=act.guardian.sub
+    )
     if found is None:
         raise EnrollmentNotFound(f"Enrollment {enrollment_id} does not exist.")
-    locked = await institution_repository.lock_institutions(session, [found.institution_id])
-    enrollment = await repository.get_enrollment(session, enrollment_id, lock=True)
+    return found
+
+
+async def _locked(act: Act, enrollment_id: int) -> tuple[Enrollment, Institution]:
+    """The guardian's enrollment and its institution, both row-locked (institution first)."""
+    found = await _mine(act, enrollment_id)
+    locked = await institution_repository.lock_institutions(act.session, [found.institution_id])
+    enrollment = await repository.get_enrollment(act.session, enrollment_id, lock=True)
     assert enrollment is not None
     return enrollment, locked[enrollment.institution_id]
 
 
-async def accept(
-    session: AsyncSession,
-    *,
-    guardian: Principal,
-    enrollment_id: int,
-    clock: Clock,
-    offer_ttl: timedelta,
-) -> EnrollmentRead:
+async def accept(act: Act, enrollment_id: int) -> EnrollmentRead:
     """Offered → enrolled; the child's other applications are withdrawn. An offer past its
     expiry is expired (and its place passed on) even though the accept fails."""
-    found = await repository.get_enrollment(session, enrollment_id, guardian_sub=guardian.sub)
-    if found is None:
-        raise EnrollmentNotFound(f"Enrollment {enrollment_id} does not exist.")
-    # the child's row first: its applications cannot change while this runs
-    child = await child_repository.lock_child(session, guardian.sub, found.child_id)
-    assert child is not None
-    active = await repository.active_applications(session, child.id)
-    locked = await institution_repository.lock_institutions(
-        session, [found.institution_id, *(a.institution_id for a in active)]
-    )
+    session, clock, offer_ttl = act.session, act.clock, act.offer_ttl
+    found = await _mine(act, enrollment_id)
+    child, _, locked = await _lock_child(act, found.child_id, found.institution_id)
     enrollment = await repository.get_enrollment(session, enrollment_id, lock=True)
     assert enrollment is not None
     inst = locked[enrollment.institution_id]
@@ -168,16 +174,10 @@ async def accept(
     return await _read(session, enrollment.id)
 
 
-async def decline(
-    session: AsyncSession,
-    *,
-    guardian: Principal,
-    enrollment_id: int,
-    clock: Clock,
-    offer_ttl: timedelta,
-) -> EnrollmentRead:
+async def decline(act: Act, enrollment_id: int) -> EnrollmentRead:
     """Offered → declined; the place is offered to the next child."""
-    enrollment, inst = await _locked(session, guardian, enrollment_id)
+    session, clock, offer_ttl = act.session, act.clock, act.offer_ttl
+    enrollment, inst = await _locked(act, enrollment_id)
     move(enrollment, "declined", clock.now())
     await session.flush()
     await institution_repository.adjust_counts(session, inst.id, offered=-1)
@@ -185,16 +185,10 @@ async def decline(
     return await _read(session, enrollment.id)
 
 
-async def withdraw(
-    session: AsyncSession,
-    *,
-    guardian: Principal,
-    enrollment_id: int,
-    clock: Clock,
-    offer_ttl: timedelta,
-) -> EnrollmentRead:
+async def withdraw(act: Act, enrollment_id: int) -> EnrollmentRead:
     """Waitlisted, offered or enrolled → withdrawn; a freed place goes to the waitlist head."""
-    enrollment, inst = await _locked(session, guardian, enrollment_id)
+    session, clock, offer_ttl = act.session, act.clock, act.offer_ttl
+    enrollment, inst = await _locked(act, enrollment_id)
     was = move(enrollment, "withdrawn", clock.now())
     await session.flush()
     if was != "waitlisted":

@@ -5,13 +5,10 @@ from __future__ import annotations
 from common.errors import Conflict, NotFound, Unprocessable
 
 
-class InstitutionNotFound(NotFound):
-    code = "institution_not_found"
+class InstitutionNotFound(NotFound, code="institution_not_found"): ...
 
 
-class CapacityBelowTaken(Conflict):
-    code = "capacity_below_taken"
+class CapacityBelowTaken(Conflict, code="capacity_below_taken"): ...
 
 
-class InvalidAgeRange(Unprocessable):
-    code = "invalid_age_range"
+class InvalidAgeRange(Unprocessable, code="invalid_age_range"): ...
