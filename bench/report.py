@@ -40,6 +40,10 @@ class Results:
 
 
 def _judge(results: Results, target: Target, c: int) -> tuple[str, str]:
+    if target.level is not None and c != target.level:
+        if target.p50_at_most is not None:
+            return f"{results.p50(c, target.top) / results.p50(c, target.bottom):.2f}", ""
+        return f"{results.rps(c, target.top) / results.rps(c, target.bottom):.2f}", ""
     if target.p50_at_most is not None:
         value = results.p50(c, target.top) / results.p50(c, target.bottom)
         verdict = "met" if value <= target.p50_at_most else "not met"
@@ -87,9 +91,12 @@ def render(results: Results) -> str:
         if not all(target.top in results.samples[c] for c in levels):
             continue
         judged = [_judge(results, target, c) for c in levels]
-        out.append(
-            f"| {target.label} | " + " | ".join(v for v, _ in judged) + f" | {judged[-1][1]} |"
-        )
+        verdict = next((v for _, v in reversed(judged) if v), "")
+        if target.level is not None:
+            verdict = (
+                f"{verdict} (at c={target.level})" if verdict else f"judged at c={target.level}"
+            )
+        out.append(f"| {target.label} | " + " | ".join(v for v, _ in judged) + f" | {verdict} |")
     if results.contention:
         out += ["", "## Enrollment under contention", ""]
         out += [f"- {k}: {v}" for k, v in results.contention.items()]

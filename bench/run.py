@@ -4,7 +4,7 @@ a million rows with the plans; a soak for memory and GC. Results in `bench/resul
 and `latest.json`.
 
 Knobs (environment): BENCH_DATABASE_URL (a superuser URL; default an embedded PostgreSQL),
-BENCH_SECONDS per round (2.5), BENCH_ROUNDS (3), BENCH_LEVELS ("16,64"), BENCH_ONLY (scenario
+BENCH_SECONDS per round (2.5), BENCH_ROUNDS (3), BENCH_LEVELS ("1,16,64"), BENCH_ONLY (scenario
 key prefixes, comma-separated), BENCH_PROFILE_SECONDS (4; 0 = no profiles), BENCH_SCALE
 ("1000,100000,1000000"; "" = none), BENCH_SOAK_SECONDS (600; 0 = none), BENCH_RESULTS (the .md
 path; the .json goes beside it). Process logs in bench/results/raw/.
@@ -48,7 +48,7 @@ from common.provisioning import asyncpg_dsn, scratch_database
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "2.5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-LEVELS = [int(c) for c in os.environ.get("BENCH_LEVELS", "16,64").split(",")]
+LEVELS = [int(c) for c in os.environ.get("BENCH_LEVELS", "1,16,64").split(",")]
 ONLY = [p for p in os.environ.get("BENCH_ONLY", "").split(",") if p]
 PROFILE_SECONDS = float(os.environ.get("BENCH_PROFILE_SECONDS", "4"))
 SCALE = [int(s) for s in os.environ.get("BENCH_SCALE", "1000,100000,1000000").split(",") if s]
