@@ -27,8 +27,14 @@ TOTALS = Statement(
         func.coalesce(func.sum(case((Institution.inclusive, 1), else_=0)), 0)
         .cast(Integer)
         .label("inclusive"),
-        # live aggregates: they hold as of the moment this statement ran
-        func.statement_timestamp().label("as_of"),
+        # as of the last change behind them: the same figures keep the same `as_of` (and ETag),
+        # so clients and caches revalidate with a 304 until something changes
+        func.greatest(
+            func.max(Institution.vacancies_as_of),
+            func.max(Institution.updated_at),
+            select(func.max(DistrictPopulation.updated_at)).scalar_subquery(),
+            select(func.max(PlanProject.updated_at)).scalar_subquery(),
+        ).label("as_of"),
     )
 )
 BY_KIND = Statement(

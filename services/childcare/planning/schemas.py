@@ -108,7 +108,12 @@ class PlanProgress(BaseModel):
 
 
 class ChildcareStats(BaseModel):
-    as_of: datetime = Field(description="When these live figures were computed.")
+    as_of: datetime = Field(
+        description=(
+            "When these figures last changed (the latest change of an institution, a district "
+            "population or a plan project); live aggregates, so they hold now."
+        )
+    )
     totals: Totals
     by_kind: list[KindStats]
     by_district: list[DistrictStats]

@@ -58,7 +58,8 @@ async def statistics(reader: Reader) -> ChildcareStats:
     institutions = int(total["institutions"])
     inclusive = int(total["inclusive"])
     return ChildcareStats(
-        as_of=total["as_of"] or datetime.now(UTC),
+        # an empty database has no last change: the epoch, stable like any other as_of
+        as_of=total["as_of"] or datetime(1970, 1, 1, tzinfo=UTC),
         totals=Totals(
             institutions=institutions,
             slots=int(total["slots"]),

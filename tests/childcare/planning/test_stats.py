@@ -190,3 +190,26 @@ async def test_population_update_needs_childcare_staff(
     assert anonymous.status_code == 401 and anonymous.json()["code"] == "unauthenticated"
     assert citizen.status_code == 403 and citizen.json()["code"] == "forbidden"
     assert _district(await _stats(seeded), "赛罕区")["population"] > 1
+
+
+async def test_unchanged_stats_revalidate_with_a_304(
+    client: httpx.AsyncClient, tokens: DevTokens
+) -> None:
+    first = await client.get("/childcare/v1/stats")
+    again = await client.get("/childcare/v1/stats")
+    cached = await client.get(
+        "/childcare/v1/stats", headers={"If-None-Match": first.headers["etag"]}
+    )
+    await client.put(
+        "/childcare/v1/districts/武川县/population",
+        json={"population": 120_000, "source": "2025 estimate"},
+        headers=tokens.headers("staff-etag", "childcare_staff"),
+    )
+    changed = await client.get(
+        "/childcare/v1/stats", headers={"If-None-Match": first.headers["etag"]}
+    )
+
+    assert first.headers["etag"] == again.headers["etag"]
+    assert first.headers["cache-control"].startswith("public, max-age=")
+    assert cached.status_code == 304 and cached.content == b""
+    assert changed.status_code == 200 and changed.headers["etag"] != first.headers["etag"]
