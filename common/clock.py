@@ -60,8 +60,3 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 def city_today() -> date:
     """Today in the city, for code outside a request (seeds, imports); rules use `ClockDep`."""
     return Clock().today()
-
-
-def city_midnight(day: date) -> datetime:
-    """The start of `day` in the city, as an aware datetime."""
-    return datetime(day.year, day.month, day.day, tzinfo=CITY_TZ)

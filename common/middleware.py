@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from typing import Any
 
 import structlog
 from fastapi import HTTPException
@@ -134,11 +133,6 @@ class BodySizeLimitMiddleware:
             f"Request bodies are limited to {self.max_bytes} bytes.",
         )
         await response(scope, receive, send)
-
-
-def request_id_of(scope_state: dict[str, Any]) -> str | None:
-    value = scope_state.get("request_id")
-    return str(value) if value else None
 
 
 class HeadAsGetMiddleware:
