@@ -6,8 +6,8 @@ from fastapi import FastAPI
 
 from common.app import create_service_app
 from services.eldercare.config import Settings
+from services.eldercare.facilities.routes import router
 from services.eldercare.models import SCHEMA, idempotency_key
-from services.eldercare.routes import router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

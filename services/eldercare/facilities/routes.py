@@ -12,9 +12,9 @@ from common.geo import CoordSys, CoordSysQuery
 from common.geo_query import NearDep
 from common.pagination import CursorQuery, LimitQuery, Page
 from common.validation import MAX_ID
-from services.eldercare import service
-from services.eldercare.repository import FacilityFilter
-from services.eldercare.schemas import FacilityKind, FacilityRead
+from services.eldercare.facilities import service
+from services.eldercare.facilities.repository import FacilityFilter
+from services.eldercare.facilities.schemas import FacilityKind, FacilityRead
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare"])
 

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.errors import NotFound
 from common.geo import CoordSys, Location
 from common.pagination import CursorCodec, Page, keyset_page
-from services.eldercare import repository
+from services.eldercare.facilities import repository
+from services.eldercare.facilities.errors import FacilityNotFound
+from services.eldercare.facilities.repository import FacilityFilter
+from services.eldercare.facilities.schemas import FacilityRead
 from services.eldercare.models import Facility
-from services.eldercare.repository import FacilityFilter
-from services.eldercare.schemas import FacilityRead
-
-
-class FacilityNotFound(NotFound):
-    code = "facility_not_found"
 
 
 def facility_read(
