@@ -7,3 +7,7 @@ from common.errors import NotFound
 
 class FacilityNotFound(NotFound):
     code = "facility_not_found"
+
+
+class CommunityNotFound(NotFound):
+    code = "community_not_found"

@@ -1,40 +1,18 @@
-"""Eldercare rules; routes call these."""
+"""The public directory of facilities and communities, on the read path."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from common.geo import CoordSys, Location
-from common.pagination import CursorCodec, Page, keyset_page
+from common.geo import CoordSys
+from common.pagination import CursorCodec, Page, page_of_rows
+from common.read import Reader
 from services.eldercare.facilities import repository
-from services.eldercare.facilities.errors import FacilityNotFound
-from services.eldercare.facilities.repository import FacilityFilter
-from services.eldercare.facilities.schemas import FacilityRead
-from services.eldercare.models import Facility
-
-
-def facility_read(
-    f: Facility, coord_sys: CoordSys, distance_m: float | None = None
-) -> FacilityRead:
-    return FacilityRead(
-        id=f.id,
-        name=f.name,
-        kind=f.kind,
-        district=f.district,
-        street_office=f.street_office,
-        community=f.community,
-        address=f.address,
-        location=Location.of(f.lat, f.lon, coord_sys),
-        phone=f.phone,
-        opening_hours=f.opening_hours,
-        awards=list(f.awards),
-        services=list(f.services),
-        distance_m=None if distance_m is None else round(distance_m, 1),
-    )
+from services.eldercare.facilities.errors import CommunityNotFound, FacilityNotFound
+from services.eldercare.facilities.repository import CommunityFilter, FacilityFilter
+from services.eldercare.facilities.schemas import CommunityRead, FacilityRead
 
 
 async def search_facilities(
-    session: AsyncSession,
+    reader: Reader,
     *,
     filters: FacilityFilter,
     coord_sys: CoordSys,
@@ -42,22 +20,53 @@ async def search_facilities(
     cursor: str | None,
     codec: CursorCodec,
 ) -> Page[FacilityRead]:
+    """One page of facilities, nearest first when a centre is given."""
     scope = repr(filters)
     after = codec.decode(cursor, scope) if cursor else None
-    rows = await repository.search_facilities(session, filters, limit=limit + 1, after=after)
-    return keyset_page(
+    async with reader.connection() as conn:
+        rows = await repository.search_facilities(conn, filters, limit=limit, after=after)
+    return page_of_rows(
         rows,
         limit=limit,
         codec=codec,
         scope=scope,
-        shape=lambda f, d: facility_read(f, coord_sys, d),
+        shape=lambda r: FacilityRead.of(r, coord_sys),
     )
 
 
-async def get_facility(
-    session: AsyncSession, *, facility_id: int, coord_sys: CoordSys
-) -> FacilityRead:
-    f = await repository.get_facility(session, facility_id)
-    if f is None:
+async def get_facility(reader: Reader, *, facility_id: int, coord_sys: CoordSys) -> FacilityRead:
+    async with reader.connection() as conn:
+        row = await repository.get_facility(conn, facility_id)
+    if row is None:
         raise FacilityNotFound(f"Facility {facility_id} does not exist.")
-    return facility_read(f, coord_sys)
+    return FacilityRead.of(row, coord_sys)
+
+
+async def search_communities(
+    reader: Reader,
+    *,
+    filters: CommunityFilter,
+    coord_sys: CoordSys,
+    limit: int,
+    cursor: str | None,
+    codec: CursorCodec,
+) -> Page[CommunityRead]:
+    scope = "communities:" + repr(filters)
+    after = codec.decode(cursor, scope) if cursor else None
+    async with reader.connection() as conn:
+        rows = await repository.search_communities(conn, filters, limit=limit, after=after)
+    return page_of_rows(
+        rows,
+        limit=limit,
+        codec=codec,
+        scope=scope,
+        shape=lambda r: CommunityRead.of(r, coord_sys),
+    )
+
+
+async def get_community(reader: Reader, *, community_id: int, coord_sys: CoordSys) -> CommunityRead:
+    async with reader.connection() as conn:
+        row = await repository.get_community(conn, community_id)
+    if row is None:
+        raise CommunityNotFound(f"Community {community_id} does not exist.")
+    return CommunityRead.of(row, coord_sys)

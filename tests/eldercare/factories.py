@@ -1,0 +1,68 @@
+"""Test data for eldercare: rows written through the app's current session factory (inside
+the test's rolled-back transaction for `client`), and points at exact distances."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from fastapi import FastAPI
+
+from services.eldercare.models import Community, Facility
+
+# earthdistance measures on a sphere of this radius (its `earth()`); offsets in the same metric
+# put a point exactly where the database will measure it
+EARTH_M = 6_378_168.0
+# far from every demo community (武川县, north of the city)
+FAR_AWAY = (41.40, 111.10)
+
+
+def offset(
+    point: tuple[float, float], north_m: float = 0.0, east_m: float = 0.0
+) -> tuple[float, float]:
+    lat = point[0] + math.degrees(north_m / EARTH_M)
+    lon = point[1] + math.degrees(east_m / (EARTH_M * math.cos(math.radians(point[0]))))
+    return lat, lon
+
+
+async def add_community(app: FastAPI, **overrides: Any) -> Community:
+    values: dict[str, Any] = {
+        "name": "测试社区",
+        "district": "武川县",
+        "street_office": "测试街道",
+        "lat": FAR_AWAY[0],
+        "lon": FAR_AWAY[1],
+        "awards": [],
+        "programmes": [],
+    }
+    values.update(overrides)
+    async with app.state.sessionmaker() as session:
+        row = Community(**values)
+        session.add(row)
+        await session.commit()
+        await session.refresh(row)
+        return row
+
+
+async def add_facility(
+    app: FastAPI, community: Community, kind: str, at: tuple[float, float], **overrides: Any
+) -> Facility:
+    values: dict[str, Any] = {
+        "name": f"{community.name}{kind}",
+        "kind": kind,
+        "district": community.district,
+        "community_id": community.id,
+        "address": "测试路1号",
+        "lat": at[0],
+        "lon": at[1],
+        "phone": "0471-0000000",
+        "opening_hours": "08:00-18:00",
+        "services": [],
+    }
+    values.update(overrides)
+    async with app.state.sessionmaker() as session:
+        row = Facility(**values)
+        session.add(row)
+        await session.commit()
+        await session.refresh(row)
+        return row
