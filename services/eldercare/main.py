@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 from common.app import create_service_app
 from services.eldercare.config import Settings
-from services.eldercare.facilities.routes import router
+from services.eldercare.elders.routes import router as elders_router
+from services.eldercare.facilities.routes import router as facilities_router
 from services.eldercare.models import SCHEMA, idempotency_key
 
 
@@ -15,10 +16,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_service_app(
         name="eldercare",
         title="Eldercare service (老有所养)",
-        description="Community eldercare facilities near home (the 15-minute circle).",
+        description=(
+            "Community eldercare: facilities and the 15-minute circle, classes, elder profiles, "
+            "2+X+N care, age-friendly renovations, visits and the at-risk round."
+        ),
         settings=settings,
         schema=SCHEMA,
-        routers=[router],
+        routers=[facilities_router, elders_router],
         idempotency_table=idempotency_key,
     )
     return app

@@ -4,10 +4,13 @@ the test's rolled-back transaction for `client`), and points at exact distances.
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 
+from common.clock import city_today
 from services.eldercare.models import Community, Facility
 
 # earthdistance measures on a sphere of this radius (its `earth()`); offsets in the same metric
@@ -66,3 +69,34 @@ async def add_facility(
         await session.commit()
         await session.refresh(row)
         return row
+
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(first17: str) -> str:
+    """A valid 18-character national ID (GB 11643 check digit) from its first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    return first17 + "10X98765432"[total % 11]
+
+
+def years_ago(years: int, days: int = 0) -> str:
+    today = city_today()
+    return (
+        today.replace(year=today.year - years, day=min(today.day, 28)) - timedelta(days=days)
+    ).isoformat()
+
+
+def elder_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": "王秀英", "birth_date": years_ago(82), "lives_alone": True}
+    body.update(overrides)
+    return body
+
+
+async def create_elder(
+    client: httpx.AsyncClient, headers: dict[str, str], **overrides: Any
+) -> dict[str, Any]:
+    r = await client.post("/eldercare/v1/elders", json=elder_body(**overrides), headers=headers)
+    assert r.status_code == 201, r.text
+    created: dict[str, Any] = r.json()
+    return created
