@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from common.app import create_service_app
+from services.eldercare.activities.routes import router as activities_router
 from services.eldercare.config import Settings
 from services.eldercare.elders.routes import router as elders_router
 from services.eldercare.facilities.routes import router as facilities_router
@@ -22,7 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         settings=settings,
         schema=SCHEMA,
-        routers=[facilities_router, elders_router],
+        routers=[facilities_router, activities_router, elders_router],
         idempotency_table=idempotency_key,
     )
     return app

@@ -3,19 +3,21 @@ the test's rolled-back transaction for `client`), and points at exact distances.
 
 from __future__ import annotations
 
+import itertools
 import math
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
 from common.clock import city_today
-from services.eldercare.models import Community, Facility
+from services.eldercare.models import Activity, Community, Facility
 
 # earthdistance measures on a sphere of this radius (its `earth()`); offsets in the same metric
 # put a point exactly where the database will measure it
 EARTH_M = 6_378_168.0
+_NUMBERS = itertools.count(1)
 # far from every demo community (武川县, north of the city)
 FAR_AWAY = (41.40, 111.10)
 
@@ -30,7 +32,7 @@ def offset(
 
 async def add_community(app: FastAPI, **overrides: Any) -> Community:
     values: dict[str, Any] = {
-        "name": "测试社区",
+        "name": f"测试社区{next(_NUMBERS)}",
         "district": "武川县",
         "street_office": "测试街道",
         "lat": FAR_AWAY[0],
@@ -100,3 +102,36 @@ async def create_elder(
     assert r.status_code == 201, r.text
     created: dict[str, Any] = r.json()
     return created
+
+
+async def add_activity(app: FastAPI, community: Community, **overrides: Any) -> Activity:
+    starts = datetime.now(UTC) + timedelta(days=2)
+    values: dict[str, Any] = {
+        "title": "测试合唱班",
+        "category": "singing",
+        "description": "",
+        "community_id": community.id,
+        "place": "测试活动室",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=1, minutes=30),
+        "capacity": 2,
+        "registered": 0,
+        "waitlist_capacity": 3,
+        "waitlisted": 0,
+        "status": "scheduled",
+    }
+    values.update(overrides)
+    async with app.state.sessionmaker() as session:
+        row = Activity(**values)
+        session.add(row)
+        await session.commit()
+        await session.refresh(row)
+        return row
+
+
+async def register(
+    client: httpx.AsyncClient, headers: dict[str, str], activity_id: int, **body: Any
+) -> httpx.Response:
+    return await client.post(
+        f"/eldercare/v1/activities/{activity_id}/registrations", json=body, headers=headers
+    )
