@@ -6,6 +6,8 @@ from fastapi import FastAPI
 
 from common.app import create_service_app
 from services.eldercare.activities.routes import router as activities_router
+from services.eldercare.care.renovation_routes import router as renovations_router
+from services.eldercare.care.routes import router as care_router
 from services.eldercare.config import Settings
 from services.eldercare.elders.routes import router as elders_router
 from services.eldercare.facilities.routes import router as facilities_router
@@ -23,7 +25,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         settings=settings,
         schema=SCHEMA,
-        routers=[facilities_router, activities_router, elders_router],
+        routers=[
+            facilities_router,
+            activities_router,
+            elders_router,
+            care_router,
+            renovations_router,
+        ],
         idempotency_table=idempotency_key,
     )
     return app
