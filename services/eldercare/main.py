@@ -10,6 +10,7 @@ from services.eldercare.care.renovation_routes import router as renovations_rout
 from services.eldercare.care.routes import router as care_router
 from services.eldercare.config import Settings
 from services.eldercare.elders.routes import router as elders_router
+from services.eldercare.elders.visit_routes import router as visits_router
 from services.eldercare.facilities.routes import router as facilities_router
 from services.eldercare.models import SCHEMA, idempotency_key
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             facilities_router,
             activities_router,
             elders_router,
+            visits_router,
             care_router,
             renovations_router,
         ],

@@ -227,7 +227,13 @@ class Elder(Base):
         ),
         Index("ix_elder_id_number_hash", "id_number_hash"),
         Index("ix_elder_community_id_id", "community_id", "id"),
-        Index("ix_elder_last_visited_at_id", "last_visited_at", "id"),
+        # the at-risk round: special groups only, by community
+        Index(
+            "ix_elder_special_group",
+            "community_id",
+            "id",
+            postgresql_where=text("lives_alone OR lost_only_child"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)

@@ -245,7 +245,13 @@ def _elders() -> None:
     )
     op.create_index("ix_elder_community_id_id", "elder", ["community_id", "id"], schema=S)
     op.create_index("ix_elder_id_number_hash", "elder", ["id_number_hash"], schema=S)
-    op.create_index("ix_elder_last_visited_at_id", "elder", ["last_visited_at", "id"], schema=S)
+    op.create_index(
+        "ix_elder_special_group",
+        "elder",
+        ["community_id", "id"],
+        schema=S,
+        postgresql_where=sa.text("lives_alone OR lost_only_child"),
+    )
     op.create_index(
         "uq_elder_creator_id_number_hash",
         "elder",

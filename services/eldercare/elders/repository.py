@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -24,7 +25,9 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
+    tuple_,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, array
@@ -233,3 +236,61 @@ async def audit_page(
         f.resource is not None, f.actor_sub is not None, f.action is not None, before_id is not None
     )
     return await statement.rows(conn, **params)
+
+
+# --- the at-risk round (staff; read in the session, where the audit rows are written) ----------
+# never visited sorts before every visit: longest unvisited first
+NEVER = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class AtRiskFilter:
+    community_id: int | None = None
+    district: str | None = None
+    overdue_only: bool = False
+
+
+async def at_risk(
+    session: AsyncSession,
+    f: AtRiskFilter,
+    *,
+    aged_born_by: date,
+    due_before: datetime,
+    limit: int,
+    after: tuple[datetime, int] | None,
+) -> list[dict[str, Any]]:
+    """Elders aged (born by `aged_born_by`) and living alone, or of 失独 families, in order of
+    their last completed visit (never first), then id."""
+    sort_key = func.coalesce(Elder.last_visited_at, NEVER)
+    special = or_(Elder.lives_alone, Elder.lost_only_child)  # the partial index's predicate
+    conditions: list[ColumnElement[bool]] = [
+        special,
+        or_(and_(Elder.lives_alone, Elder.birth_date <= aged_born_by), Elder.lost_only_child),
+    ]
+    if f.community_id is not None:
+        conditions.append(Elder.community_id == f.community_id)
+    if f.district is not None:
+        conditions.append(Community.district == f.district)
+    if f.overdue_only:
+        conditions.append(sort_key < due_before)
+    if after is not None:
+        conditions.append(tuple_(sort_key, Elder.id) > tuple_(after[0], after[1]))
+    stmt = (
+        select(
+            Elder.id,
+            Elder.name,
+            Elder.birth_date,
+            Elder.community_id,
+            Community.name.label("community_name"),
+            Community.district,
+            Elder.lives_alone,
+            Elder.lost_only_child,
+            Elder.last_visited_at,
+            sort_key.label("sort_key"),
+        )
+        .outerjoin(Community, Community.id == Elder.community_id)
+        .where(*conditions)
+        .order_by(sort_key, Elder.id)
+        .limit(limit)
+    )
+    return [dict(r) for r in (await session.execute(stmt)).mappings().all()]
