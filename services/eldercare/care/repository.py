@@ -10,13 +10,19 @@ from functools import lru_cache
 from typing import Any
 
 import asyncpg
-from sqlalchemy import BigInteger, ColumnElement, Integer, any_, bindparam, select
+from sqlalchemy import BigInteger, ColumnElement, Integer, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 
 from common.read import Statement
-from services.eldercare.models import CareRequest, CareRequestEvent, Elder, Renovation
+from services.eldercare.models import (
+    CareRequest,
+    CareRequestEvent,
+    Community,
+    Elder,
+    Renovation,
+)
 
 Model = type[CareRequest] | type[Renovation]
 _LIMIT = bindparam("limit", type_=Integer)
@@ -151,3 +157,17 @@ async def lock(session: AsyncSession, model: Model, record_id: int) -> Any:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+
+
+# --- statistics: open care requests by the district of the elder's community ------------------
+OPEN_CARE_BY_DISTRICT = Statement(
+    select(Community.district, func.count().label("n"))
+    .select_from(CareRequest)
+    .join(Elder, Elder.id == CareRequest.elder_id)
+    .outerjoin(Community, Community.id == Elder.community_id)
+    .where(CareRequest.status == any_(array(OPEN[CareRequest])))
+    .group_by(Community.district)
+)
+RENOVATIONS_BY_STATUS = Statement(
+    select(Renovation.status, func.count().label("n")).group_by(Renovation.status)
+)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from common.audit import AccessRecord
+from common.auth import CitizenDep
 from common.clock import ClockDep
 from common.db import SessionDep
 from common.districts import District
@@ -17,7 +18,7 @@ from common.read import ReaderDep, model_response
 from common.validation import MAX_ID
 from services.eldercare.config import SettingsDep
 from services.eldercare.deps import AdminDep, ElderReaderDep, Id, RequestIdDep
-from services.eldercare.elders import audit_log, service
+from services.eldercare.elders import audit_log, service, summary
 from services.eldercare.elders.errors import (
     BirthDateInFuture,
     ElderAlreadyRegistered,
@@ -30,6 +31,7 @@ from services.eldercare.elders.errors import (
 )
 from services.eldercare.elders.repository import AuditFilter, StaffFilter
 from services.eldercare.elders.schemas import ElderCreate, ElderRead
+from services.eldercare.elders.summary import MeSummary
 from services.eldercare.facilities.errors import CommunityNotFound
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare elders"])
@@ -172,3 +174,20 @@ async def list_audit(
         codec=codec,
     )
     return model_response(page, headers=NO_STORE)
+
+
+@router.get(
+    "/me/summary",
+    summary="Your eldercare in one answer (for the citizen view)",
+    description=(
+        "The elders you are or act for, upcoming activities you or they are registered or "
+        "waitlisted for, open care requests and open renovations."
+    ),
+    response_model=MeSummary,
+    responses=problem_responses(401, 403),
+)
+async def me_summary(reader: ReaderDep, citizen: CitizenDep, clock: ClockDep) -> Response:
+    summary_ = await summary.me_summary(
+        reader, principal=citizen, now=clock.now(), today=clock.today()
+    )
+    return model_response(summary_, headers=NO_STORE)

@@ -236,3 +236,11 @@ async def coverage(
 ) -> Sequence[asyncpg.Record]:
     """(id, name, district, kinds in reach among `kinds`) of every community."""
     return await COVERAGE.rows(conn, radius_m=radius_m, kinds=list(kinds))
+
+
+# --- statistics ----------------------------------------------------------------------------
+FACILITIES_BY_DISTRICT_KIND = Statement(
+    select(Facility.district, Facility.kind, func.count().label("n")).group_by(
+        Facility.district, Facility.kind
+    )
+)
