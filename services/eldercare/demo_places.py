@@ -28,14 +28,14 @@ ESSENTIAL = ("home_care_centre", "health_station", "culture_sports_centre", "can
 OPTIONAL = ("day_care", "pharmacy", "elder_university", "service_platform")
 KIND_NAME = {
     "home_care_centre": "居家养老服务中心",
-    "health_station": "社区卫生服务站",
+    "health_station": "卫生服务站",
     "culture_sports_centre": "文体活动中心",
     "canteen": "老年助餐点",
     "day_care": "日间照料中心",
     "elder_university": "老年大学教学点",
     "pharmacy": "便民药店",
     "grocery": "便民超市",
-    "service_platform": "社区综合服务信息平台",
+    "service_platform": "综合服务信息平台",
 }
 HOURS = {
     "home_care_centre": "08:00-20:00",
