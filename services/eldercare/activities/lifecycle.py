@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from common.lifecycle import Lifecycle
 
+# the names read in problem details: "A class that is cancelled cannot become scheduled"
 ACTIVITY = Lifecycle(
-    "activity", {"scheduled": {"cancelled"}, "cancelled": set()}, changed_attr="updated_at"
+    "class", {"scheduled": {"cancelled"}, "cancelled": set()}, changed_attr="updated_at"
 )
 REGISTRATION = Lifecycle(
-    "activity registration",
+    "registration",
     {
         "waitlisted": {"registered", "cancelled"},
         "registered": {"cancelled"},
