@@ -4,15 +4,15 @@ or change written to the access audit; anyone else `404`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.errors import NotFound
-from common.pagination import CursorCodec
+from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.eldercare.care.repository import Reads, StaffFilter, lock
 from services.eldercare.elders import repository as elder_repository
@@ -61,10 +61,14 @@ async def get_record(
     return found, True
 
 
-async def list_records(
+R = TypeVar("R")
+
+
+async def page(
     reader: Reader,
     session: AsyncSession,
     kind: Kind,
+    shape: Callable[[Mapping[str, Any]], R],
     *,
     principal: Principal,
     filters: StaffFilter,
@@ -72,7 +76,7 @@ async def list_records(
     cursor: str | None,
     codec: CursorCodec,
     request_id: str | None,
-) -> tuple[list[Mapping[str, Any]], str | None]:
+) -> Page[R]:
     """Newest first: the caller's elders' records (every one: a family has few), or for staff
     every record matching `filters` (each one shown audited)."""
     staff = is_staff(principal)
@@ -97,7 +101,7 @@ async def list_records(
             found = await kind.reads.mine(conn, list(mine), limit=limit + 1, before_id=before_id)
             rows = [dict(r) for r in found]
     next_cursor = codec.encode([rows[limit - 1]["id"]], scope) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    return Page[R](items=[shape(r) for r in rows[:limit]], next_cursor=next_cursor)
 
 
 async def lock_for_change(

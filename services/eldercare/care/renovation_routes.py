@@ -14,7 +14,7 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep, model_response
 from common.validation import MAX_ID
-from services.eldercare.care import renovations
+from services.eldercare.care import records, renovations
 from services.eldercare.care.errors import (
     DateInPast,
     RenovationClosed,
@@ -79,9 +79,11 @@ async def list_renovations(
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
-    page = await renovations.page(
+    page = await records.page(
         reader,
         session,
+        renovations.RENOVATION_KIND,
+        RenovationRead.of,
         principal=principal,
         filters=StaffFilter(status=status, elder_id=elder_id),
         limit=limit,

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import Clock
-from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.eldercare.care.errors import (
     DateInPast,
@@ -25,10 +24,9 @@ from services.eldercare.care.records import (
     Kind,
     elder_for_new_record,
     get_record,
-    list_records,
     lock_for_change,
 )
-from services.eldercare.care.repository import RENOVATIONS, StaffFilter
+from services.eldercare.care.repository import RENOVATIONS
 from services.eldercare.care.schemas import RenovationCreate, RenovationRead, RenovationUpdate
 from services.eldercare.models import Renovation
 
@@ -149,28 +147,3 @@ async def get(
         request_id=request_id,
     )
     return RenovationRead.of(row)
-
-
-async def page(
-    reader: Reader,
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    filters: StaffFilter,
-    limit: int,
-    cursor: str | None,
-    codec: CursorCodec,
-    request_id: str | None,
-) -> Page[RenovationRead]:
-    rows, next_cursor = await list_records(
-        reader,
-        session,
-        RENOVATION_KIND,
-        principal=principal,
-        filters=filters,
-        limit=limit,
-        cursor=cursor,
-        codec=codec,
-        request_id=request_id,
-    )
-    return Page[RenovationRead](items=[RenovationRead.of(r) for r in rows], next_cursor=next_cursor)

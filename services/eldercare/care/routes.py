@@ -14,7 +14,7 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep, model_response
 from common.validation import MAX_ID
-from services.eldercare.care import service
+from services.eldercare.care import records, service
 from services.eldercare.care.errors import (
     CareRequestNotFound,
     DateInPast,
@@ -85,9 +85,11 @@ async def list_care_requests(
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
-    page = await service.page(
+    page = await records.page(
         reader,
         session,
+        service.CARE,
+        CareRequestRead.of,
         principal=principal,
         filters=StaffFilter(status=status, elder_id=elder_id),
         limit=limit,

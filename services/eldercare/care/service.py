@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import Clock
-from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.eldercare.care import repository
 from services.eldercare.care.errors import (
@@ -22,10 +21,9 @@ from services.eldercare.care.records import (
     Kind,
     elder_for_new_record,
     get_record,
-    list_records,
     lock_for_change,
 )
-from services.eldercare.care.repository import CARE_REQUESTS, StaffFilter
+from services.eldercare.care.repository import CARE_REQUESTS
 from services.eldercare.care.schemas import (
     CareAssign,
     CareEvent,
@@ -187,31 +185,4 @@ async def get(
     return CareRequestDetail(
         **CareRequestRead.of(row).model_dump(),
         history=[CareEvent.model_validate(e) for e in history],
-    )
-
-
-async def page(
-    reader: Reader,
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    filters: StaffFilter,
-    limit: int,
-    cursor: str | None,
-    codec: CursorCodec,
-    request_id: str | None,
-) -> Page[CareRequestRead]:
-    rows, next_cursor = await list_records(
-        reader,
-        session,
-        CARE,
-        principal=principal,
-        filters=filters,
-        limit=limit,
-        cursor=cursor,
-        codec=codec,
-        request_id=request_id,
-    )
-    return Page[CareRequestRead](
-        items=[CareRequestRead.of(r) for r in rows], next_cursor=next_cursor
     )

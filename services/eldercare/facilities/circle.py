@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import asyncpg
+
 from common.geo import CoordSys, Location
 from common.read import Reader
 from services.eldercare.config import Settings
@@ -83,6 +85,33 @@ def shape_circle(
     )
 
 
+async def _around(
+    conn: asyncpg.Connection,
+    *,
+    centre: tuple[float, float],
+    community: CommunityRef | None,
+    minutes: int,
+    per_kind: int,
+    settings: Settings,
+    coord_sys: CoordSys,
+) -> Circle:
+    rows = await repository.circle(
+        conn,
+        lat=centre[0],
+        lon=centre[1],
+        radius_m=settings.reach_m(minutes),
+        per_kind=per_kind,
+    )
+    return shape_circle(
+        rows,
+        centre=centre,
+        community=community,
+        minutes=minutes,
+        settings=settings,
+        coord_sys=coord_sys,
+    )
+
+
 async def circle_at(
     reader: Reader,
     *,
@@ -95,17 +124,15 @@ async def circle_at(
 ) -> Circle:
     """The circle around a WGS-84 point."""
     async with reader.connection() as conn:
-        rows = await repository.circle(
-            conn, lat=lat, lon=lon, radius_m=settings.reach_m(minutes), per_kind=per_kind
+        return await _around(
+            conn,
+            centre=(lat, lon),
+            community=None,
+            minutes=minutes,
+            per_kind=per_kind,
+            settings=settings,
+            coord_sys=coord_sys,
         )
-    return shape_circle(
-        rows,
-        centre=(lat, lon),
-        community=None,
-        minutes=minutes,
-        settings=settings,
-        coord_sys=coord_sys,
-    )
 
 
 async def community_circle(
@@ -122,26 +149,14 @@ async def community_circle(
         community = await repository.get_community(conn, community_id)
         if community is None:
             raise CommunityNotFound(f"Community {community_id} does not exist.")
-        lat, lon = community["lat"], community["lon"]
-        rows = await repository.circle(
-            conn, lat=lat, lon=lon, radius_m=settings.reach_m(minutes), per_kind=per_kind
+        return await _around(
+            conn,
+            centre=(community["lat"], community["lon"]),
+            community=CommunityRef(
+                id=community["id"], name=community["name"], district=community["district"]
+            ),
+            minutes=minutes,
+            per_kind=per_kind,
+            settings=settings,
+            coord_sys=coord_sys,
         )
-    ref = CommunityRef(id=community["id"], name=community["name"], district=community["district"])
-    return shape_circle(
-        rows,
-        centre=(lat, lon),
-        community=ref,
-        minutes=minutes,
-        settings=settings,
-        coord_sys=coord_sys,
-    )
-
-
-async def coverage(reader: Reader, settings: Settings) -> list[tuple[Mapping[str, Any], list[str]]]:
-    """Every community with the essential kinds its standard circle lacks (empty: covered)."""
-    essential = list(settings.circle_essential_kinds)
-    async with reader.connection() as conn:
-        rows = await repository.coverage(
-            conn, radius_m=settings.reach_m(settings.circle_minutes), kinds=essential
-        )
-    return [(row, [k for k in essential if k not in set(row["kinds"])]) for row in rows]
