@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings, settings_of
-from services.eldercare.models import FACILITY_KINDS
+from services.eldercare.values import FACILITY_KINDS
 
 
 class Settings(ServiceSettings):

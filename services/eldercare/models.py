@@ -31,58 +31,20 @@ from common.audit import access_audit_table
 from common.db import service_metadata
 from common.geo import Earth
 from common.idempotency import idempotency_table
+from services.eldercare.values import (
+    ACTIVITY_CATEGORIES,
+    CARE_STATUSES,
+    CARE_TYPES,
+    FACILITY_KINDS,
+    MISSED_REASONS,
+    PROVIDER_CATEGORIES,
+    REGISTRATION_STATUSES,
+    RENOVATION_ITEMS,
+    RENOVATION_STATUSES,
+    VISIT_OUTCOMES,
+)
 
 SCHEMA = "eldercare"
-
-FACILITY_KINDS = (
-    "home_care_centre",
-    "health_station",
-    "culture_sports_centre",
-    "canteen",
-    "day_care",
-    "elder_university",
-    "pharmacy",
-    "grocery",
-    "service_platform",
-)
-ACTIVITY_CATEGORIES = (
-    "singing",
-    "reading",
-    "painting",
-    "musical_instruments",
-    "dance",
-    "calligraphy",
-    "silk_flowers",
-    "health_lecture",
-    "caregiver_course",
-)
-REGISTRATION_STATUSES = ("registered", "waitlisted", "cancelled")
-CARE_TYPES = (
-    "meal",
-    "cleaning",
-    "health_check",
-    "companionship",
-    "psychological_support",
-    "day_care",
-    "bathing",
-    "medical_escort",
-    "rehabilitation",
-)
-PROVIDER_CATEGORIES = ("public", "market", "social_org", "volunteer")
-CARE_STATUSES = ("requested", "assigned", "completed", "cancelled")
-RENOVATION_ITEMS = (
-    "handrails",
-    "ramp",
-    "bathroom",
-    "lighting",
-    "anti_slip_flooring",
-    "washbasin",
-    "stairs",
-    "emergency_call",
-)
-RENOVATION_STATUSES = ("requested", "assessed", "scheduled", "completed", "cancelled")
-VISIT_OUTCOMES = ("completed", "missed")
-MISSED_REASONS = ("not_home", "refused", "in_hospital", "moved", "other")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
