@@ -5,9 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from common.app import create_service_app
+from services.eldercare.activities.routes import router as activities_router
+from services.eldercare.care.renovation_routes import router as renovations_router
+from services.eldercare.care.routes import router as care_router
 from services.eldercare.config import Settings
+from services.eldercare.elders.routes import router as elders_router
+from services.eldercare.elders.visit_routes import router as visits_router
+from services.eldercare.facilities.routes import router as facilities_router
 from services.eldercare.models import SCHEMA, idempotency_key
-from services.eldercare.routes import router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -15,10 +20,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_service_app(
         name="eldercare",
         title="Eldercare service (老有所养)",
-        description="Community eldercare facilities near home (the 15-minute circle).",
+        description=(
+            "Community eldercare: facilities and the 15-minute circle, classes, elder profiles, "
+            "2+X+N care, age-friendly renovations, visits and the at-risk round."
+        ),
         settings=settings,
         schema=SCHEMA,
-        routers=[router],
+        routers=[
+            facilities_router,
+            activities_router,
+            elders_router,
+            visits_router,
+            care_router,
+            renovations_router,
+        ],
         idempotency_table=idempotency_key,
     )
     return app

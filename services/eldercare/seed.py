@@ -1,202 +1,268 @@
-"""Eldercare demo data: deterministic communities and the facilities around them.
-
-From the report: 赛罕区人民路街道兴康社区 offers home and community eldercare (basic medical care,
-day care, culture and recreation, emotional comfort) and was listed in 2022 as a recommended
-全国示范性老年友好型社区; 回民区三顺店社区 runs health lectures, care for elders living alone or
-who lost their only child, courses for adult children, and elder-university classes (dance,
-calligraphy, singing, silk flowers). Everything else (other communities, addresses, locations,
-phones, hours) is generated. Some generated communities lack one essential kind on purpose, so
-the 15-minute circle has real gaps to show.
-"""
+"""Loads the eldercare demo data once: communities and facilities (demo_places.py), a week of
+classes (demo_activities.py), elders and their care, retrofits and visits (demo_people.py)."""
 
 from __future__ import annotations
 
-import math
-import random
-from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.districts import DISTRICT_CENTRES, District
-from services.eldercare.models import Facility
-
-AWARD_2022 = "全国示范性老年友好型社区（2022年推荐）"
-ESSENTIAL = ("home_care_centre", "health_station", "culture_sports_centre", "canteen", "grocery")
-KIND_NAME = {
-    "home_care_centre": "居家养老服务中心",
-    "health_station": "社区卫生服务站",
-    "culture_sports_centre": "文体活动中心",
-    "canteen": "老年助餐点",
-    "day_care": "日间照料中心",
-    "elder_university": "老年大学教学点",
-    "pharmacy": "便民药店",
-    "grocery": "便民超市",
-    "service_platform": "社区服务信息平台",
-}
-HOURS = {
-    "home_care_centre": "08:00-20:00",
-    "health_station": "08:00-17:30",
-    "culture_sports_centre": "08:30-21:00",
-    "canteen": "11:00-13:00,17:00-18:30",
-    "day_care": "08:00-18:00",
-    "elder_university": "09:00-16:00",
-    "pharmacy": "08:00-22:00",
-    "grocery": "07:00-22:00",
-    "service_platform": "00:00-24:00",
-}
+from common.clock import Clock
+from common.demo import DEMO_CITIZEN
+from services.eldercare import demo_activities, demo_people, demo_places
+from services.eldercare.demo_people import DEMO_STAFF, PROVIDERS, VISITOR, DemoCare, DemoElder
+from services.eldercare.models import (
+    Activity,
+    ActivityRegistration,
+    CareRequest,
+    CareRequestEvent,
+    Community,
+    Elder,
+    ElderFamily,
+    Facility,
+    Renovation,
+    Visit,
+)
 
 
-@dataclass(frozen=True)
-class DemoCommunity:
-    district: District
-    street_office: str
-    name: str
-    centre: tuple[float, float]
-    kinds: tuple[str, ...]
-    services: dict[str, tuple[str, ...]]
-    awards: dict[str, tuple[str, ...]]
-
-
-NAMED = [
-    DemoCommunity(
-        District.saihan,
-        "人民路街道",
-        "兴康社区",
-        (40.8042, 111.7015),
-        (
-            "home_care_centre",
-            "health_station",
-            "culture_sports_centre",
-            "canteen",
-            "day_care",
-            "grocery",
-            "pharmacy",
-            "service_platform",
-        ),
-        {
-            "home_care_centre": ("基本医疗", "日间照料", "文化娱乐", "精神慰藉"),
-            "culture_sports_centre": ("唱歌", "读书", "绘画", "乐器"),
-        },
-        {"home_care_centre": (AWARD_2022,)},
-    ),
-    DemoCommunity(
-        District.huimin,
-        "环河街街道",
-        "三顺店社区",
-        (40.8125, 111.6520),
-        (
-            "home_care_centre",
-            "health_station",
-            "elder_university",
-            "culture_sports_centre",
-            "canteen",
-            "grocery",
-        ),
-        {
-            "elder_university": ("舞蹈", "书法", "声乐", "丝网花"),
-            "health_station": ("身心健康讲座", "慢性病防治讲座"),
-            "home_care_centre": ("高龄独居老人关爱", "失独老人关爱", "子女照护技能课程"),
-        },
-        {},
-    ),
-]
-STREET_OFFICES = [
-    "中山路街道",
-    "东风路街道",
-    "通道街街道",
-    "昭君路街道",
-    "大学路街道",
-    "乌素图街道",
-]
-COMMUNITY_STEMS = [
-    "和平",
-    "幸福",
-    "康乐",
-    "安泰",
-    "福寿",
-    "长青",
-    "祥和",
-    "明珠",
-    "润园",
-    "新苑",
-    "春晖",
-]
-
-
-def _community_name(n: int) -> str:
-    stem = COMMUNITY_STEMS[n % len(COMMUNITY_STEMS)]
-    return f"{stem}社区" if n < len(COMMUNITY_STEMS) else f"{stem}{n}社区"
-
-
-def communities() -> list[DemoCommunity]:
-    rng = random.Random(15)
-    out = list(NAMED)
-    layout = [
-        (District.xincheng, 5),
-        (District.huimin, 3),
-        (District.yuquan, 4),
-        (District.saihan, 5),
-        (District.tumote_zuoqi, 2),
-        (District.economic_development_zone, 2),
-        (District.wuchuan, 1),
-    ]
-    n = 0
-    for district, count in layout:
-        for _ in range(count):
-            n += 1
-            lat0, lon0 = DISTRICT_CENTRES[district]
-            r, theta = 3.0 * math.sqrt(rng.random()), rng.random() * 2 * math.pi
-            centre = (lat0 + r / 111.32 * math.sin(theta), lon0 + r / 85.0 * math.cos(theta))
-            kinds = list(ESSENTIAL) + rng.sample(
-                ["day_care", "pharmacy", "elder_university", "service_platform"], 2
-            )
-            if n % 4 == 0:  # a gap in the circle: one essential kind missing
-                kinds.remove(ESSENTIAL[n % len(ESSENTIAL)])
-            out.append(
-                DemoCommunity(
-                    district,
-                    STREET_OFFICES[n % len(STREET_OFFICES)],
-                    _community_name(n),
-                    centre,
-                    tuple(kinds),
-                    {},
-                    {},
-                )
-            )
-    return out
-
-
-def facilities() -> list[Facility]:
-    rng = random.Random(60)
-    out: list[Facility] = []
-    for c in communities():
-        for kind in c.kinds:
-            # within about 700 m of the community centre: a short walk for most elders
-            r, theta = 0.7 * math.sqrt(rng.random()), rng.random() * 2 * math.pi
-            out.append(
-                Facility(
-                    name=f"{c.name}{KIND_NAME[kind]}",
-                    kind=kind,
-                    district=c.district.value,
-                    street_office=c.street_office,
-                    community=c.name,
-                    address=f"{c.district.value}{c.street_office}{c.name}{rng.randrange(1, 60)}号",
-                    lat=round(c.centre[0] + r / 111.32 * math.sin(theta), 6),
-                    lon=round(c.centre[1] + r / 85.0 * math.cos(theta), 6),
-                    phone=f"0471-{rng.randrange(3000000, 7000000)}",
-                    opening_hours=HOURS[kind],
-                    awards=list(c.awards.get(kind, ())),
-                    services=list(c.services.get(kind, ())),
-                )
-            )
-    return out
+async def _clear_old_demo(session: AsyncSession) -> None:
+    """A database seeded before communities and activities existed holds only the old demo
+    facilities (migrated to communities): replace them, as nothing else refers to them."""
+    if await session.scalar(select(exists().where(Activity.id.is_not(None)))) or (
+        await session.scalar(select(exists().where(Elder.id.is_not(None))))
+    ):
+        return
+    await session.execute(delete(Facility))
+    await session.execute(delete(Community))
 
 
 async def seed(session: AsyncSession) -> bool:
-    """Inserts the demo facilities unless 兴康社区's are there; True if it inserted."""
-    if await session.scalar(select(exists().where(Facility.community == "兴康社区"))):
+    """Inserts the demo data unless 兴康社区 has its programmes already; True if it inserted."""
+    xingkang = select(Community.id).where(
+        Community.name == demo_places.XINGKANG.name,
+        func.jsonb_array_length(Community.programmes) > 0,
+    )
+    if await session.scalar(select(exists(xingkang))):
         return False
-    session.add_all(facilities())
+    await _clear_old_demo(session)
+    clock = Clock()
+    places = demo_places.communities()
+    communities = await _places(session, places)
+    named = await session.execute(select(Facility.name, Facility.id))
+    facilities = {name: facility_id for name, facility_id in named.all()}
+    sessions = await _week(session, places, communities, facilities, clock)
+    for elder in demo_people.elders(clock.today(), places):
+        await _elder(session, elder, communities, sessions, clock.now())
     await session.flush()
     return True
+
+
+async def _places(session: AsyncSession, places: list[demo_places.DemoCommunity]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for c in places:
+        row = Community(
+            name=c.name,
+            district=c.district.value,
+            street_office=c.street_office,
+            lat=c.centre[0],
+            lon=c.centre[1],
+            awards=list(c.awards),
+            programmes=list(c.programmes),
+        )
+        session.add(row)
+        await session.flush()
+        ids[c.name] = row.id
+    session.add_all(
+        Facility(
+            name=f.name,
+            kind=f.kind,
+            district=f.district,
+            community_id=ids[f.community],
+            address=f.address,
+            lat=f.lat,
+            lon=f.lon,
+            phone=f.phone,
+            opening_hours=f.opening_hours,
+            services=list(f.services),
+        )
+        for f in demo_places.facilities(places)
+    )
+    await session.flush()
+    return ids
+
+
+async def _week(
+    session: AsyncSession,
+    places: list[demo_places.DemoCommunity],
+    communities: dict[str, int],
+    facilities: dict[str, int],
+    clock: Clock,
+) -> dict[str, list[Activity]]:
+    """The week's sessions, each with its generated residents' seats; by title."""
+    by_title: dict[str, list[Activity]] = {}
+    now = clock.now()
+    resident = 0
+    for s in demo_activities.week(places, clock.today()):
+        activity = Activity(
+            title=s.title,
+            category=s.category,
+            description=s.description,
+            community_id=communities[s.community],
+            facility_id=facilities.get(s.facility),
+            place=s.place,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            capacity=s.capacity,
+            registered=s.taken,
+            waitlist_capacity=s.waitlist_capacity,
+            waitlisted=s.waiting,
+            status="scheduled",
+        )
+        session.add(activity)
+        await session.flush()
+        by_title.setdefault(s.title, []).append(activity)
+        rows = []
+        for status, count in (("registered", s.taken), ("waitlisted", s.waiting)):
+            for _ in range(count):
+                resident += 1
+                sub = f"demo-resident-{resident}"
+                rows.append(
+                    {
+                        "activity_id": activity.id,
+                        "registrant_sub": sub,
+                        "participant": f"citizen:{sub}",
+                        "status": status,
+                        "registered_at": now,
+                        "status_changed_at": now,
+                    }
+                )
+        if rows:  # in list order: the waitlist keeps it (FIFO by id)
+            await session.execute(insert(ActivityRegistration), rows)
+    return by_title
+
+
+async def _elder(
+    session: AsyncSession,
+    e: DemoElder,
+    communities: dict[str, int],
+    sessions: dict[str, list[Activity]],
+    now: datetime,
+) -> None:
+    visited = None if e.visited_days_ago is None else now - timedelta(days=e.visited_days_ago)
+    elder = Elder(
+        name=e.name,
+        birth_date=e.birth_date,
+        community_id=communities[e.community],
+        lives_alone=e.lives_alone,
+        lost_only_child=e.lost_only_child,
+        care_needs=list(e.care_needs),
+        subject_sub=e.subject_sub,
+        created_by_sub=e.created_by_sub,
+        created_by_role=e.created_by_role,
+        last_visited_at=visited,
+    )
+    session.add(elder)
+    await session.flush()
+    session.add_all(
+        ElderFamily(elder_id=elder.id, citizen_sub=sub, linked_by_sub=e.created_by_sub)
+        for sub in e.family
+    )
+    if visited is not None:
+        session.add(_visit(elder.id, visited, "completed"))
+    if e.missed_days_ago is not None:
+        session.add(_visit(elder.id, now - timedelta(days=e.missed_days_ago), "missed"))
+    for title in e.classes:
+        for activity in sessions.get(title, []):
+            registrant = DEMO_CITIZEN if e.created_by_role == "family" else e.created_by_sub
+            session.add(
+                ActivityRegistration(
+                    activity_id=activity.id,
+                    registrant_sub=registrant,
+                    elder_id=elder.id,
+                    participant=f"elder:{elder.id}",
+                    status="registered",
+                    registered_at=now,
+                    status_changed_at=now,
+                )
+            )
+            activity.registered += 1
+    for care in e.care:
+        await _care(session, elder.id, e.created_by_sub, care, now)
+    if e.renovation:
+        session.add(
+            Renovation(
+                elder_id=elder.id,
+                requested_by_sub=e.created_by_sub,
+                items=list(e.renovation),
+                details="卫生间加装扶手、防滑",
+                status="assessed",
+                estimated_cost_fen=150_000,
+                assessment_note="卫生间需加装两处扶手并更换淋浴座椅",
+                requested_at=now - timedelta(days=15),
+                assessed_at=now - timedelta(days=8),
+                status_changed_at=now - timedelta(days=8),
+            )
+        )
+    await session.flush()
+
+
+def _visit(elder_id: int, at: datetime, outcome: str) -> Visit:
+    return Visit(
+        elder_id=elder_id,
+        visited_at=at,
+        visitor_sub=DEMO_STAFF,
+        visitor_name=VISITOR,
+        outcome=outcome,
+        missed_reason="not_home" if outcome == "missed" else None,
+        notes="上门探访，身体状况良好" if outcome == "completed" else "敲门无人应答",
+    )
+
+
+async def _care(
+    session: AsyncSession, elder_id: int, requester: str, c: DemoCare, now: datetime
+) -> None:
+    """A care request that went through its moves, each in its history."""
+    asked = now - timedelta(days=c.days_ago)
+    moves = {
+        "requested": [],
+        "assigned": ["assigned"],
+        "completed": ["assigned", "completed"],
+        "cancelled": ["cancelled"],
+    }[c.status]
+    at = {m: min(asked + timedelta(days=n + 1), now) for n, m in enumerate(moves)}
+    assigned = "assigned" in moves
+    request = CareRequest(
+        elder_id=elder_id,
+        requested_by_sub=requester,
+        care_type=c.care_type,
+        provider_category=c.provider_category,
+        details=c.details,
+        provider_name=PROVIDERS[c.provider_category] if assigned else None,
+        price_fen=c.price_fen if assigned else None,
+        status=c.status,
+        requested_at=asked,
+        assigned_at=at.get("assigned"),
+        completed_at=at.get("completed"),
+        cancelled_at=at.get("cancelled"),
+        status_changed_at=at[moves[-1]] if moves else asked,
+    )
+    session.add(request)
+    await session.flush()
+    previous: str | None = None
+    for status, when, actor in (
+        ("requested", asked, requester),
+        *((m, at[m], DEMO_STAFF if m != "cancelled" else requester) for m in moves),
+    ):
+        session.add(
+            CareRequestEvent(
+                care_request_id=request.id,
+                from_status=previous,
+                to_status=status,
+                actor_sub=actor,
+                actor_role="staff" if actor == DEMO_STAFF else "citizen",
+                note="",
+                at=when,
+            )
+        )
+        previous = status

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import io
+import logging
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -8,6 +10,7 @@ from fastapi import FastAPI
 
 from services.eldercare.seed import seed
 from tests.fixtures.clients import isolated_client
+from tests.fixtures.clock import MovableClock, pinned_clock
 
 
 @pytest.fixture
@@ -22,3 +25,20 @@ async def seeded(eldercare_app: FastAPI, client: httpx.AsyncClient) -> httpx.Asy
         assert await seed(session) is True
         await session.commit()
     return client
+
+
+@pytest.fixture
+def clock(eldercare_app: FastAPI) -> Iterator[MovableClock]:
+    with pinned_clock(eldercare_app) as moving:
+        yield moving
+
+
+@pytest.fixture
+def log_output(eldercare_app: FastAPI) -> Iterator[io.StringIO]:
+    """What the process writes to stdout, through the formatter the app installed."""
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(logging.getLogger().handlers[0].formatter)
+    logging.getLogger().addHandler(handler)
+    yield out
+    logging.getLogger().removeHandler(handler)

@@ -6,7 +6,8 @@ import httpx
 from fastapi import FastAPI
 
 from common.geo import haversine_m, wgs84_to_gcj02
-from services.eldercare.seed import AWARD_2022, seed
+from services.eldercare.demo_places import AWARD_2022
+from services.eldercare.seed import seed
 
 
 async def _all(client: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:
@@ -29,10 +30,10 @@ async def test_demo_data_has_the_named_communities_and_seeds_once(
 
     centre = next(f for f in xingkang if f["kind"] == "home_care_centre")
     assert centre["district"] == "赛罕区" and centre["street_office"] == "人民路街道"
-    assert AWARD_2022 in centre["awards"]
+    assert AWARD_2022 in centre["awards"]  # the community's award, shown with its facilities
     assert {"基本医疗", "日间照料", "文化娱乐", "精神慰藉"} <= set(centre["services"])
     university = next(f for f in sanshundian if f["kind"] == "elder_university")
-    assert {"舞蹈", "书法", "声乐", "丝网花"} <= set(university["services"])
+    assert {"舞蹈", "书法", "歌唱", "绢花"} <= set(university["services"])
     assert all(f["district"] == "回民区" for f in sanshundian)
     async with eldercare_app.state.sessionmaker() as session:
         assert await seed(session) is False

@@ -1,0 +1,1 @@
+"""Activities and classes: sessions with seats, registrations with a FIFO waitlist."""

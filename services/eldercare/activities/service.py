@@ -1,0 +1,117 @@
+"""Staff schedule and change activities: times in order and in the future, a facility of the
+activity's own community, capacity changes that seat the waitlist, cancellation of a session
+with every registration of it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.clock import Clock
+from common.geo import CoordSys
+from services.eldercare.activities import repository
+from services.eldercare.activities.errors import (
+    ActivityNotFound,
+    CapacityBelowRegistered,
+    FacilityNotInCommunity,
+    InvalidTimeRange,
+    StartsInPast,
+    WaitlistBelowWaiting,
+)
+from services.eldercare.activities.lifecycle import ACTIVITY, REGISTRATION
+from services.eldercare.activities.registrations import seat_waiting
+from services.eldercare.activities.schemas import ActivityCreate, ActivityRead, ActivityUpdate
+from services.eldercare.facilities.errors import CommunityNotFound
+from services.eldercare.models import Activity, Community, Facility
+
+
+def _check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
+    if ends_at <= starts_at:
+        raise InvalidTimeRange("ends_at must be after starts_at.")
+    if starts_at <= now:
+        raise StartsInPast("starts_at must be in the future.")
+
+
+async def _check_facility(
+    session: AsyncSession, facility_id: int | None, community_id: int
+) -> None:
+    if facility_id is None:
+        return
+    facility = await session.get(Facility, facility_id)
+    if facility is None or facility.community_id != community_id:
+        raise FacilityNotInCommunity(
+            f"Facility {facility_id} is not a facility of community {community_id}."
+        )
+
+
+async def create_activity(
+    session: AsyncSession, *, body: ActivityCreate, clock: Clock, coord_sys: CoordSys
+) -> ActivityRead:
+    _check_times(body.starts_at, body.ends_at, clock.now())
+    if await session.get(Community, body.community_id) is None:
+        raise CommunityNotFound(f"Community {body.community_id} does not exist.")
+    await _check_facility(session, body.facility_id, body.community_id)
+    activity = Activity(
+        **body.model_dump(exclude={"category"}),
+        category=body.category.value,
+        registered=0,
+        waitlisted=0,
+        status="scheduled",
+    )
+    session.add(activity)
+    await session.flush()
+    return ActivityRead.of(await repository.activity_in_session(session, activity.id), coord_sys)
+
+
+async def update_activity(
+    session: AsyncSession,
+    *,
+    activity_id: int,
+    body: ActivityUpdate,
+    clock: Clock,
+    coord_sys: CoordSys,
+) -> ActivityRead:
+    activity = await repository.lock_activity(session, activity_id)
+    if activity is None:
+        raise ActivityNotFound(f"Activity {activity_id} does not exist.")
+    now = clock.now()
+    changes: dict[str, Any] = body.changes()
+    status = changes.pop("status", None)
+    if status is not None:
+        ACTIVITY.check(activity.status, status.value)
+    if "starts_at" in changes or "ends_at" in changes:
+        _check_times(
+            changes.get("starts_at", activity.starts_at),
+            changes.get("ends_at", activity.ends_at),
+            now,
+        )
+    if "facility_id" in changes:
+        await _check_facility(session, changes["facility_id"], activity.community_id)
+    capacity = changes.get("capacity", activity.capacity)
+    if capacity < activity.registered:
+        raise CapacityBelowRegistered(
+            f"{activity.registered} seats are taken; capacity cannot go below that."
+        )
+    if changes.get("waitlist_capacity", activity.waitlist_capacity) < activity.waitlisted:
+        raise WaitlistBelowWaiting(
+            f"{activity.waitlisted} people are waiting; the waitlist cannot be shorter."
+        )
+    for key, value in changes.items():
+        setattr(activity, key, value.value if key == "category" else value)
+    await session.flush()
+    if status is not None:
+        await _cancel_everything(session, activity, now)
+    elif capacity > activity.registered:
+        await seat_waiting(session, activity, capacity - activity.registered, now)
+    return ActivityRead.of(await repository.activity_in_session(session, activity.id), coord_sys)
+
+
+async def _cancel_everything(session: AsyncSession, activity: Activity, now: datetime) -> None:
+    ACTIVITY.transition(activity, "cancelled", now)
+    for registration in await repository.active_registrations(session, activity.id):
+        REGISTRATION.transition(registration, "cancelled", now)
+    activity.registered = 0
+    activity.waitlisted = 0
+    await session.flush()

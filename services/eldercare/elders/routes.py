@@ -1,0 +1,193 @@
+"""Elder profile routes: register, list and read (the elder, linked family, staff audited)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from common.audit import AccessRecord
+from common.auth import CitizenDep
+from common.clock import ClockDep
+from common.db import SessionDep
+from common.districts import District
+from common.idempotency import IdempotencyDep
+from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
+from common.problems import problem_responses
+from common.read import ReaderDep, model_response
+from common.validation import MAX_ID
+from services.eldercare.config import SettingsDep
+from services.eldercare.deps import AdminDep, ElderReaderDep, Id, RequestIdDep
+from services.eldercare.elders import audit_log, service, summary
+from services.eldercare.elders.errors import (
+    BirthDateInFuture,
+    ElderAlreadyRegistered,
+    ElderNotFound,
+    ElderProfileExists,
+    InvalidIdNumber,
+    NotAnElder,
+    RoleNotHeld,
+    SubjectOnlyForStaff,
+)
+from services.eldercare.elders.repository import AuditFilter, StaffFilter
+from services.eldercare.elders.schemas import ElderCreate, ElderRead
+from services.eldercare.elders.summary import MeSummary
+from services.eldercare.facilities.errors import CommunityNotFound
+
+router = APIRouter(prefix="/eldercare/v1", tags=["eldercare elders"])
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@router.post(
+    "/elders",
+    status_code=201,
+    summary="Register an elder profile (the elder, a family member or staff)",
+    description=(
+        "A citizen registers themself (`acting_as: self`) or a parent (`family`, the default: "
+        "the caller is linked as family and may act for the elder); eldercare staff register "
+        "for an elder (`staff`, audited). The national ID is optional and kept only as a keyed "
+        "hash and a mask."
+    ),
+    response_model=ElderRead,
+    responses=problem_responses(
+        400,
+        401,
+        403,
+        RoleNotHeld,
+        CommunityNotFound,
+        ElderAlreadyRegistered,
+        ElderProfileExists,
+        BirthDateInFuture,
+        NotAnElder,
+        InvalidIdNumber,
+        SubjectOnlyForStaff,
+    ),
+)
+async def create_elder(
+    body: ElderCreate,
+    session: SessionDep,
+    principal: ElderReaderDep,
+    idem: IdempotencyDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    request_id: RequestIdDep,
+) -> Response:
+    return await idem.run(
+        principal.sub,
+        lambda: service.create_elder(
+            session,
+            principal=principal,
+            body=body,
+            settings=settings,
+            today=clock.today(),
+            request_id=request_id,
+        ),
+        headers=NO_STORE,
+    )
+
+
+@router.get(
+    "/elders",
+    summary="Your elders (yourself and linked family); for staff every elder (audited)",
+    description="`community_id` and `district` filter the staff list.",
+    response_model=Page[ElderRead],
+    responses=problem_responses(401, 403),
+)
+async def list_elders(
+    reader: ReaderDep,
+    session: SessionDep,
+    principal: ElderReaderDep,
+    codec: CursorCodecDep,
+    clock: ClockDep,
+    request_id: RequestIdDep,
+    community_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    district: District | None = None,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+) -> Response:
+    page = await service.list_elders(
+        reader,
+        session,
+        principal=principal,
+        filters=StaffFilter(community_id=community_id, district=district),
+        limit=limit,
+        cursor=cursor,
+        codec=codec,
+        today=clock.today(),
+        request_id=request_id,
+    )
+    return model_response(page, headers=NO_STORE)
+
+
+@router.get(
+    "/elders/{elder_id}",
+    summary="One elder profile (the elder, linked family, or staff: audited)",
+    response_model=ElderRead,
+    responses=problem_responses(401, 403, ElderNotFound),
+)
+async def get_elder(
+    elder_id: Id,
+    reader: ReaderDep,
+    session: SessionDep,
+    principal: ElderReaderDep,
+    clock: ClockDep,
+    request_id: RequestIdDep,
+) -> Response:
+    elder = await service.get_elder(
+        reader,
+        session,
+        principal=principal,
+        elder_id=elder_id,
+        today=clock.today(),
+        request_id=request_id,
+    )
+    return model_response(elder, headers=NO_STORE)
+
+
+@router.get(
+    "/audit",
+    summary="The access audit: who read or changed which personal record, when and why (admin)",
+    description=(
+        "Newest first. Every read or change of an elder's profile, care requests, renovations "
+        "or visits by staff is one row per record; rows hold no personal values."
+    ),
+    response_model=Page[AccessRecord],
+    responses=problem_responses(401, 403),
+)
+async def list_audit(
+    reader: ReaderDep,
+    _: AdminDep,
+    codec: CursorCodecDep,
+    resource: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="e.g. `elder/12`")
+    ] = None,
+    actor_sub: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    action: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+) -> Response:
+    page = await audit_log.audit_page(
+        reader,
+        filters=AuditFilter(resource=resource, actor_sub=actor_sub, action=action),
+        limit=limit,
+        cursor=cursor,
+        codec=codec,
+    )
+    return model_response(page, headers=NO_STORE)
+
+
+@router.get(
+    "/me/summary",
+    summary="Your eldercare in one answer (for the citizen view)",
+    description=(
+        "The elders you are or act for, upcoming activities you or they are registered or "
+        "waitlisted for, open care requests and open renovations."
+    ),
+    response_model=MeSummary,
+    responses=problem_responses(401, 403),
+)
+async def me_summary(reader: ReaderDep, citizen: CitizenDep, clock: ClockDep) -> Response:
+    summary_ = await summary.me_summary(
+        reader, principal=citizen, now=clock.now(), today=clock.today()
+    )
+    return model_response(summary_, headers=NO_STORE)

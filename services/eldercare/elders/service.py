@@ -1,0 +1,204 @@
+"""Elder profiles: registered by the elder, a family member (linked, acting for the elder) or
+staff; read by the elder, linked family and staff (audited); the national ID only as keyed
+hash and mask."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.auth import Principal, Role
+from common.pagination import CursorCodec, Page
+from common.personal_data import (
+    id_number_hash,
+    is_valid_id_number,
+    mask_id_number,
+    normalize_id_number,
+)
+from common.read import Reader
+from services.eldercare.config import Settings
+from services.eldercare.elders import repository
+from services.eldercare.elders.access import audit, is_staff, relation_or_audit
+from services.eldercare.elders.ages import age_years
+from services.eldercare.elders.errors import (
+    BirthDateInFuture,
+    ElderAlreadyRegistered,
+    ElderNotFound,
+    ElderProfileExists,
+    InvalidIdNumber,
+    NotAnElder,
+    RoleNotHeld,
+    SubjectOnlyForStaff,
+)
+from services.eldercare.elders.repository import StaffFilter
+from services.eldercare.elders.schemas import ActingAs, ElderCreate, ElderRead
+from services.eldercare.facilities.errors import CommunityNotFound
+from services.eldercare.models import Community, Elder
+
+READ_PURPOSE = "eldercare staff: elder profile review"
+
+
+def _acting_as(principal: Principal, wanted: ActingAs | None) -> ActingAs:
+    acting = wanted or (ActingAs.staff if is_staff(principal) else ActingAs.family)
+    holds = is_staff(principal) if acting is ActingAs.staff else principal.has_any(Role.citizen)
+    if not holds:
+        raise RoleNotHeld(f"Acting as {acting.value} needs a role your token does not hold.")
+    return acting
+
+
+def _check_age(birth: date, today: date, minimum: int) -> None:
+    if birth > today:
+        raise BirthDateInFuture("The birth date is in the future.")
+    if age_years(birth, today) < minimum:
+        raise NotAnElder(
+            f"An elder profile is for a person aged {minimum} or more; this person is "
+            f"{age_years(birth, today)}.",
+            min_age_years=minimum,
+        )
+
+
+def _id_number(raw: str | None, key: str) -> tuple[str | None, str | None]:
+    if raw is None:
+        return None, None
+    number = normalize_id_number(raw)
+    if not is_valid_id_number(number):
+        raise InvalidIdNumber("id_number is not a valid 18-character national ID number.")
+    return id_number_hash(number, key), mask_id_number(number)
+
+
+async def create_elder(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    body: ElderCreate,
+    settings: Settings,
+    today: date,
+    request_id: str | None,
+) -> ElderRead:
+    acting = _acting_as(principal, body.acting_as)
+    if body.elder_citizen_id is not None and acting is not ActingAs.staff:
+        raise SubjectOnlyForStaff("Only staff may name the elder's own citizen id.")
+    _check_age(body.birth_date, today, settings.elder_min_age_years)
+    id_hash, id_masked = _id_number(body.id_number, settings.id_hash_key)
+    if body.community_id is not None and await session.get(Community, body.community_id) is None:
+        raise CommunityNotFound(f"Community {body.community_id} does not exist.")
+    if id_hash is not None and await repository.registered_by(session, principal.sub, id_hash):
+        raise ElderAlreadyRegistered("You have already registered an elder with this ID.")
+    subject = principal.sub if acting is ActingAs.self else body.elder_citizen_id
+    if subject is not None and await repository.has_profile(session, subject):
+        raise ElderProfileExists("This person already has an elder profile.")
+    elder = Elder(
+        name=body.name,
+        birth_date=body.birth_date,
+        id_number_hash=id_hash,
+        id_number_masked=id_masked,
+        community_id=body.community_id,
+        lives_alone=body.lives_alone,
+        lost_only_child=body.lost_only_child,
+        care_needs=[n.value for n in body.care_needs],
+        subject_sub=subject,
+        created_by_sub=principal.sub,
+        created_by_role=acting.value,
+    )
+    session.add(elder)
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # the same registration twice at once
+        raise (ElderProfileExists if subject else ElderAlreadyRegistered)(
+            "This elder is already registered."
+        ) from exc
+    family = [*body.family_citizen_ids]
+    if acting is ActingAs.family:
+        family.append(principal.sub)
+    await repository.link_family(
+        session, elder.id, [s for s in dict.fromkeys(family) if s != subject], principal.sub
+    )
+    if acting is ActingAs.staff:
+        await audit(
+            session,
+            principal,
+            action="create_elder",
+            resources=[f"elder/{elder.id}"],
+            purpose="eldercare staff: register an elder",
+            request_id=request_id,
+        )
+    row = await repository.row_in_session(session, elder.id)
+    assert row is not None
+    relation = None if acting is ActingAs.staff else acting.value
+    return ElderRead.of({**row, "relation": relation}, today, as_staff=acting is ActingAs.staff)
+
+
+async def get_elder(
+    reader: Reader,
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    elder_id: int,
+    today: date,
+    request_id: str | None,
+) -> ElderRead:
+    """The elder's own and family's reads go on the read path; a staff read is audited."""
+    async with reader.connection() as conn:
+        relation = (await repository.visible(conn, principal.sub)).get(elder_id)
+        if relation is not None:
+            row = await repository.get(conn, elder_id)
+            assert row is not None
+            return ElderRead.of({**row, "relation": relation}, today, as_staff=False)
+    staff_row = await repository.row_in_session(session, elder_id)
+    missing = ElderNotFound(f"Elder {elder_id} does not exist.")
+    if staff_row is None:
+        raise missing
+    await relation_or_audit(
+        session,
+        principal,
+        elder_id,
+        action="read_elder",
+        resource=f"elder/{elder_id}",
+        purpose=READ_PURPOSE,
+        request_id=request_id,
+        missing=missing,
+    )
+    return ElderRead.of({**staff_row, "relation": None}, today, as_staff=True)
+
+
+async def list_elders(
+    reader: Reader,
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    filters: StaffFilter,
+    limit: int,
+    cursor: str | None,
+    codec: CursorCodec,
+    today: date,
+    request_id: str | None,
+) -> Page[ElderRead]:
+    """A citizen's elders (self and family); for staff every elder, each read audited."""
+    staff = is_staff(principal)
+    scope = f"elders:{staff}:{filters!r}"
+    after = codec.decode(cursor, scope) if cursor else None
+    after_id = int(after[0]) if after else None
+    if staff:
+        rows = await repository.staff_list(session, filters, limit=limit + 1, after_id=after_id)
+        shown = rows[:limit]
+        await audit(
+            session,
+            principal,
+            action="read_elder",
+            resources=[f"elder/{r['id']}" for r in shown],
+            purpose=READ_PURPOSE,
+            request_id=request_id,
+        )
+        items = [ElderRead.of({**r, "relation": None}, today, as_staff=True) for r in shown]
+    else:
+        async with reader.connection() as conn:
+            mine = await repository.visible(conn, principal.sub)
+            rows = await repository.by_ids(conn, list(mine), limit=limit + 1, after_id=after_id)
+        items = [
+            ElderRead.of({**r, "relation": mine[r["id"]]}, today, as_staff=False)
+            for r in rows[:limit]
+        ]
+    next_cursor = codec.encode([items[-1].id], scope) if len(rows) > limit else None
+    return Page[ElderRead](items=items, next_cursor=next_cursor)

@@ -1,0 +1,90 @@
+"""Staff visits and the at-risk round."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from common.clock import ClockDep
+from common.db import SessionDep
+from common.districts import District
+from common.idempotency import IdempotencyDep
+from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
+from common.problems import problem_responses
+from common.read import model_response
+from common.validation import MAX_ID
+from services.eldercare.config import SettingsDep
+from services.eldercare.deps import Id, RequestIdDep, StaffDep
+from services.eldercare.elders import visits
+from services.eldercare.elders.errors import ElderNotFound, MissedReasonMismatch, VisitInFuture
+from services.eldercare.elders.repository import AtRiskFilter
+from services.eldercare.elders.schemas import AtRiskElder, VisitCreate, VisitRead
+
+router = APIRouter(prefix="/eldercare/v1", tags=["eldercare visits and special groups"])
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@router.post(
+    "/elders/{elder_id}/visits",
+    status_code=201,
+    summary="Log a visit to an elder (staff; audited)",
+    response_model=VisitRead,
+    responses=problem_responses(400, 401, 403, ElderNotFound, VisitInFuture, MissedReasonMismatch),
+)
+async def log_visit(
+    elder_id: Id,
+    body: VisitCreate,
+    session: SessionDep,
+    staff: StaffDep,
+    idem: IdempotencyDep,
+    clock: ClockDep,
+    request_id: RequestIdDep,
+) -> Response:
+    return await idem.run(
+        staff.sub,
+        lambda: visits.log_visit(
+            session, staff=staff, elder_id=elder_id, body=body, clock=clock, request_id=request_id
+        ),
+        headers=NO_STORE,
+    )
+
+
+@router.get(
+    "/at-risk",
+    summary="Elders aged 80+ living alone and of 失独 families, longest unvisited first (staff)",
+    description=(
+        "`overdue` marks elders never visited, or last visited longer ago than the visit "
+        "interval (settings: `VISIT_INTERVAL_DAYS`, default 30); `overdue_only=true` lists only "
+        "them. Every elder listed is written to the access audit."
+    ),
+    response_model=Page[AtRiskElder],
+    responses=problem_responses(401, 403),
+)
+async def list_at_risk(
+    session: SessionDep,
+    staff: StaffDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    codec: CursorCodecDep,
+    request_id: RequestIdDep,
+    community_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    district: District | None = None,
+    overdue_only: bool = False,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+) -> Response:
+    page = await visits.at_risk(
+        session,
+        staff=staff,
+        filters=AtRiskFilter(
+            community_id=community_id, district=district, overdue_only=overdue_only
+        ),
+        settings=settings,
+        clock=clock,
+        limit=limit,
+        cursor=cursor,
+        codec=codec,
+        request_id=request_id,
+    )
+    return model_response(page, headers=NO_STORE)

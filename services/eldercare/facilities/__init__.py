@@ -1,0 +1,1 @@
+"""Facilities, communities and the 15-minute circle."""

@@ -1,0 +1,191 @@
+"""Age-friendly renovations: requested → assessed → scheduled → completed, a moment per step;
+a citizen may only cancel; strangers get 404; staff access audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from common.clock import city_today
+from tests.common.test_problems import assert_problem
+from tests.eldercare.elders.test_profiles import audit_rows
+from tests.eldercare.factories import create_elder
+from tests.fixtures.tokens import DevTokens
+
+
+async def _ask(client: httpx.AsyncClient, headers: dict[str, str], elder_id: int) -> dict[str, Any]:
+    r = await client.post(
+        "/eldercare/v1/renovations",
+        json={
+            "elder_id": elder_id,
+            "items": ["handrails", "bathroom", "handrails"],
+            "details": "卫生间扶手",
+        },
+        headers=headers,
+    )
+    assert r.status_code == 201, r.text
+    created: dict[str, Any] = r.json()
+    return created
+
+
+async def test_a_handrail_from_request_to_completion(
+    client: httpx.AsyncClient, tokens: DevTokens, eldercare_app: FastAPI
+) -> None:
+    son = tokens.headers("reno-1", "citizen")
+    mum = await create_elder(client, son)
+    staff = tokens.headers("reno-staff-1", "eldercare_staff")
+    asked = await _ask(client, son, mum["id"])
+    url = f"/eldercare/v1/renovations/{asked['id']}"
+    works_day = (city_today() + timedelta(days=10)).isoformat()
+
+    assessed = await client.patch(
+        url,
+        json={
+            "status": "assessed",
+            "estimated_cost_fen": 120000,
+            "assessment_note": "需加装两处扶手",
+            "items": ["handrails", "bathroom", "anti_slip_flooring"],
+        },
+        headers=staff,
+    )
+    no_date = await client.patch(url, json={"status": "scheduled"}, headers=staff)
+    scheduled = await client.patch(
+        url, json={"status": "scheduled", "scheduled_for": works_day}, headers=staff
+    )
+    completed = await client.patch(url, json={"status": "completed"}, headers=staff)
+
+    assert asked["status"] == "requested" and asked["items"] == ["handrails", "bathroom"]
+    assert assessed.json()["status"] == "assessed" and assessed.json()["assessed_at"]
+    assert assessed.json()["estimated_cost_fen"] == 120000
+    assert assessed.json()["items"] == ["handrails", "bathroom", "anti_slip_flooring"]
+    assert_problem(no_date, 422, "scheduled_for_required")
+    assert scheduled.json()["scheduled_for"] == works_day and scheduled.json()["scheduled_at"]
+    done = completed.json()
+    assert done["status"] == "completed"
+    assert (
+        done["requested_at"] <= done["assessed_at"] <= done["scheduled_at"] <= done["completed_at"]
+    )
+    actions = [r["action"] for r in await audit_rows(eldercare_app, f"renovation/{asked['id']}")]
+    assert actions == ["update_renovation"] * 3  # the refused move wrote nothing
+    seen = await client.get(url, headers=son)
+    assert seen.json() == done
+
+
+async def test_every_illegal_move_is_409_invalid_transition(
+    client: httpx.AsyncClient, tokens: DevTokens
+) -> None:
+    son = tokens.headers("reno-2", "citizen")
+    mum = await create_elder(client, son)
+    staff = tokens.headers("reno-staff-2", "eldercare_staff")
+    later = (city_today() + timedelta(days=3)).isoformat()
+
+    fresh = (await _ask(client, son, mum["id"]))["id"]
+    skips = [
+        await client.patch(
+            f"/eldercare/v1/renovations/{fresh}",
+            json={"status": "scheduled", "scheduled_for": later},
+            headers=staff,
+        ),
+        await client.patch(
+            f"/eldercare/v1/renovations/{fresh}", json={"status": "completed"}, headers=staff
+        ),
+        await client.patch(
+            f"/eldercare/v1/renovations/{fresh}", json={"status": "requested"}, headers=staff
+        ),
+    ]
+    done = (await _ask(client, son, mum["id"]))["id"]
+    for step in (
+        {"status": "assessed"},
+        {"status": "scheduled", "scheduled_for": later},
+        {"status": "completed"},
+    ):
+        assert (
+            await client.patch(f"/eldercare/v1/renovations/{done}", json=step, headers=staff)
+        ).status_code == 200
+    closed = [
+        await client.patch(f"/eldercare/v1/renovations/{done}", json={"status": s}, headers=staff)
+        for s in ("cancelled", "assessed", "completed")
+    ]
+    cancelled = (await _ask(client, son, mum["id"]))["id"]
+    await client.patch(
+        f"/eldercare/v1/renovations/{cancelled}", json={"status": "cancelled"}, headers=son
+    )
+    after_cancel = [
+        await client.patch(
+            f"/eldercare/v1/renovations/{cancelled}", json={"status": s}, headers=staff
+        )
+        for s in ("assessed", "cancelled")
+    ]
+
+    for r in [*skips, *closed, *after_cancel]:
+        assert_problem(r, 409, "invalid_transition")
+    edit_closed = await client.patch(
+        f"/eldercare/v1/renovations/{done}", json={"assessment_note": "x"}, headers=staff
+    )
+    assert_problem(edit_closed, 409, "renovation_closed")
+
+
+async def test_a_citizen_may_only_cancel_and_a_stranger_sees_nothing(
+    client: httpx.AsyncClient, tokens: DevTokens
+) -> None:
+    son = tokens.headers("reno-3", "citizen")
+    mum = await create_elder(client, son)
+    rid = (await _ask(client, son, mum["id"]))["id"]
+    stranger = tokens.headers("reno-x3", "citizen")
+    url = f"/eldercare/v1/renovations/{rid}"
+
+    assess = await client.patch(url, json={"status": "assessed"}, headers=son)
+    peek = await client.get(url, headers=stranger)
+    meddle = await client.patch(url, json={"status": "cancelled"}, headers=stranger)
+    ask = await client.post(
+        "/eldercare/v1/renovations",
+        json={"elder_id": mum["id"], "items": ["ramp"]},
+        headers=stranger,
+    )
+    cancel = await client.patch(url, json={"status": "cancelled"}, headers=son)
+
+    assert_problem(assess, 403, "staff_only")
+    assert_problem(peek, 404, "renovation_not_found")
+    assert_problem(meddle, 404, "renovation_not_found")
+    assert_problem(ask, 404, "elder_not_found")
+    assert cancel.json()["status"] == "cancelled" and cancel.json()["cancelled_at"]
+    assert (await client.get("/eldercare/v1/renovations", headers=stranger)).json()["items"] == []
+
+
+async def test_dates_and_staff_reads(
+    client: httpx.AsyncClient, tokens: DevTokens, eldercare_app: FastAPI
+) -> None:
+    son = tokens.headers("reno-4", "citizen")
+    mum = await create_elder(client, son)
+    rid = (await _ask(client, son, mum["id"]))["id"]
+    staff = tokens.headers("reno-staff-4", "eldercare_staff")
+    url = f"/eldercare/v1/renovations/{rid}"
+    await client.patch(url, json={"status": "assessed"}, headers=staff)
+
+    early = await client.patch(
+        url, json={"scheduled_for": (city_today() + timedelta(days=2)).isoformat()}, headers=staff
+    )
+    past = await client.patch(
+        url,
+        json={
+            "status": "scheduled",
+            "scheduled_for": (city_today() - timedelta(days=1)).isoformat(),
+        },
+        headers=staff,
+    )
+    read = await client.get(url, headers=staff)
+    listed = await client.get(
+        "/eldercare/v1/renovations",
+        params={"status": "assessed", "elder_id": mum["id"]},
+        headers=staff,
+    )
+
+    assert_problem(early, 422, "scheduled_for_needs_scheduled")
+    assert_problem(past, 422, "date_in_past")
+    assert read.json()["status"] == "assessed"
+    assert [r["id"] for r in listed.json()["items"]] == [rid]
+    actions = [r["action"] for r in await audit_rows(eldercare_app, f"renovation/{rid}")]
+    assert actions == ["update_renovation", "read_renovation", "read_renovation"]
