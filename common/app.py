@@ -211,7 +211,7 @@ def create_service_app(
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(ops_router(database_readiness))
     for router in routers:
         # one rule on every route, public reads included: a token that is sent is verified, and

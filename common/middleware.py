@@ -38,8 +38,9 @@ def _route_template(scope: Scope) -> str:
 class RequestContextMiddleware:
     """Accepts or generates X-Request-ID, echoes it, and writes one JSON access line."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
+        self.service = service
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,7 +49,8 @@ class RequestContextMiddleware:
         incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
-        structlog.contextvars.bind_contextvars(request_id=request_id)
+        # the service too: one process may hold several apps (tests), each names its own lines
+        structlog.contextvars.bind_contextvars(request_id=request_id, service=self.service)
         status = 500
         started = time.perf_counter()
 
@@ -77,7 +79,7 @@ class RequestContextMiddleware:
                     status=status,
                     duration_ms=round(elapsed * 1000, 2),
                 )
-            structlog.contextvars.unbind_contextvars("request_id")
+            structlog.contextvars.unbind_contextvars("request_id", "service")
 
 
 class _BodyTooLarge(HTTPException):

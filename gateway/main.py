@@ -184,7 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["ETag", "Idempotent-Replayed", "Location", "Retry-After", "X-Request-ID"],
         max_age=600,
     )
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, service="gateway")
     app.include_router(ops_router(readiness))
     app.include_router(router)
     install_offline_docs(app, openapi_url="/openapi.json", enabled=settings.docs_enabled)

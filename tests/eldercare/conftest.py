@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import io
-import logging
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -31,14 +29,3 @@ async def seeded(eldercare_app: FastAPI, client: httpx.AsyncClient) -> httpx.Asy
 def clock(eldercare_app: FastAPI) -> Iterator[MovableClock]:
     with pinned_clock(eldercare_app) as moving:
         yield moving
-
-
-@pytest.fixture
-def log_output(eldercare_app: FastAPI) -> Iterator[io.StringIO]:
-    """What the process writes to stdout, through the formatter the app installed."""
-    out = io.StringIO()
-    handler = logging.StreamHandler(out)
-    handler.setFormatter(logging.getLogger().handlers[0].formatter)
-    logging.getLogger().addHandler(handler)
-    yield out
-    logging.getLogger().removeHandler(handler)
