@@ -16,12 +16,16 @@ from fastapi import FastAPI, Request, Response
 from common.provisioning import asyncpg_dsn
 from services.childcare.institutions import repository as institutions
 from services.childcare.institutions.repository import InstitutionFilter
+from services.eldercare.facilities import repository as facilities
 
 # the SQL of the measured routes, as their repositories compile it
 INSTITUTION_BY_ID = institutions.GET
 INSTITUTIONS_NEARBY = institutions._search_statement(
     institutions._Shape.of(InstitutionFilter(near=(0.0, 0.0, 1)), after=False)
 )
+FACILITIES_NEARBY = facilities._facility_search(False, False, False, False, True, False)
+CIRCLE = facilities.CIRCLE
+CIRCLE_PER_KIND = 5
 POOL_SIZE = 16
 
 
@@ -65,4 +69,31 @@ def childcare_app() -> FastAPI:
 
     app.add_route("/bench/raw/institutions/{institution_id}", by_id)
     app.add_route("/bench/raw/institutions", nearby)
+    return app
+
+
+def eldercare_app() -> FastAPI:
+    from services.eldercare.main import create_app
+
+    app = create_app()
+    raw = RawPool()
+
+    def centre(request: Request) -> dict[str, float]:
+        q = request.query_params
+        return {"lat": float(q["lat"]), "lon": float(q["lon"]), "radius_m": float(q["radius_m"])}
+
+    async def nearby(request: Request) -> Response:
+        pool = await raw.get()
+        async with pool.acquire() as conn:
+            rows = await FACILITIES_NEARBY.rows(conn, **centre(request), limit=21)
+        return _json({"items": [dict(r) for r in rows[:20]]})
+
+    async def circle(request: Request) -> Response:
+        pool = await raw.get()
+        async with pool.acquire() as conn:
+            rows = await CIRCLE.rows(conn, **centre(request), per_kind=CIRCLE_PER_KIND)
+        return _json({"facilities": [dict(r) for r in rows]})
+
+    app.add_route("/bench/raw/facilities", nearby)
+    app.add_route("/bench/raw/circle", circle)
     return app

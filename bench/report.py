@@ -98,8 +98,10 @@ def render(results: Results) -> str:
             )
         out.append(f"| {target.label} | " + " | ".join(v for v, _ in judged) + f" | {verdict} |")
     if results.contention:
-        out += ["", "## Enrollment under contention", ""]
-        out += [f"- {k}: {v}" for k, v in results.contention.items()]
+        out += ["", "## Limits under contention", ""]
+        for name, facts in results.contention.items():
+            out.append(f"- **{name}**")
+            out += [f"  - {k}: {v}" for k, v in facts.items()]
     if results.gc:
         out += ["", "## Garbage collection during the measured rounds", ""]
         out += ["| process | " + " | ".join(sorted(next(iter(results.gc.values())))) + " |"]

@@ -13,6 +13,7 @@ path; the .json goes beside it). Process logs in bench/results/raw/.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -40,7 +41,7 @@ from bench.environment import (
 )
 from bench.load import run_closed_loop
 from bench.report import Results, as_json, render
-from bench.scenarios import SCENARIOS, Contention, Context, Scenario
+from bench.scenarios import SCENARIOS, Contention, Context, Scenario, Seats
 from bench.soak import gc_pauses, soak
 from common.demo import DEMO_CITIZEN
 from common.migrations import ROOT
@@ -59,7 +60,7 @@ MAX_REQUESTS = 10**7
 FACTORIES = {
     "childcare": "bench.ceilings:childcare_app",
     "jobs": "services.jobs.main:create_app",
-    "eldercare": "services.eldercare.main:create_app",
+    "eldercare": "bench.ceilings:eldercare_app",
 }
 CONTENTION_INSTITUTIONS, CONTENTION_CAPACITY = 10, 40
 GUARDIANS, CHILDREN_EACH = 2000, 15
@@ -119,6 +120,55 @@ async def prepare_contention(url: str, keys: Keys) -> Contention:
         if k < len(children)
     ]
     return Contention(ids, pairs)
+
+
+SEAT_CITIZENS = 5000
+
+
+async def prepare_seats(base: str, keys: Keys) -> Seats:
+    """One class with room for 100 and a waitlist of 200, and many citizens who want in."""
+    staff = {"Authorization": f"Bearer {keys.token('bench-staff', 'eldercare_staff')}"}
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{base}/eldercare/v1/communities?limit=1") as r:
+            community = (await r.json())["items"][0]["id"]
+        body = {
+            "title": "压测合唱班",
+            "category": "singing",
+            "community_id": community,
+            "place": "活动室",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + dt.timedelta(hours=2)).isoformat(),
+            "capacity": 100,
+            "waitlist_capacity": 200,
+        }
+        async with session.post(f"{base}/eldercare/v1/activities", json=body, headers=staff) as r:
+            created = await r.json()
+            assert r.status == 201, created
+    tokens = [keys.token(f"bench-elder-{n}", "citizen") for n in range(SEAT_CITIZENS)]
+    return Seats(created["id"], tokens)
+
+
+async def seats_check(url: str, seats: Seats) -> dict[str, object]:
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        row = await conn.fetchrow(
+            "SELECT a.capacity, a.registered, a.waitlisted, "
+            "(SELECT count(*) FROM eldercare.activity_registration r "
+            " WHERE r.activity_id = a.id AND r.status = 'registered') AS registered_rows "
+            "FROM eldercare.activity a WHERE a.id = $1",
+            seats.activity_id,
+        )
+    finally:
+        await conn.close()
+    assert row is not None
+    return {
+        "answers by status": dict(sorted(seats.counts.items())),
+        "seats taken / capacity": f"{row['registered']} / {row['capacity']}",
+        "over capacity": row["registered"] > row["capacity"],
+        "counter equals rows": row["registered"] == row["registered_rows"],
+        "waitlisted": row["waitlisted"],
+    }
 
 
 async def contention_check(url: str, contention: Contention) -> dict[str, object]:
@@ -185,11 +235,19 @@ async def measure(ctx: Context, results: Results, processes: dict[str, Process])
 
 async def with_context(
     url: str, base: dict[str, str], ids: list[int], citizen: str, contention: Contention,
-    run: object,
+    run: object, seats: Seats | None = None, eldercare_url: str | None = None,
 ) -> None:  # fmt: skip
     connector = aiohttp.TCPConnector(limit=256)
-    async with aiohttp.ClientSession(connector=connector) as session, asyncpg_pool(url, 16) as pool:
-        ctx = Context(session, pool, base, ids, {"Authorization": f"Bearer {citizen}"}, contention)
+    async with contextlib.AsyncExitStack() as stack:
+        session = await stack.enter_async_context(aiohttp.ClientSession(connector=connector))
+        pool = await stack.enter_async_context(asyncpg_pool(url, 16))
+        eldercare = (
+            await stack.enter_async_context(asyncpg_pool(eldercare_url, 16))
+            if eldercare_url
+            else None
+        )
+        citizen_header = {"Authorization": f"Bearer {citizen}"}
+        ctx = Context(session, pool, base, ids, citizen_header, contention, seats, eldercare)
         await run(ctx)  # type: ignore[operator]
 
 
@@ -287,6 +345,7 @@ def main() -> int:
             base = {n: p.base_url for n, p in processes.items()}
             citizen = keys.token(DEMO_CITIZEN, "citizen")
             say(f"{len(ids)} institutions, {len(contention.pairs)} children ready to apply")
+            seats = asyncio.run(prepare_seats(base["eldercare"], keys))
             asyncio.run(
                 with_context(
                     url,
@@ -295,9 +354,16 @@ def main() -> int:
                     citizen,
                     contention,
                     lambda ctx: measure(ctx, results, processes),
+                    seats,
+                    db.service_urls["eldercare"],
                 )
             )
-            results.contention = asyncio.run(contention_check(url, contention))
+            results.contention = {
+                "childcare enrollments": asyncio.run(contention_check(url, contention)),
+                "eldercare class registrations": asyncio.run(
+                    seats_check(db.service_urls["eldercare"], seats)
+                ),
+            }
             if SOAK_SECONDS > 0:
                 gw = base["gateway"]
                 urls = [

@@ -18,12 +18,20 @@ from datetime import timedelta
 import aiohttp
 import asyncpg
 
-from bench.ceilings import INSTITUTION_BY_ID, INSTITUTIONS_NEARBY
+from bench.ceilings import (
+    CIRCLE,
+    CIRCLE_PER_KIND,
+    FACILITIES_NEARBY,
+    INSTITUTION_BY_ID,
+    INSTITUTIONS_NEARBY,
+)
 from bench.environment import CITY_CENTRE
 from bench.load import Operation, http_get, http_post
 from common.clock import city_today
 
 RADIUS_M = 2000
+# the eldercare walking model's reach of 15 minutes (60 m/min, detour 1.25)
+CIRCLE_REACH_M = 15 * 60 / 1.25
 SEARCH = "/childcare/v1/institutions?district=%E8%B5%9B%E7%BD%95%E5%8C%BA&has_vacancy=true"
 
 
@@ -42,13 +50,28 @@ class Contention:
 
 
 @dataclass
+class Seats:
+    """Class registration under contention: many citizens registering for one class."""
+
+    activity_id: int
+    tokens: list[str]
+    counts: dict[int, int] = field(default_factory=dict)
+    _next: itertools.count[int] = field(default_factory=itertools.count)
+
+    def take(self) -> str:
+        return self.tokens[next(self._next) % len(self.tokens)]
+
+
+@dataclass
 class Context:
     session: aiohttp.ClientSession
-    pool: asyncpg.Pool
+    pool: asyncpg.Pool  # on the childcare database
     base: dict[str, str]
     institution_ids: list[int]
     citizen: dict[str, str]  # the demo citizen's Authorization header
     contention: Contention
+    seats: Seats | None = None
+    eldercare_pool: asyncpg.Pool | None = None
 
 
 @dataclass(frozen=True)
@@ -72,11 +95,12 @@ def _by_id(base: str, path: str) -> Callable[[Context], Operation]:
     return build
 
 
-def _nearby(path: str) -> Callable[[Context], Operation]:
+def _nearby(path: str, base: str = "childcare", query: str = "") -> Callable[[Context], Operation]:
     def build(ctx: Context) -> Operation:
         def url(rng: random.Random) -> str:
             lat, lon = _point(rng)
-            return f"{ctx.base['childcare']}{path}?lat={lat:.6f}&lon={lon:.6f}&radius_m={RADIUS_M}"
+            where = query or f"radius_m={RADIUS_M}"
+            return f"{ctx.base[base]}{path}?lat={lat:.6f}&lon={lon:.6f}&{where}"
 
         return http_get(ctx.session, url)
 
@@ -109,6 +133,41 @@ def _nearby_loop(ctx: Context) -> Operation:
     return operation
 
 
+def _facilities_loop(ctx: Context) -> Operation:
+    async def operation(rng: random.Random) -> bool:
+        lat, lon = _point(rng)
+        assert ctx.eldercare_pool is not None
+        async with ctx.eldercare_pool.acquire() as conn:
+            await FACILITIES_NEARBY.rows(conn, lat=lat, lon=lon, radius_m=RADIUS_M, limit=21)
+        return True
+
+    return operation
+
+
+def _circle_loop(ctx: Context) -> Operation:
+    async def operation(rng: random.Random) -> bool:
+        lat, lon = _point(rng)
+        assert ctx.eldercare_pool is not None
+        async with ctx.eldercare_pool.acquire() as conn:
+            await CIRCLE.rows(
+                conn, lat=lat, lon=lon, radius_m=CIRCLE_REACH_M, per_kind=CIRCLE_PER_KIND
+            )
+        return True
+
+    return operation
+
+
+def _register(ctx: Context) -> Operation:
+    seats = ctx.seats
+    assert seats is not None
+
+    def request(rng: random.Random) -> tuple[str, dict[str, str], object]:
+        url = f"{ctx.base['eldercare']}/eldercare/v1/activities/{seats.activity_id}/registrations"
+        return url, {"Authorization": f"Bearer {seats.take()}"}, {}
+
+    return http_post(ctx.session, request, seats.counts)
+
+
 def _enroll(ctx: Context) -> Operation:
     contention = ctx.contention
     start = (city_today() + timedelta(days=14)).isoformat()
@@ -126,7 +185,7 @@ def _enroll(ctx: Context) -> Operation:
     return http_post(ctx.session, request, contention.counts)
 
 
-SCENARIOS: list[Scenario] = [
+CHILDCARE: list[Scenario] = [
     Scenario(
         "cc.healthz", "childcare GET /healthz (a)", "childcare", _get("childcare", "/healthz"), True
     ),
@@ -180,6 +239,64 @@ SCENARIOS: list[Scenario] = [
         _get("childcare", "/childcare/v1/me/summary", personal=True),
     ),
     Scenario("cc.enroll", "POST /childcare/v1/enrollments, contention", "childcare", _enroll),
+]
+
+ELDERCARE: list[Scenario] = [
+    Scenario(
+        "el.healthz", "eldercare GET /healthz (a)", "eldercare", _get("eldercare", "/healthz"), True
+    ),
+    Scenario(
+        "el.circle",
+        "GET /eldercare/v1/circle?lat&lon&minutes=15",
+        "eldercare",
+        _nearby("/eldercare/v1/circle", "eldercare", "minutes=15"),
+    ),
+    Scenario(
+        "el.circle.raw",
+        "same SQL, raw-asyncpg route (b)",
+        "eldercare",
+        _nearby("/bench/raw/circle", "eldercare", f"radius_m={CIRCLE_REACH_M}"),
+        True,
+    ),
+    Scenario("el.circle.loop", "same SQL, asyncio loop (c)", "", _circle_loop, True),
+    Scenario(
+        "el.nearby",
+        "GET /eldercare/v1/facilities?lat&lon&radius_m",
+        "eldercare",
+        _nearby("/eldercare/v1/facilities", "eldercare"),
+    ),
+    Scenario(
+        "el.nearby.raw",
+        "same SQL, raw-asyncpg route (b)",
+        "eldercare",
+        _nearby("/bench/raw/facilities", "eldercare"),
+        True,
+    ),
+    Scenario("el.nearby.loop", "same SQL, asyncio loop (c)", "", _facilities_loop, True),
+    Scenario(
+        "el.activities",
+        "GET /eldercare/v1/activities",
+        "eldercare",
+        _get("eldercare", "/eldercare/v1/activities"),
+    ),
+    Scenario(
+        "el.stats", "GET /eldercare/v1/stats", "eldercare", _get("eldercare", "/eldercare/v1/stats")
+    ),
+    Scenario(
+        "el.summary",
+        "GET /eldercare/v1/me/summary (token)",
+        "eldercare",
+        _get("eldercare", "/eldercare/v1/me/summary", personal=True),
+    ),
+    Scenario(
+        "el.register",
+        "POST /eldercare/v1/activities/{id}/registrations, contention",
+        "eldercare",
+        _register,
+    ),
+]
+
+GATEWAY: list[Scenario] = [
     Scenario(
         "gw.healthz", "gateway GET /healthz (a)", "gateway", _get("gateway", "/healthz"), True
     ),
@@ -196,6 +313,8 @@ SCENARIOS: list[Scenario] = [
         _get("gateway", "/wellbeing/v1/me", personal=True),
     ),
 ]
+
+SCENARIOS: list[Scenario] = [*CHILDCARE, *ELDERCARE, *GATEWAY]
 
 
 @dataclass(frozen=True)
@@ -221,6 +340,15 @@ TARGETS: list[Target] = [
     Target("stats / /healthz", "cc.stats", "cc.healthz"),
     Target("plan / /healthz", "cc.plan", "cc.healthz"),
     Target("me/summary / /healthz", "cc.summary", "cc.healthz"),
+    Target("circle / /healthz", "el.circle", "el.healthz", at_least=0.20),
+    Target("circle / raw-asyncpg route", "el.circle", "el.circle.raw"),
+    Target("circle / asyncio loop", "el.circle", "el.circle.loop"),
+    Target("nearby facilities / /healthz", "el.nearby", "el.healthz", at_least=0.20),
+    Target("nearby facilities / raw-asyncpg route", "el.nearby", "el.nearby.raw"),
+    Target("nearby facilities / asyncio loop", "el.nearby", "el.nearby.loop"),
+    Target("activity list / /healthz", "el.activities", "el.healthz"),
+    Target("eldercare stats / /healthz", "el.stats", "el.healthz"),
+    Target("eldercare me/summary / /healthz", "el.summary", "el.healthz"),
     Target("proxied read / direct", "gw.by_id", "cc.by_id", at_least=0.80),
     Target("/wellbeing/v1/me / one me/summary", "gw.me", "cc.summary", at_least=0.30),
     Target(
