@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy import and_, any_, bindparam, case, exists, func, select
+from sqlalchemy import and_, any_, bindparam, case, exists, func, insert, select
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -115,6 +115,36 @@ async def active_applications(session: AsyncSession, child_id: int) -> list[Enro
         Enrollment.child_id == child_id, Enrollment.status.in_(ACTIVE_STATUSES)
     )
     return list((await session.scalars(stmt.execution_options(populate_existing=True))).all())
+
+
+async def add_application(
+    session: AsyncSession,
+    *,
+    child_id: int,
+    child_identity: str,
+    institution_id: int,
+    guardian_sub: str,
+    status: str,
+    start_date: date,
+    now: datetime,
+) -> int:
+    """A new application (one statement, no ORM flush); returns its id."""
+    new_id = await session.scalar(
+        insert(Enrollment)
+        .values(
+            child_id=child_id,
+            child_identity=child_identity,
+            institution_id=institution_id,
+            guardian_sub=guardian_sub,
+            status=status,
+            start_date=start_date,
+            applied_at=now,
+            status_changed_at=now,
+        )
+        .returning(Enrollment.id)
+    )
+    assert new_id is not None
+    return int(new_id)
 
 
 async def identity_holds_place(session: AsyncSession, identity: str) -> bool:

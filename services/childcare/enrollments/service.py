@@ -24,7 +24,11 @@ from services.childcare.enrollments.errors import (
     StartDateInPast,
 )
 from services.childcare.enrollments.lifecycle import ENROLLMENT, move
-from services.childcare.enrollments.schemas import EnrollmentCreate, EnrollmentRead
+from services.childcare.enrollments.schemas import (
+    EnrollmentCreate,
+    EnrollmentRead,
+    EnrollmentStatus,
+)
 from services.childcare.enrollments.waitlist import (
     expire_offers,
     offer_free_places,
@@ -75,7 +79,8 @@ async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
     inst = locked.get(body.institution_id)
     if inst is None:
         raise InstitutionNotFound(f"Institution {body.institution_id} does not exist.")
-    await expire_offers(session, inst, clock=clock, offer_ttl=offer_ttl)
+    if inst.offered:  # the locked row says whether there is an offer that may have expired
+        await expire_offers(session, inst, clock=clock, offer_ttl=offer_ttl)
     check_in_range(
         child.birth_date,
         body.start_date,
@@ -95,35 +100,47 @@ async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
                 enrollment_id=other.id,
             )
     identity = child_identity(child.id, child.id_number_hash)
-    # a child who, by ID, holds a place through another guardian's record waits for staff
-    enrolled = not await repository.identity_holds_place(
-        session, identity
-    ) and await institution_repository.take_place(session, inst.id)
-    enrollment = Enrollment(
-        child_id=child.id,
-        child_identity=identity,
-        institution_id=inst.id,
-        guardian_sub=act.guardian.sub,
-        status="enrolled" if enrolled else "waitlisted",
-        start_date=body.start_date,
-        applied_at=clock.now(),
-        status_changed_at=clock.now(),
-    )
-    session.add(enrollment)
+    # one statement: a free place, unless the child (by ID, through any guardian's record)
+    # already holds one — then the application waits for staff
+    enrolled = await institution_repository.take_place(session, inst.id, identity)
+    now = clock.now()
     try:
-        await session.flush()
+        enrollment_id = await repository.add_application(
+            session,
+            child_id=child.id,
+            child_identity=identity,
+            institution_id=inst.id,
+            guardian_sub=act.guardian.sub,
+            status="enrolled" if enrolled else "waitlisted",
+            start_date=body.start_date,
+            now=now,
+        )
     except IntegrityError as exc:  # the partial unique indexes are the backstop
         raise DuplicateApplication("This child already has an active application here.") from exc
-    if enrolled:
+    if not enrolled:
+        return await _read(session, enrollment_id)
+    if active:  # the child's row is locked: these are all its other applications
         await withdraw_other_applications(
             session,
             child_id=child.id,
-            keep=enrollment.id,
+            keep=enrollment_id,
             locked=locked,
             clock=clock,
             offer_ttl=offer_ttl,
         )
-    return await _read(session, enrollment.id)
+    return EnrollmentRead(
+        id=enrollment_id,
+        child_id=child.id,
+        child_name=child.name,
+        institution_id=inst.id,
+        institution_name=inst.name,
+        status=EnrollmentStatus.enrolled,
+        start_date=body.start_date,
+        waitlist_position=None,
+        offer_expires_at=None,
+        applied_at=now,
+        status_changed_at=now,
+    )
 
 
 async def _mine(act: Act, enrollment_id: int) -> Enrollment:

@@ -9,12 +9,12 @@ from functools import lru_cache
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Integer, and_, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.geo_query import keyset_params, keyset_statement
 from common.read import Statement
-from services.childcare.models import Institution
+from services.childcare.models import Enrollment, Institution
 
 
 @dataclass(frozen=True)
@@ -178,13 +178,15 @@ async def lock_institutions(session: AsyncSession, ids: list[int]) -> dict[int, 
     return {r.id: r for r in rows}
 
 
-async def take_place(session: AsyncSession, institution_id: int) -> bool:
-    """One conditional statement: a place is taken only while `enrolled + offered < capacity`."""
+async def take_place(session: AsyncSession, institution_id: int, identity: str) -> bool:
+    """One conditional statement: a place is taken only while `enrolled + offered < capacity`
+    and the child (by identity) holds no place anywhere."""
     taken = await session.scalar(
         update(Institution)
         .where(
             Institution.id == institution_id,
             Institution.enrolled + Institution.offered < Institution.capacity,
+            ~exists().where(Enrollment.child_identity == identity, Enrollment.status == "enrolled"),
         )
         .values(enrolled=Institution.enrolled + 1, vacancies_as_of=func.now())
         .returning(Institution.id)
