@@ -13,9 +13,9 @@ from common.geo import CoordSys, CoordSysQuery
 from common.geo_query import NearDep
 from common.pagination import CursorQuery, LimitQuery, Page
 from common.validation import MAX_ID
-from services.jobs import service
-from services.jobs.repository import StationFilter
-from services.jobs.schemas import Amenity, StationFeatureCollection, StationRead
+from services.jobs.stations import service
+from services.jobs.stations.repository import StationFilter
+from services.jobs.stations.schemas import Amenity, StationFeatureCollection, StationRead
 
 router = APIRouter(prefix="/jobs/v1", tags=["jobs"])
 

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.errors import NotFound
 from common.geo import CoordSys, Location, from_wgs84
 from common.pagination import CursorCodec, Page, keyset_page
-from services.jobs import repository
-from services.jobs.hours import LocalMoment, format_minutes, is_open
 from services.jobs.models import Station
-from services.jobs.repository import StationFilter
-from services.jobs.schemas import (
+from services.jobs.stations import repository
+from services.jobs.stations.hours import LocalMoment, format_minutes, is_open
+from services.jobs.stations.repository import StationFilter
+from services.jobs.stations.schemas import (
     HoursException,
     OpeningInterval,
     PointGeometry,

@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from common.geo_query import keyset_select
-from services.jobs.hours import LocalMoment
 from services.jobs.models import Station, StationException, StationHours
+from services.jobs.stations.hours import LocalMoment
 
 
 @dataclass(frozen=True)
