@@ -1,26 +1,36 @@
-"""All jobs SQL. Repositories flush, never commit: the request's unit of work commits."""
+"""Station SQL. Reads are statements compiled once (`common.read`): one statement per page,
+with each station's schedule and its `open_now` computed in the same query (no ORM objects, no
+second round trip for child rows). Writes go through the request's session and only flush."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
+import asyncpg
 from sqlalchemy import (
     ColumnElement,
-    Float,
-    Select,
+    Date,
+    Integer,
+    SmallInteger,
     and_,
+    bindparam,
+    delete,
     exists,
     func,
-    literal,
+    literal_column,
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.types import String
 
-from common.geo_query import keyset_select
+from common.geo_query import keyset_params, keyset_statement
+from common.read import Statement
 from services.jobs.models import Station, StationException, StationHours
 from services.jobs.stations.hours import LocalMoment
 
@@ -33,80 +43,233 @@ class StationFilter:
     near: tuple[float, float, int] | None = None  # WGS-84 lat, lon, radius metres
 
 
-def _earth_at(lat: float, lon: float) -> ColumnElement[Any]:
-    return func.public.ll_to_earth(literal(lat, Float), literal(lon, Float))
+# the local moment every statement is evaluated at, bound per request
+_ON_DATE = bindparam("on_date", type_=Date)
+_WEEKDAY = bindparam("weekday", type_=SmallInteger)
+_MINUTE = bindparam("minute", type_=Integer)
 
 
-def open_now_condition(at: LocalMoment) -> ColumnElement[bool]:
+def _open_now() -> ColumnElement[bool]:
     """SQL twin of `hours.is_open`: a date exception replaces the weekly schedule."""
     exception_today = exists().where(
-        StationException.station_id == Station.id, StationException.on_date == at.on_date
+        StationException.station_id == Station.id, StationException.on_date == _ON_DATE
     )
     open_by_exception = exists().where(
         StationException.station_id == Station.id,
-        StationException.on_date == at.on_date,
+        StationException.on_date == _ON_DATE,
         StationException.closed.is_(False),
-        StationException.opens <= at.minute,
-        StationException.closes > at.minute,
+        StationException.opens <= _MINUTE,
+        StationException.closes > _MINUTE,
     )
     open_by_schedule = exists().where(
         StationHours.station_id == Station.id,
-        StationHours.weekday == at.weekday,
-        StationHours.opens <= at.minute,
-        StationHours.closes > at.minute,
+        StationHours.weekday == _WEEKDAY,
+        StationHours.opens <= _MINUTE,
+        StationHours.closes > _MINUTE,
     )
     return or_(open_by_exception, and_(~exception_today, open_by_schedule))
 
 
-def _conditions(f: StationFilter, at: LocalMoment) -> list[ColumnElement[bool]]:
+_EMPTY: ColumnElement[Any] = literal_column("'[]'::jsonb")
+# [[weekday, opens, closes], ...] in weekday order
+_HOURS = (
+    select(
+        func.coalesce(
+            func.jsonb_agg(
+                aggregate_order_by(
+                    func.jsonb_build_array(
+                        StationHours.weekday, StationHours.opens, StationHours.closes
+                    ),
+                    StationHours.weekday,
+                    StationHours.opens,
+                )
+            ),
+            _EMPTY,
+        )
+    )
+    .where(StationHours.station_id == Station.id)
+    .scalar_subquery()
+)
+# [[date, closed, opens, closes, note], ...] from today on: past ones tell a traveller nothing
+_EXCEPTIONS = (
+    select(
+        func.coalesce(
+            func.jsonb_agg(
+                aggregate_order_by(
+                    func.jsonb_build_array(
+                        StationException.on_date,
+                        StationException.closed,
+                        StationException.opens,
+                        StationException.closes,
+                        StationException.note,
+                    ),
+                    StationException.on_date,
+                )
+            ),
+            _EMPTY,
+        )
+    )
+    .where(StationException.station_id == Station.id, StationException.on_date >= _ON_DATE)
+    .scalar_subquery()
+)
+
+COLUMNS = (
+    Station.id,
+    Station.name,
+    Station.district,
+    Station.address,
+    Station.lat,
+    Station.lon,
+    Station.amenities,
+    Station.operator,
+    Station.operator_kind,
+    Station.phone,
+    _HOURS.label("hours"),
+    _EXCEPTIONS.label("exceptions"),
+    _open_now().label("open_now"),
+)
+LAYER_COLUMNS = (
+    Station.id,
+    Station.name,
+    Station.district,
+    Station.address,
+    Station.lat,
+    Station.lon,
+    Station.amenities,
+    Station.operator,
+    _open_now().label("open_now"),
+)
+BY_ID = select(*COLUMNS).where(Station.id == bindparam("id"))
+GET = Statement(BY_ID)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What decides the SQL of a search (not the values bound into it)."""
+
+    district: bool
+    amenities: bool
+    open_now: bool | None
+    near: bool
+    after: bool
+
+    @classmethod
+    def of(cls, f: StationFilter, after: bool) -> _Shape:
+        return cls(f.district is not None, bool(f.amenities), f.open_now, f.near is not None, after)
+
+
+def _conditions(s: _Shape) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if f.district is not None:
-        conditions.append(Station.district == f.district)
-    if f.amenities:
-        # `@>` on the text[] column uses the GIN index
-        conditions.append(Station.amenities.contains(array(list(f.amenities))))
-    if f.open_now is True:
-        conditions.append(open_now_condition(at))
-    elif f.open_now is False:
-        conditions.append(~open_now_condition(at))
+    if s.district:
+        conditions.append(Station.district == bindparam("district"))
+    if s.amenities:
+        # `@>` on the varchar[] column uses the GIN index
+        wanted = bindparam("amenities", type_=ARRAY(String(30)))
+        conditions.append(Station.amenities.contains(wanted))
+    if s.open_now is True:
+        conditions.append(_open_now())
+    elif s.open_now is False:
+        conditions.append(~_open_now())
     return conditions
 
 
-def _with_schedule(stmt: Select[Any]) -> Select[Any]:
-    return stmt.options(selectinload(Station.hours), selectinload(Station.exceptions))
+@lru_cache(maxsize=128)
+def _search_statement(shape: _Shape) -> Statement:
+    return Statement(
+        keyset_statement(
+            COLUMNS,
+            earth_loc=Station.earth_loc,
+            id_col=Station.id,
+            conditions=_conditions(shape),
+            near=shape.near,
+            after=shape.after,
+        )
+    )
 
 
-async def search_stations(
-    session: AsyncSession,
+@lru_cache(maxsize=32)
+def _layer_statement(shape: _Shape) -> Statement:
+    return Statement(select(*LAYER_COLUMNS).where(*_conditions(shape)).order_by(Station.id))
+
+
+def moment_params(at: LocalMoment) -> dict[str, Any]:
+    return {"on_date": at.on_date, "weekday": at.weekday, "minute": at.minute}
+
+
+def _filter_params(f: StationFilter, at: LocalMoment) -> dict[str, Any]:
+    params = moment_params(at)
+    if f.district is not None:
+        params["district"] = f.district
+    if f.amenities:
+        params["amenities"] = list(f.amenities)
+    return params
+
+
+async def search(
+    conn: asyncpg.Connection,
     f: StationFilter,
     *,
     at: LocalMoment,
     limit: int,
     after: list[Any] | None,
-) -> list[tuple[Station, float | None, float | None]]:
-    """Returns (station, distance_m, sort key) rows; keyset on (distance, id) or (id)."""
-    conditions = _conditions(f, at)
-    stmt = keyset_select(
-        Station,
-        earth_loc=Station.earth_loc,
-        id_col=Station.id,
-        conditions=conditions,
-        near=f.near,
-        after=after,
-        limit=limit,
-    )
-    rows = (await session.execute(_with_schedule(stmt))).all()
-    return [(row[0], row[1], row[2]) for row in rows]
+) -> Sequence[asyncpg.Record]:
+    """`limit + 1` rows of one keyset page, nearest first with a centre, else by id."""
+    params = {**keyset_params(f.near, after, limit), **_filter_params(f, at)}
+    return await _search_statement(_Shape.of(f, bool(after))).rows(conn, **params)
 
 
-async def all_stations(
-    session: AsyncSession, f: StationFilter, *, at: LocalMoment
-) -> list[Station]:
+async def layer(
+    conn: asyncpg.Connection, f: StationFilter, *, at: LocalMoment
+) -> Sequence[asyncpg.Record]:
     """Every station matching the filters, by id: the whole map layer at once."""
-    stmt = select(Station).where(*_conditions(f, at)).order_by(Station.id)
-    return list((await session.scalars(_with_schedule(stmt))).all())
+    shape = _Shape.of(StationFilter(f.district, f.amenities, f.open_now), False)
+    return await _layer_statement(shape).rows(conn, **_filter_params(f, at))
 
 
-async def get_station(session: AsyncSession, station_id: int) -> Station | None:
-    stmt = _with_schedule(select(Station).where(Station.id == station_id))
-    return (await session.scalars(stmt)).one_or_none()
+async def get(conn: asyncpg.Connection, station_id: int, at: LocalMoment) -> asyncpg.Record | None:
+    return await GET.row(conn, id=station_id, **moment_params(at))
+
+
+# --- writes (the request's session) ----------------------------------------------------------
+
+
+async def row_in_session(
+    session: AsyncSession, station_id: int, at: LocalMoment
+) -> Mapping[str, Any]:
+    """The station as the read path shapes it, read inside the writing transaction."""
+    params = {"id": station_id, **moment_params(at)}
+    return dict((await session.execute(BY_ID, params)).mappings().one())
+
+
+async def lock_station(session: AsyncSession, station_id: int) -> Station | None:
+    return await session.scalar(
+        select(Station)
+        .where(Station.id == station_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+async def replace_hours(
+    session: AsyncSession, station_id: int, intervals: Sequence[tuple[int, int, int]]
+) -> None:
+    await session.execute(delete(StationHours).where(StationHours.station_id == station_id))
+    session.add_all(
+        StationHours(station_id=station_id, weekday=w, opens=o, closes=c) for w, o, c in intervals
+    )
+    await session.flush()
+
+
+async def replace_exceptions(
+    session: AsyncSession,
+    station_id: int,
+    exceptions: Sequence[tuple[date, bool, int | None, int | None, str | None]],
+) -> None:
+    await session.execute(delete(StationException).where(StationException.station_id == station_id))
+    session.add_all(
+        StationException(
+            station_id=station_id, on_date=d, closed=closed, opens=o, closes=c, note=note
+        )
+        for d, closed, o, c, note in exceptions
+    )
+    await session.flush()

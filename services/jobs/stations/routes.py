@@ -1,19 +1,21 @@
-"""Jobs HTTP routes: parse, call the service, shape the response."""
+"""Red Bee Station routes: public search, one station and the GeoJSON layer."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Response
 
 from common.clock import ClockDep
-from common.db import SessionDep
 from common.districts import District
 from common.geo import CoordSys, CoordSysQuery
 from common.geo_query import NearDep
-from common.pagination import CursorQuery, LimitQuery, Page
-from common.validation import MAX_ID
+from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
+from common.problems import problem_responses
+from common.read import ReaderDep, model_response
+from services.jobs.deps import Id
 from services.jobs.stations import service
+from services.jobs.stations.errors import StationNotFound
 from services.jobs.stations.repository import StationFilter
 from services.jobs.stations.schemas import Amenity, StationFeatureCollection, StationRead
 
@@ -34,55 +36,68 @@ def _amenities(amenity: list[Amenity] | None) -> tuple[str, ...]:
     return tuple(sorted({a.value for a in amenity or ()}))
 
 
-@router.get("/stations", summary="Search Red Bee Stations (红蜂驿站)")
+@router.get(
+    "/stations", summary="Search Red Bee Stations (红蜂驿站)", response_model=Page[StationRead]
+)
 async def list_stations(
-    request: Request,
-    session: SessionDep,
+    reader: ReaderDep,
     clock: ClockDep,
     near: NearDep,
+    codec: CursorCodecDep,
     district: District | None = None,
     amenity: AmenityQuery = None,
     open_now: OpenNowQuery = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> Page[StationRead]:
+) -> Response:
     filters = StationFilter(
         district=district, amenities=_amenities(amenity), open_now=open_now, near=near.near
     )
-    return await service.search_stations(
-        session,
+    page = await service.search_stations(
+        reader,
         filters=filters,
         coord_sys=near.coord_sys,
         limit=limit,
         cursor=cursor,
-        codec=request.app.state.cursor_codec,
+        codec=codec,
         now=clock.now(),
     )
+    return model_response(page)
 
 
-@router.get("/stations.geojson", summary="All Red Bee Stations as a GeoJSON layer")
+@router.get(
+    "/stations.geojson",
+    summary="All Red Bee Stations as a GeoJSON layer",
+    response_model=StationFeatureCollection,
+)
 async def station_layer(
-    request: Request,
-    session: SessionDep,
+    reader: ReaderDep,
     clock: ClockDep,
     district: District | None = None,
     amenity: AmenityQuery = None,
     open_now: OpenNowQuery = None,
     coord_sys: CoordSysQuery = CoordSys.wgs84,
-) -> StationFeatureCollection:
+) -> Response:
     filters = StationFilter(district=district, amenities=_amenities(amenity), open_now=open_now)
-    return await service.station_layer(
-        session, filters=filters, coord_sys=coord_sys, now=clock.now()
+    layer = await service.station_layer(
+        reader, filters=filters, coord_sys=coord_sys, now=clock.now()
     )
+    return model_response(layer)
 
 
-@router.get("/stations/{station_id}", summary="One Red Bee Station")
+@router.get(
+    "/stations/{station_id}",
+    summary="One Red Bee Station",
+    response_model=StationRead,
+    responses=problem_responses(StationNotFound),
+)
 async def get_station(
-    station_id: Annotated[int, Path(ge=1, le=MAX_ID)],
-    session: SessionDep,
+    station_id: Id,
+    reader: ReaderDep,
     clock: ClockDep,
     coord_sys: CoordSysQuery = CoordSys.wgs84,
-) -> StationRead:
-    return await service.get_station(
-        session, station_id=station_id, coord_sys=coord_sys, now=clock.now()
+) -> Response:
+    station = await service.get_station(
+        reader, station_id=station_id, coord_sys=coord_sys, now=clock.now()
     )
+    return model_response(station)

@@ -1,15 +1,18 @@
-"""HTTP shapes of the jobs service: `XCreate`, `XUpdate`, `XRead` per resource."""
+"""HTTP shapes of Red Bee Stations: reads, the GeoJSON layer, staff writes and check-ins."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from common.districts import District
-from common.geo import CoordSys, Location
+from common.geo import CoordSys, Location, from_wgs84
+from services.jobs.stations.hours import format_minutes
 
 
 class Amenity(StrEnum):
@@ -82,6 +85,42 @@ class StationRead(BaseModel):
     open_now: bool = Field(description="Open at the time of the request, Asia/Shanghai time.")
     distance_m: float | None = Field(None, description="Distance from the search centre, metres.")
 
+    @classmethod
+    def of(cls, row: Mapping[str, Any], coord_sys: CoordSys) -> StationRead:
+        distance = row.get("distance_m")
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            district=row["district"],
+            address=row["address"],
+            location=Location.of(row["lat"], row["lon"], coord_sys),
+            amenities=row["amenities"],
+            opening_hours=[
+                OpeningInterval(weekday=w, opens=format_minutes(o), closes=format_minutes(c))
+                for w, o, c in _json(row["hours"])
+            ],
+            exceptions=[
+                HoursException(
+                    date=d,
+                    closed=closed,
+                    opens=None if o is None else format_minutes(o),
+                    closes=None if c is None else format_minutes(c),
+                    note=note,
+                )
+                for d, closed, o, c, note in _json(row["exceptions"])
+            ],
+            operator=row["operator"],
+            operator_kind=row["operator_kind"],
+            phone=row["phone"],
+            open_now=row["open_now"],
+            distance_m=None if distance is None else round(distance, 1),
+        )
+
+
+def _json(value: Any) -> Any:
+    # asyncpg hands jsonb over as text; a SQLAlchemy session has already parsed it
+    return json.loads(value) if isinstance(value, str) else value
+
 
 class PointGeometry(BaseModel):
     type: Literal["Point"] = "Point"
@@ -103,6 +142,23 @@ class StationFeature(BaseModel):
     id: int
     geometry: PointGeometry
     properties: StationProperties
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any], coord_sys: CoordSys) -> StationFeature:
+        lat, lon = from_wgs84(row["lat"], row["lon"], coord_sys)
+        return cls(
+            id=row["id"],
+            geometry=PointGeometry(coordinates=(round(lon, 7), round(lat, 7))),
+            properties=StationProperties(
+                id=row["id"],
+                name=row["name"],
+                district=row["district"],
+                address=row["address"],
+                amenities=row["amenities"],
+                operator=row["operator"],
+                open_now=row["open_now"],
+            ),
+        )
 
 
 class StationFeatureCollection(BaseModel):
