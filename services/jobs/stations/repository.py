@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +31,7 @@ from sqlalchemy.types import String
 from common.geo_query import keyset_params, keyset_statement
 from common.read import Statement
 from services.jobs.models import Station, StationException, StationHours
-from services.jobs.stations.hours import LocalMoment
+from services.jobs.stations.hours import ExceptionRow, LocalMoment
 
 
 @dataclass(frozen=True)
@@ -263,7 +262,7 @@ async def replace_hours(
 async def replace_exceptions(
     session: AsyncSession,
     station_id: int,
-    exceptions: Sequence[tuple[date, bool, int | None, int | None, str | None]],
+    exceptions: Sequence[ExceptionRow],
 ) -> None:
     await session.execute(delete(StationException).where(StationException.station_id == station_id))
     session.add_all(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic.json_schema import SkipJsonSchema
 
 from common.districts import District
 from common.geo import CoordSys, Location, from_wgs84
+from common.validation import IntegerOnly, PatchBody, patch_field
 from services.jobs.stations.hours import format_minutes
 
 
@@ -35,6 +37,14 @@ class OperatorKind(StrEnum):
     street_office = "street_office"
     trade_union = "trade_union"
     enterprise = "enterprise"
+
+
+class WorkerType(StrEnum):
+    courier = "courier"
+    food_delivery = "food_delivery"
+    truck_driver = "truck_driver"
+    ride_hailing = "ride_hailing"
+    other = "other"
 
 
 LocalTime = Annotated[
@@ -165,3 +175,136 @@ class StationFeatureCollection(BaseModel):
     type: Literal["FeatureCollection"] = "FeatureCollection"
     coord_sys: CoordSys = Field(description="Coordinate system of every geometry.")
     features: list[StationFeature]
+
+
+# --- staff writes ------------------------------------------------------------------------------
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Address = Annotated[str, Field(min_length=1, max_length=300)]
+Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]
+Weekday = Annotated[
+    int, Field(ge=1, le=7, description="ISO: 1 = Monday … 7 = Sunday."), IntegerOnly
+]
+BodyCoordSys = Annotated[
+    CoordSys | SkipJsonSchema[None],
+    Field(
+        description=(
+            "System of `location` and of the answer (default `wgs84`). The query's `coord_sys` "
+            "may be used instead; giving both with different values is `422 "
+            "conflicting_coord_sys`."
+        ),
+    ),
+]
+
+
+class PointIn(BaseModel):
+    """A point in the request's `coord_sys`; stored as WGS-84."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+
+
+class OpeningIntervalIn(BaseModel):
+    """`opens` before `closes` on the same day (`422 invalid_hours`); intervals of one weekday
+    must not overlap."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weekday: Weekday
+    opens: LocalTime
+    closes: LocalTime
+
+
+class HoursExceptionIn(BaseModel):
+    """`closed: true` without times, or `closed: false` with `opens` before `closes`
+    (`422 invalid_exception`); one entry per date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: date
+    closed: StrictBool
+    opens: LocalTime | None = None
+    closes: LocalTime | None = None
+    note: str | None = Field(None, max_length=200)
+
+
+Intervals = Annotated[list[OpeningIntervalIn], Field(max_length=70)]
+Exceptions = Annotated[list[HoursExceptionIn], Field(max_length=400)]
+
+
+class StationCreate(BaseModel):
+    """A new station. `location` must lie inside its `district` (`422
+    location_outside_district`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    district: District
+    address: Address
+    location: PointIn
+    coord_sys: BodyCoordSys = None
+    amenities: Annotated[list[Amenity], Field(max_length=len(Amenity))] = []
+    operator: Name
+    operator_kind: OperatorKind
+    phone: Phone | None = None
+    opening_hours: Intervals
+    exceptions: Exceptions = []
+
+
+class StationUpdate(PatchBody):
+    """Only the fields sent change; `opening_hours` and `exceptions` replace the whole list
+    when sent. `phone` may be `null` (cleared)."""
+
+    model_config = ConfigDict(extra="forbid")
+    nullable = frozenset({"phone", "coord_sys"})
+
+    name: Name | SkipJsonSchema[None] = patch_field()
+    district: District | SkipJsonSchema[None] = patch_field()
+    address: Address | SkipJsonSchema[None] = patch_field()
+    location: PointIn | SkipJsonSchema[None] = patch_field()
+    coord_sys: BodyCoordSys = None
+    amenities: Annotated[list[Amenity], Field(max_length=len(Amenity))] | SkipJsonSchema[None] = (
+        patch_field()
+    )
+    operator: Name | SkipJsonSchema[None] = patch_field()
+    operator_kind: OperatorKind | SkipJsonSchema[None] = patch_field()
+    phone: Phone | None = None
+    opening_hours: Intervals | SkipJsonSchema[None] = patch_field()
+    exceptions: Exceptions | SkipJsonSchema[None] = patch_field()
+
+
+# --- check-ins and usage -----------------------------------------------------------------------
+
+
+class CheckInCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    worker_type: WorkerType
+
+
+class CheckInRead(BaseModel):
+    """An anonymous visit: no person, device or place of the visitor is recorded."""
+
+    id: int
+    station_id: int
+    worker_type: WorkerType
+    checked_in_at: datetime
+
+
+class WorkerTypeCount(BaseModel):
+    worker_type: WorkerType
+    check_ins: int
+    last_30_days: int
+
+
+class StationUsage(BaseModel):
+    station_id: int
+    name: str
+    district: District
+    check_ins: int = Field(description="All time.")
+    last_7_days: int
+    last_30_days: int
+    by_worker_type: list[WorkerTypeCount] = Field(description="Every worker type, zeros included.")
+    as_of: datetime
