@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from common.clock import Clock
 from common.districts import District
 from common.importing import ImportReport, Outcome, import_rows, read_rows
+from services.jobs.fields import aware
 from services.jobs.postings import repository, service
 from services.jobs.postings.schemas import (
     EducationLevel,
@@ -74,7 +75,7 @@ def _changed(existing: Any, row: PostingRow) -> set[str]:
     for key, value in body.items():
         current = getattr(existing, key)
         if key in ("posted_at", "expires_at"):
-            value = service.aware(value)
+            value = aware(value)
         elif hasattr(value, "value"):
             value = value.value
         if current != value:

@@ -12,6 +12,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from common.districts import District
 from common.validation import IntegerOnly, PatchBody, patch_field
+from services.jobs.fields import Description, Text200, When
 
 
 class EducationLevel(StrEnum):
@@ -52,15 +53,10 @@ class PostingStatus(StrEnum):
     closed = "closed"
 
 
-Text200 = Annotated[str, Field(min_length=1, max_length=200)]
 SalaryFen = Annotated[
     int, Field(ge=0, le=100_000_000, description="Monthly salary, fen."), IntegerOnly
 ]
 Openings = Annotated[int, Field(ge=1, le=10_000), IntegerOnly]
-Description = Annotated[str, Field(max_length=2000)]
-When = Annotated[
-    datetime, Field(description="RFC 3339; a time without an offset is Asia/Shanghai time.")
-]
 
 
 class PostingCreate(BaseModel):

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.clock import CITY_TZ
 from common.pagination import CursorCodec, Page, page_of_rows
 from common.read import Reader
+from services.jobs.fields import aware
 from services.jobs.models import Posting
 from services.jobs.postings import repository
 from services.jobs.postings.errors import InvalidExpiry, InvalidSalaryRange, PostingNotFound
@@ -45,11 +45,6 @@ async def get_posting(reader: Reader, *, posting_id: int, now: datetime) -> Post
 
 
 # --- staff edits ---------------------------------------------------------------------------
-
-
-def aware(moment: datetime) -> datetime:
-    """A time sent without an offset is the city's local time."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CITY_TZ)
 
 
 def _values(changes: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
@@ -14,6 +13,7 @@ from pydantic.json_schema import SkipJsonSchema
 from common.districts import District
 from common.geo import CoordSys, Location, from_wgs84
 from common.validation import IntegerOnly, PatchBody, patch_field
+from services.jobs.fields import from_jsonb
 from services.jobs.stations.hours import format_minutes
 
 
@@ -107,7 +107,7 @@ class StationRead(BaseModel):
             amenities=row["amenities"],
             opening_hours=[
                 OpeningInterval(weekday=w, opens=format_minutes(o), closes=format_minutes(c))
-                for w, o, c in _json(row["hours"])
+                for w, o, c in from_jsonb(row["hours"])
             ],
             exceptions=[
                 HoursException(
@@ -117,7 +117,7 @@ class StationRead(BaseModel):
                     closes=None if c is None else format_minutes(c),
                     note=note,
                 )
-                for d, closed, o, c, note in _json(row["exceptions"])
+                for d, closed, o, c, note in from_jsonb(row["exceptions"])
             ],
             operator=row["operator"],
             operator_kind=row["operator_kind"],
@@ -125,11 +125,6 @@ class StationRead(BaseModel):
             open_now=row["open_now"],
             distance_m=None if distance is None else round(distance, 1),
         )
-
-
-def _json(value: Any) -> Any:
-    # asyncpg hands jsonb over as text; a SQLAlchemy session has already parsed it
-    return json.loads(value) if isinstance(value, str) else value
 
 
 class PointGeometry(BaseModel):
