@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from common.app import create_service_app
 from services.jobs.config import Settings
 from services.jobs.fairs.routes import router as fairs_router
+from services.jobs.graduates.routes import router as graduates_router
 from services.jobs.models import SCHEMA, idempotency_key
 from services.jobs.postings.routes import router as postings_router
 from services.jobs.stations.routes import router as stations_router
@@ -20,7 +21,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Jobs and support for young graduates and gig workers; Red Bee Stations.",
         settings=settings,
         schema=SCHEMA,
-        routers=[postings_router, fairs_router, stations_router],
+        routers=[postings_router, fairs_router, graduates_router, stations_router],
         idempotency_table=idempotency_key,
     )
     return app
