@@ -10,6 +10,8 @@ from services.jobs.fairs.routes import router as fairs_router
 from services.jobs.graduates.routes import router as graduates_router
 from services.jobs.models import SCHEMA, idempotency_key
 from services.jobs.postings.routes import router as postings_router
+from services.jobs.programmes.application_routes import router as applications_router
+from services.jobs.programmes.routes import router as programmes_router
 from services.jobs.stations.routes import router as stations_router
 
 
@@ -21,7 +23,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Jobs and support for young graduates and gig workers; Red Bee Stations.",
         settings=settings,
         schema=SCHEMA,
-        routers=[postings_router, fairs_router, graduates_router, stations_router],
+        routers=[
+            postings_router,
+            fairs_router,
+            graduates_router,
+            programmes_router,
+            applications_router,
+            stations_router,
+        ],
         idempotency_table=idempotency_key,
     )
     return app
