@@ -9,6 +9,7 @@ from services.jobs.config import Settings
 from services.jobs.fairs.routes import router as fairs_router
 from services.jobs.graduates.routes import router as graduates_router
 from services.jobs.models import SCHEMA, idempotency_key
+from services.jobs.overview.routes import router as overview_router
 from services.jobs.postings.routes import router as postings_router
 from services.jobs.programmes.application_routes import router as applications_router
 from services.jobs.programmes.routes import router as programmes_router
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             programmes_router,
             applications_router,
             stations_router,
+            overview_router,
         ],
         idempotency_table=idempotency_key,
     )
