@@ -43,7 +43,7 @@ async def register(
     if held is not None:
         raise AlreadyRegistered("You are already registered for this fair.", registration_id=held)
     if not await repository.take_seat(session, fair_id, now):
-        raise FairFull(f"Every one of the {fair.capacity} seats of this fair is taken.")
+        raise FairFull(f"This fair is full ({fair.capacity} seats, every one taken).")
     registration = FairRegistration(
         fair_id=fair_id,
         citizen_sub=citizen.sub,

@@ -10,7 +10,7 @@ from typing import Any
 from common.lifecycle import Lifecycle
 
 APPLICATION = Lifecycle(
-    "application",
+    "support application",
     {
         "pending": {"approved", "rejected"},
         "approved": {"disbursed"},
