@@ -46,6 +46,24 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         return list(csv.DictReader(f))
 
 
+# spreadsheets kept by the city's offices often write yes/no as 是/否
+CHINESE_BOOLEANS = {"是": True, "否": False}
+
+
+def spreadsheet_cells(data: Any, booleans: frozenset[str] = frozenset()) -> Any:
+    """A row as its model should see it (use in a `mode="before"` validator): blank cells are
+    missing, 是/否 in the `booleans` columns are yes/no, surplus CSV cells are refused."""
+    if not isinstance(data, dict):
+        return data
+    if None in data:  # csv.DictReader files surplus cells under the key None
+        raise ValueError("the row has more cells than the header has columns")
+    return {
+        k: CHINESE_BOOLEANS.get(v, v) if k in booleans else v
+        for k, v in data.items()
+        if v not in ("", None)
+    }
+
+
 def validation_reason(exc: ValidationError) -> str:
     return "; ".join(
         f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in exc.errors()

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from common.clock import Clock
 from common.districts import District
-from common.importing import ImportReport, Outcome, import_rows, read_rows
+from common.importing import ImportReport, Outcome, import_rows, read_rows, spreadsheet_cells
 from services.jobs.fields import aware
 from services.jobs.postings import repository, service
 from services.jobs.postings.schemas import (
@@ -29,8 +29,6 @@ from services.jobs.postings.schemas import (
 )
 
 KINDS = ("postings",)
-# spreadsheets kept by the city's offices often write yes/no as 是/否
-CHINESE_BOOLEANS = {"是": True, "否": False}
 
 
 class PostingRow(BaseModel):
@@ -53,16 +51,8 @@ class PostingRow(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _blank_is_missing(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            if None in data:  # csv.DictReader files surplus cells under the key None
-                raise ValueError("the row has more cells than the header has columns")
-            return {
-                k: CHINESE_BOOLEANS.get(v, v) if k == "graduate_friendly" else v
-                for k, v in data.items()
-                if v not in ("", None)
-            }
-        return data
+    def _cells(cls, data: Any) -> Any:
+        return spreadsheet_cells(data, frozenset({"graduate_friendly"}))
 
     def body(self) -> dict[str, Any]:
         """The row as the API's body (only the fields a row set)."""

@@ -148,3 +148,23 @@ async def test_me_summary_matches_the_gateways_mirror(
     assert other.json() == empty
     assert r.headers["cache-control"] == "no-store"
     assert (await client.get("/jobs/v1/me/summary")).status_code == 401
+
+
+async def test_unchanged_stats_keep_their_etag_until_something_changes(
+    client: httpx.AsyncClient, jobs_app: FastAPI, clock: MovableClock
+) -> None:
+    station = await add_station(jobs_app)
+    await client.post(f"/jobs/v1/stations/{station.id}/check-ins", json={"worker_type": "other"})
+    first = await client.get("/jobs/v1/stats")
+    clock.advance(minutes=5)
+    second = await client.get("/jobs/v1/stats")
+    cached = await client.get("/jobs/v1/stats", headers={"If-None-Match": first.headers["etag"]})
+    progress = [(await client.get("/jobs/v1/retention")).headers["etag"] for _ in range(2)]
+    await client.post(f"/jobs/v1/stations/{station.id}/check-ins", json={"worker_type": "other"})
+    changed = await client.get("/jobs/v1/stats")
+
+    assert first.headers["etag"] == second.headers["etag"]
+    assert cached.status_code == 304
+    assert progress[0] == progress[1]
+    assert changed.headers["etag"] != first.headers["etag"]
+    assert changed.json()["as_of"] >= first.json()["as_of"]

@@ -4,10 +4,11 @@ historical reported rows plus live registrations, by year in the city's time zon
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Integer, bindparam, cast, func, select
+from sqlalchemy import DateTime, Integer, bindparam, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.read import Statement
@@ -52,6 +53,21 @@ HISTORICAL = Statement(
 )
 
 
+# the last change behind the progress figures (same figures, same `as_of`, same ETag)
+LAST_CHANGE = Statement(
+    select(
+        func.greatest(
+            select(func.max(Graduate.registered_at)).scalar_subquery(),
+            select(
+                func.max(
+                    func.timezone("Asia/Shanghai", cast(RetentionAggregate.as_of_date, DateTime))
+                )
+            ).scalar_subquery(),
+        )
+    )
+)
+
+
 async def get_mine(conn: asyncpg.Connection, citizen: str) -> asyncpg.Record | None:
     return await GET_MINE.row(conn, citizen=citizen)
 
@@ -64,6 +80,11 @@ async def progress_rows(
         await HISTORICAL_BY_YEAR.rows(conn),
         await HISTORICAL.rows(conn),
     )
+
+
+async def last_change(conn: asyncpg.Connection) -> datetime | None:
+    value: datetime | None = await LAST_CHANGE.value(conn)
+    return value
 
 
 # --- writes (the request's session) ----------------------------------------------------------

@@ -116,4 +116,6 @@ class RetentionProgress(BaseModel):
     by_retention: list[RetentionCount]
     by_year: list[YearProgress] = Field(description="Registrations counted in the city's year.")
     historical: list[HistoricalCount]
-    as_of: datetime
+    as_of: datetime = Field(
+        description="When these figures last changed (the latest registration or report)."
+    )

@@ -91,6 +91,7 @@ async def get_mine(reader: Reader, *, citizen: Principal) -> GraduateRead:
 async def progress(reader: Reader, *, now: datetime) -> RetentionProgress:
     async with reader.connection() as conn:
         live, historical, reports = await repository.progress_rows(conn)
+        changed = await repository.last_change(conn)
     years: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in historical:
         years[row["year"]][row["retention"]] += int(row["graduates"])
@@ -129,5 +130,5 @@ async def progress(reader: Reader, *, now: datetime) -> RetentionProgress:
             )
             for r in reports
         ],
-        as_of=now,
+        as_of=changed or now,
     )

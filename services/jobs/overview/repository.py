@@ -74,4 +74,26 @@ HOUSING_RECIPIENTS = Statement(
         Programme.kind == any_(array(["rent_subsidy", "home_purchase_subsidy"])),
     )
 )
-AS_OF = Statement(select(func.statement_timestamp()))
+# as of the last change behind the figures — a record written, or a posting expiring or a fair
+# ending (time moves those out of the counts) — so unchanged statistics keep their `as_of` and
+# ETag and revalidate with a 304
+AS_OF = Statement(
+    select(
+        func.coalesce(
+            func.greatest(
+                select(func.max(Posting.updated_at)).scalar_subquery(),
+                select(func.max(Posting.expires_at))
+                .where(Posting.expires_at <= _NOW)
+                .scalar_subquery(),
+                select(func.max(Fair.updated_at)).scalar_subquery(),
+                select(func.max(Fair.ends_at)).where(Fair.ends_at <= _NOW).scalar_subquery(),
+                select(func.max(Station.updated_at)).scalar_subquery(),
+                select(func.max(StationCheckIn.checked_in_at)).scalar_subquery(),
+                select(func.max(Graduate.registered_at)).scalar_subquery(),
+                select(func.max(Application.status_changed_at)).scalar_subquery(),
+                select(func.max(Programme.updated_at)).scalar_subquery(),
+            ),
+            func.statement_timestamp(),
+        )
+    )
+)

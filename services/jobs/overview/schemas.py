@@ -59,7 +59,12 @@ class Totals(BaseModel):
 
 
 class JobsStats(BaseModel):
-    as_of: datetime
+    as_of: datetime = Field(
+        description=(
+            "When these figures last changed (a record written, a posting expired, a fair "
+            "ended); live aggregates, so they hold now."
+        )
+    )
     totals: Totals
     by_district: list[DistrictStats] = Field(description="Every district, in a fixed order.")
     programmes: list[ProgrammeStats]

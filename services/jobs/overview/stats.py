@@ -36,7 +36,7 @@ async def statistics(reader: Reader, *, now: datetime) -> JobsStats:
         check_in_rows = await sql.CHECK_INS.rows(conn)
         programmes = await sql.PROGRAMMES.rows(conn)
         recipients = await sql.HOUSING_RECIPIENTS.value(conn)
-        as_of = await sql.AS_OF.value(conn)
+        as_of = await sql.AS_OF.value(conn, now=now)
     by_type: dict[str, dict[str, int]] = defaultdict(dict)
     for row in check_in_rows:
         by_type[row["district"]][row["worker_type"]] = int(row["n"])

@@ -5,13 +5,10 @@ from __future__ import annotations
 from common.errors import NotFound, Unprocessable
 
 
-class PostingNotFound(NotFound):
-    code = "posting_not_found"
+class PostingNotFound(NotFound, code="posting_not_found"): ...
 
 
-class InvalidSalaryRange(Unprocessable):
-    code = "invalid_salary_range"
+class InvalidSalaryRange(Unprocessable, code="invalid_salary_range"): ...
 
 
-class InvalidExpiry(Unprocessable):
-    code = "invalid_expiry"
+class InvalidExpiry(Unprocessable, code="invalid_expiry"): ...

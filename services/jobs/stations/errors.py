@@ -5,13 +5,10 @@ from __future__ import annotations
 from common.errors import NotFound, Unprocessable
 
 
-class StationNotFound(NotFound):
-    code = "station_not_found"
+class StationNotFound(NotFound, code="station_not_found"): ...
 
 
-class InvalidHours(Unprocessable):
-    code = "invalid_hours"
+class InvalidHours(Unprocessable, code="invalid_hours"): ...
 
 
-class InvalidException(Unprocessable):
-    code = "invalid_exception"
+class InvalidException(Unprocessable, code="invalid_exception"): ...

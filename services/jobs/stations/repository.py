@@ -112,7 +112,7 @@ _EXCEPTIONS = (
     .scalar_subquery()
 )
 
-COLUMNS = (
+_BASE = (
     Station.id,
     Station.name,
     Station.district,
@@ -121,23 +121,17 @@ COLUMNS = (
     Station.lon,
     Station.amenities,
     Station.operator,
+)
+COLUMNS = (
+    *_BASE,
     Station.operator_kind,
     Station.phone,
     _HOURS.label("hours"),
     _EXCEPTIONS.label("exceptions"),
     _open_now().label("open_now"),
 )
-LAYER_COLUMNS = (
-    Station.id,
-    Station.name,
-    Station.district,
-    Station.address,
-    Station.lat,
-    Station.lon,
-    Station.amenities,
-    Station.operator,
-    _open_now().label("open_now"),
-)
+# the map layer: no schedule, only whether each station is open
+LAYER_COLUMNS = (*_BASE, _open_now().label("open_now"))
 BY_ID = select(*COLUMNS).where(Station.id == bindparam("id"))
 GET = Statement(BY_ID)
 

@@ -12,8 +12,9 @@ from pydantic.json_schema import SkipJsonSchema
 
 from common.districts import District
 from common.geo import CoordSys, Location, from_wgs84
+from common.geo_input import BodyCoordSys, PointIn
 from common.validation import IntegerOnly, PatchBody, patch_field
-from services.jobs.fields import from_jsonb
+from services.jobs.fields import Text200, Text300, from_jsonb
 from services.jobs.stations.hours import format_minutes
 
 
@@ -174,31 +175,10 @@ class StationFeatureCollection(BaseModel):
 
 # --- staff writes ------------------------------------------------------------------------------
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Address = Annotated[str, Field(min_length=1, max_length=300)]
 Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]
 Weekday = Annotated[
     int, Field(ge=1, le=7, description="ISO: 1 = Monday … 7 = Sunday."), IntegerOnly
 ]
-BodyCoordSys = Annotated[
-    CoordSys | SkipJsonSchema[None],
-    Field(
-        description=(
-            "System of `location` and of the answer (default `wgs84`). The query's `coord_sys` "
-            "may be used instead; giving both with different values is `422 "
-            "conflicting_coord_sys`."
-        ),
-    ),
-]
-
-
-class PointIn(BaseModel):
-    """A point in the request's `coord_sys`; stored as WGS-84."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    lat: Annotated[float, Field(ge=-90, le=90)]
-    lon: Annotated[float, Field(ge=-180, le=180)]
 
 
 class OpeningIntervalIn(BaseModel):
@@ -235,13 +215,13 @@ class StationCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name
+    name: Text200
     district: District
-    address: Address
+    address: Text300
     location: PointIn
     coord_sys: BodyCoordSys = None
     amenities: Annotated[list[Amenity], Field(max_length=len(Amenity))] = []
-    operator: Name
+    operator: Text200
     operator_kind: OperatorKind
     phone: Phone | None = None
     opening_hours: Intervals
@@ -255,15 +235,15 @@ class StationUpdate(PatchBody):
     model_config = ConfigDict(extra="forbid")
     nullable = frozenset({"phone", "coord_sys"})
 
-    name: Name | SkipJsonSchema[None] = patch_field()
+    name: Text200 | SkipJsonSchema[None] = patch_field()
     district: District | SkipJsonSchema[None] = patch_field()
-    address: Address | SkipJsonSchema[None] = patch_field()
+    address: Text300 | SkipJsonSchema[None] = patch_field()
     location: PointIn | SkipJsonSchema[None] = patch_field()
     coord_sys: BodyCoordSys = None
     amenities: Annotated[list[Amenity], Field(max_length=len(Amenity))] | SkipJsonSchema[None] = (
         patch_field()
     )
-    operator: Name | SkipJsonSchema[None] = patch_field()
+    operator: Text200 | SkipJsonSchema[None] = patch_field()
     operator_kind: OperatorKind | SkipJsonSchema[None] = patch_field()
     phone: Phone | None = None
     opening_hours: Intervals | SkipJsonSchema[None] = patch_field()
