@@ -48,12 +48,18 @@ class WorkerType(StrEnum):
     other = "other"
 
 
+TIME_PATTERN = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
+TIME_DESCRIPTION = "Local time Asia/Shanghai, HH:MM; 24:00 means until midnight."
 LocalTime = Annotated[
+    str, Field(pattern=TIME_PATTERN, description=TIME_DESCRIPTION, examples=["08:00"])
+]
+# the same in an answer: written by `format_minutes`, so the pattern is documented, not re-checked
+ShownTime = Annotated[
     str,
     Field(
-        pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$",
-        description="Local time Asia/Shanghai, HH:MM; 24:00 means until midnight.",
+        description=TIME_DESCRIPTION,
         examples=["08:00"],
+        json_schema_extra={"pattern": TIME_PATTERN},
     ),
 ]
 
@@ -65,8 +71,8 @@ class OpeningInterval(BaseModel):
     """
 
     weekday: int = Field(ge=1, le=7)
-    opens: LocalTime
-    closes: LocalTime
+    opens: ShownTime
+    closes: ShownTime
 
 
 class HoursException(BaseModel):
@@ -74,8 +80,8 @@ class HoursException(BaseModel):
 
     date: date
     closed: bool
-    opens: LocalTime | None = None
-    closes: LocalTime | None = None
+    opens: ShownTime | None = None
+    closes: ShownTime | None = None
     note: str | None = Field(None, max_length=200)
 
 
