@@ -6,8 +6,14 @@ from fastapi import FastAPI
 
 from common.app import create_service_app
 from services.jobs.config import Settings
+from services.jobs.fairs.routes import router as fairs_router
+from services.jobs.graduates.routes import router as graduates_router
 from services.jobs.models import SCHEMA, idempotency_key
-from services.jobs.routes import router
+from services.jobs.overview.routes import router as overview_router
+from services.jobs.postings.routes import router as postings_router
+from services.jobs.programmes.application_routes import router as applications_router
+from services.jobs.programmes.routes import router as programmes_router
+from services.jobs.stations.routes import router as stations_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -18,7 +24,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Jobs and support for young graduates and gig workers; Red Bee Stations.",
         settings=settings,
         schema=SCHEMA,
-        routers=[router],
+        routers=[
+            postings_router,
+            fairs_router,
+            graduates_router,
+            programmes_router,
+            applications_router,
+            stations_router,
+            overview_router,
+        ],
         idempotency_table=idempotency_key,
     )
     return app

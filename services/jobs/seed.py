@@ -1,162 +1,46 @@
-"""Deterministic demo data: 142 Red Bee Stations (FACTS: "140+"), denser in the urban districts.
-
-Street-office names are real Hohhot 街道/镇 names used as plausible places; positions, hours and
-amenities are generated from a fixed seed, so every run produces the same stations.
-"""
+"""Loads the jobs demo data once: stations (demo_stations.py), programmes
+(demo_programmes.py), and postings, fairs, graduates, subsidy recipients and check-ins
+(demo_data.py); and the demo citizen's records, so their citizen view is full."""
 
 from __future__ import annotations
 
-import math
-import random
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.districts import DISTRICT_CENTRES, District
-from services.jobs.models import Station, StationException, StationHours
-
-# (district, how many stations, spread radius in metres, street offices / towns)
-_LAYOUT: list[tuple[District, int, float, tuple[str, ...]]] = [
-    (
-        District.xincheng,
-        30,
-        3500,
-        ("海东路街道", "东街街道", "西街街道", "中山东路街道", "锡林路街道", "东风路街道"),
-    ),
-    (
-        District.huimin,
-        24,
-        3000,
-        ("中山西路街道", "环河街街道", "通道街街道", "新华西路街道", "钢铁路街道", "光明路街道"),
-    ),
-    (
-        District.yuquan,
-        22,
-        3000,
-        ("小召前街街道", "长和廊街道", "大南街街道", "石东路街道", "兴隆巷街道", "昭君路街道"),
-    ),
-    (
-        District.saihan,
-        34,
-        4000,
-        (
-            "人民路街道",
-            "大学西路街道",
-            "中专路街道",
-            "大学东路街道",
-            "昭乌达路街道",
-            "敕勒川路街道",
-        ),
-    ),
-    (District.economic_development_zone, 8, 2500, ("如意开发区", "金海工业园区")),
-    (District.tumote_zuoqi, 7, 2000, ("察素齐镇",)),
-    (District.tuoketuo, 5, 1500, ("双河镇",)),
-    (District.helingeer, 5, 1500, ("城关镇", "盛乐镇")),
-    (District.wuchuan, 4, 1500, ("可可以力更镇",)),
-    (District.qingshuihe, 3, 1200, ("城关镇",)),
-]
-_ROADS = ("路", "大街", "街", "巷")
-_ROAD_NAMES = ("新华", "兴安", "锡林", "昭乌达", "鄂尔多斯", "乌兰察布", "呼伦贝尔", "健康", "团结")
-_OPTIONAL_AMENITIES = (
-    ("rest_area", 0.9),
-    ("restroom", 0.6),
-    ("microwave", 0.5),
-    ("first_aid", 0.6),
-    ("wifi", 0.7),
-    ("air_conditioning", 0.5),
-    ("ebike_charging", 0.4),
-    ("book_corner", 0.3),
-    ("fitness", 0.3),
-    ("recreation", 0.3),
+from common.clock import Clock
+from common.demo import DEMO_CITIZEN
+from services.jobs import demo_data
+from services.jobs.demo_programmes import PROGRAMMES
+from services.jobs.demo_stations import demo_stations, schedule_rows
+from services.jobs.models import (
+    Application,
+    Fair,
+    FairRegistration,
+    Graduate,
+    Posting,
+    Programme,
+    RetentionAggregate,
+    Station,
+    StationCheckIn,
 )
-# (opens, closes) in minutes; the same every day of the week
-_SCHEDULES = ((8 * 60, 20 * 60), (7 * 60, 22 * 60), (0, 1440), (9 * 60, 18 * 60))
-# Spring Festival eve and day (2026, 2027): stations that are not round-the-clock close
-_HOLIDAY_CLOSURES = (
-    (date(2026, 2, 16), "除夕闭站"),
-    (date(2026, 2, 17), "春节闭站"),
-    (date(2027, 2, 5), "除夕闭站"),
-    (date(2027, 2, 6), "春节闭站"),
-)
-_NATIONAL_DAY = date(2026, 10, 1)
+from services.jobs.programmes.rules import ApplicantFacts, Rule, evaluate
+
+DEMO_GRADUATE = {
+    "citizen_sub": DEMO_CITIZEN,
+    "university": "内蒙古财经大学",
+    "degree": "bachelor",
+    "graduation_date": date(2023, 7, 1),
+    "retention": "stayed",
+    "employment_status": "employed",
+    "district": "赛罕区",
+}
 
 
-@dataclass(frozen=True)
-class _Demo:
-    station: Station
-    schedule: tuple[int, int]
-
-
-def _offset(lat: float, lon: float, rng: random.Random, radius_m: float) -> tuple[float, float]:
-    distance = radius_m * math.sqrt(rng.random())
-    bearing = rng.uniform(0, 2 * math.pi)
-    dlat = distance * math.cos(bearing) / 111_320.0
-    dlon = distance * math.sin(bearing) / (111_320.0 * math.cos(math.radians(lat)))
-    return round(lat + dlat, 6), round(lon + dlon, 6)
-
-
-def demo_stations() -> list[_Demo]:
-    rng = random.Random(20210601)  # stations have been built since 2021
-    demos: list[_Demo] = []
-    for district, count, spread, streets in _LAYOUT:
-        centre = DISTRICT_CENTRES[district]
-        for n in range(count):
-            street = streets[n % len(streets)]
-            ordinal = n // len(streets) + 1
-            name = f"{district.value}{street}红蜂驿站" + (
-                f"（{ordinal}号站）" if ordinal > 1 else ""
-            )
-            lat, lon = _offset(*centre, rng, spread)
-            road = rng.choice(_ROAD_NAMES) + rng.choice(_ROADS)
-            amenities = ["hot_water", "phone_charging"] + [
-                a for a, p in _OPTIONAL_AMENITIES if rng.random() < p
-            ]
-            kind = rng.choice(("community", "community", "street_office", "trade_union"))
-            operator = {
-                "community": f"{street}{rng.choice(('和平', '幸福', '光明', '新兴', '康乐'))}社区",
-                "street_office": f"{district.value}{street}办事处",
-                "trade_union": f"{district.value}总工会",
-            }[kind]
-            station = Station(
-                name=name,
-                district=district.value,
-                address=f"{district.value}{street}{road}{rng.randint(1, 300)}号",
-                lat=lat,
-                lon=lon,
-                amenities=amenities,
-                operator=operator,
-                operator_kind=kind,
-                phone=f"0471-{rng.randint(2_000_000, 6_999_999)}",
-            )
-            demos.append(_Demo(station, rng.choice(_SCHEDULES)))
-    return demos
-
-
-def _schedule_rows(demo: _Demo, index: int) -> tuple[list[StationHours], list[StationException]]:
-    opens, closes = demo.schedule
-    hours = [StationHours(weekday=d, opens=opens, closes=closes) for d in range(1, 8)]
-    exceptions: list[StationException] = []
-    if (opens, closes) != (0, 1440):
-        exceptions = [
-            StationException(on_date=day, closed=True, note=note) for day, note in _HOLIDAY_CLOSURES
-        ]
-        if index % 3 == 0:
-            exceptions.append(
-                StationException(
-                    on_date=_NATIONAL_DAY,
-                    closed=False,
-                    opens=600,
-                    closes=960,
-                    note="国庆节缩短开放",
-                )
-            )
-    return hours, exceptions
-
-
-async def seed(session: AsyncSession) -> bool:
-    """Inserts the demo stations missing by name; True if any were inserted. Caller commits."""
+async def _seed_stations(session: AsyncSession) -> bool:
+    """Inserts the demo stations missing by name; True if any were inserted."""
     demos = demo_stations()
     present = set(
         (
@@ -170,12 +54,166 @@ async def seed(session: AsyncSession) -> bool:
         session.add(d.station)
     await session.flush()
     for i, d in missing:
-        hours, exceptions = _schedule_rows(d, i)
+        hours, exceptions = schedule_rows(d, i)
         for hour in hours:
             hour.station_id = d.station.id
-            session.add(hour)
         for exception in exceptions:
             exception.station_id = d.station.id
-            session.add(exception)
+        session.add_all([*hours, *exceptions])
     await session.flush()
     return bool(missing)
+
+
+async def seed(session: AsyncSession) -> bool:
+    """Inserts the demo data unless it is there; True if it inserted anything. Caller commits."""
+    stations = await _seed_stations(session)
+    if await session.scalar(select(exists().where(Fair.name == demo_data.JUNE_10_FAIR))):
+        return stations
+    clock = Clock()
+    now, today = clock.now(), clock.today()
+    await session.execute(insert(RetentionAggregate), demo_data.retention_2022())
+    await session.execute(insert(Graduate), demo_data.live_graduates(today))
+    await session.execute(insert(Posting), demo_data.postings(today))
+    fair_ids = await _seed_fairs(session, now)
+    programme_ids = await _seed_programmes(session)
+    await _seed_recipients(session, programme_ids)
+    await _seed_demo_citizen(session, programme_ids, fair_ids, now)
+    station_ids = list((await session.scalars(select(Station.id).order_by(Station.id))).all())
+    await session.execute(insert(StationCheckIn), demo_data.check_ins(station_ids, now))
+    await session.flush()
+    return True
+
+
+async def _seed_fairs(session: AsyncSession, now: datetime) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for fair in demo_data.fairs(Clock().today()):
+        attendees = demo_data.FAIR_ATTENDEES.get(fair["name"], 0)
+        row = Fair(**fair, registered=attendees)
+        session.add(row)
+        await session.flush()
+        ids[fair["name"]] = row.id
+        if attendees:
+            at = fair["starts_at"] - timedelta(days=5)
+            await session.execute(
+                insert(FairRegistration),
+                [
+                    {
+                        "fair_id": row.id,
+                        "citizen_sub": f"demo-attendee-{n:04d}",
+                        "status": "registered",
+                        "registered_at": at,
+                        "status_changed_at": at,
+                    }
+                    for n in range(1, attendees + 1)
+                ],
+            )
+    return ids
+
+
+async def _seed_programmes(session: AsyncSession) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for body in PROGRAMMES:
+        row = Programme(**body, committed_fen=0, disbursed_fen=0, allows_multiple=False)
+        session.add(row)
+        await session.flush()
+        ids[body["kind"]] = row.id
+    return ids
+
+
+def _judged(programme: dict[str, Any], facts: dict[str, Any], on: date) -> list[dict[str, Any]]:
+    rules = [Rule.model_validate(r) for r in programme["rules"]]
+    results = evaluate(rules, ApplicantFacts.model_validate(facts), on)
+    return [r.model_dump(mode="json") for r in results]
+
+
+async def _seed_recipients(session: AsyncSession, programme_ids: dict[str, int]) -> None:
+    """The ~700 paid rent and purchase subsidies, and what they commit of each budget."""
+    by_kind = {p["kind"]: p for p in PROGRAMMES}
+    rows = []
+    paid: dict[str, int] = {}
+    for r in demo_data.subsidy_recipients():
+        programme = by_kind[r.kind]
+        amount = programme["amount_fen"]
+        paid[r.kind] = paid.get(r.kind, 0) + amount
+        rows.append(
+            {
+                "programme_id": programme_ids[r.kind],
+                "citizen_sub": r.citizen_sub,
+                "status": "disbursed",
+                "amount_fen": amount,
+                "district": r.district.value,
+                "facts": r.facts,
+                "rule_results": _judged(programme, r.facts, r.applied_at.date()),
+                "single_award": True,
+                "applied_at": r.applied_at,
+                "status_changed_at": r.disbursed_at,
+                "decided_at": r.decided_at,
+                "decided_by": "demo-jobs-staff",
+                "disbursed_at": r.disbursed_at,
+                "payment_reference": f"HHJY-{r.disbursed_at:%Y%m%d}-{r.citizen_sub[-4:]}",
+            }
+        )
+    await session.execute(insert(Application), rows)
+    for kind, total in paid.items():
+        row = await session.get(Programme, programme_ids[kind])
+        assert row is not None
+        row.committed_fen += total
+        row.disbursed_fen += total
+    await session.flush()
+
+
+async def _seed_demo_citizen(
+    session: AsyncSession, programme_ids: dict[str, int], fair_ids: dict[str, int], now: datetime
+) -> None:
+    """A graduate registration, an approved rent subsidy, and two fair registrations."""
+    registered = datetime.fromisoformat("2023-07-15T01:00:00+00:00")
+    session.add(Graduate(**DEMO_GRADUATE, registered_at=registered))
+    rent = next(p for p in PROGRAMMES if p["kind"] == "rent_subsidy")
+    facts = {
+        **{k: v for k, v in DEMO_GRADUATE.items() if k != "citizen_sub" and k != "university"},
+        "graduation_date": "2023-07-01",
+        "works_in_hohhot": True,
+        "owns_home_in_hohhot": False,
+    }
+    applied = datetime.fromisoformat("2023-09-01T02:00:00+00:00")
+    decided = datetime.fromisoformat("2023-09-20T07:00:00+00:00")
+    session.add(
+        Application(
+            programme_id=programme_ids["rent_subsidy"],
+            citizen_sub=DEMO_CITIZEN,
+            status="approved",
+            amount_fen=rent["amount_fen"],
+            district=DEMO_GRADUATE["district"],
+            facts=facts,
+            rule_results=_judged(rent, facts, applied.date()),
+            single_award=True,
+            applied_at=applied,
+            status_changed_at=decided,
+            decided_at=decided,
+            decided_by="demo-jobs-staff",
+        )
+    )
+    programme = await session.get(Programme, programme_ids["rent_subsidy"])
+    assert programme is not None
+    programme.committed_fen += rent["amount_fen"]
+    upcoming = min(
+        (name for name in fair_ids if name not in demo_data.FAIR_ATTENDEES),
+        key=lambda name: fair_ids[name],
+    )
+    for name, at in (
+        (demo_data.JUNE_10_FAIR, datetime.fromisoformat("2023-06-05T02:00:00+00:00")),
+        (upcoming, now),
+    ):
+        session.add(
+            FairRegistration(
+                fair_id=fair_ids[name],
+                citizen_sub=DEMO_CITIZEN,
+                status="registered",
+                registered_at=at,
+                status_changed_at=at,
+            )
+        )
+        fair = await session.get(Fair, fair_ids[name])
+        assert fair is not None
+        fair.registered += 1
+    await session.flush()

@@ -142,12 +142,14 @@ def test_import_usage_errors_exit_2(blank: dict[str, str], tmp_path: Path) -> No
     file = tmp_path / "x.csv"
     file.write_text(HEADER, encoding="utf-8")
 
-    no_importer = run("import", "jobs", "stations", str(file), env=_env(blank))
+    no_importer = run("import", "eldercare", "facilities", str(file), env=_env(blank))
     wrong_kind = run("import", "childcare", "children", str(file), env=_env(blank))
+    jobs_kind = run("import", "jobs", "stations", str(file), env=_env(blank))
     no_file = run(
         "import", "childcare", "institutions", str(tmp_path / "nope.csv"), env=_env(blank)
     )
 
     assert no_importer.returncode == 2 and "no importer" in no_importer.stderr
     assert wrong_kind.returncode == 2 and "children" in wrong_kind.stderr
+    assert jobs_kind.returncode == 2 and "postings" in jobs_kind.stderr
     assert no_file.returncode == 2

@@ -1,14 +1,16 @@
-"""Rows for tests, written through the app's current session factory (the test transaction)."""
+"""Rows and bodies for tests, written through the app's current session factory (the test
+transaction) or through the API."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 
-from services.jobs.models import Station, StationException, StationHours
+from services.jobs.models import Fair, Station, StationException, StationHours
 
 EVERY_DAY_8_TO_20 = [(d, 8 * 60, 20 * 60) for d in range(1, 8)]
 
@@ -53,3 +55,31 @@ async def add_station(
             )
         await session.commit()
         return station
+
+
+async def add_fair(
+    app: FastAPI, *, starts_at: datetime, capacity: int = 100, registered: int = 0, **overrides: Any
+) -> Fair:
+    values: dict[str, Any] = {
+        "name": "测试招聘会",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=6),
+        "venue": "内蒙古国际会展中心",
+        "address": "赛罕区展览路1号",
+        "district": "赛罕区",
+        "capacity": capacity,
+        "registered": registered,
+        "employers": [{"employer": "测试公司", "positions": [{"title": "会计", "openings": 2}]}],
+    }
+    values.update(overrides)
+    async with app.state.sessionmaker() as session:
+        fair = Fair(**values)
+        session.add(fair)
+        await session.commit()
+        return fair
+
+
+async def created(r: httpx.Response) -> dict[str, Any]:
+    assert r.status_code == 201, r.text
+    body: dict[str, Any] = r.json()
+    return body

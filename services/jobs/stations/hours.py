@@ -9,23 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime
+from itertools import pairwise
 from typing import Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from common.clock import CITY_TZ
+from services.jobs.stations.errors import InvalidException, InvalidHours
 
 MINUTES_PER_DAY = 1440
-
-
-def _city_zone() -> tzinfo:
-    # Asia/Shanghai has had no DST since 1991, so a fixed +08:00 is exact for any current date
-    # on a slim image without the tz database
-    try:
-        return ZoneInfo("Asia/Shanghai")
-    except ZoneInfoNotFoundError:
-        return timezone(timedelta(hours=8), "Asia/Shanghai")
-
-
-CITY_TZ = _city_zone()
+# (date, closed, opens, closes, note) of one date exception, times in minutes
+ExceptionRow = tuple[date, bool, int | None, int | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -42,10 +35,6 @@ class LocalMoment:
             raise ValueError("an aware datetime is required")
         local = now.astimezone(CITY_TZ)
         return cls(local.date(), local.isoweekday(), local.hour * 60 + local.minute)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Interval(Protocol):
@@ -99,3 +88,43 @@ def parse_minutes(text: str) -> int:
     if not (0 <= int(minutes) < 60 and 0 <= value <= MINUTES_PER_DAY):
         raise ValueError(f"{text!r} is not a time between 00:00 and 24:00")
     return value
+
+
+def weekly_rows(intervals: Iterable[tuple[int, str, str]]) -> list[tuple[int, int, int]]:
+    """Staff input `(weekday, "HH:MM", "HH:MM")` as rows, refusing an empty or overlapping
+    interval (`invalid_hours`): "open now" must have one answer."""
+    rows = sorted((weekday, parse_minutes(o), parse_minutes(c)) for weekday, o, c in intervals)
+    for weekday, opens, closes in rows:
+        if opens >= closes:
+            raise InvalidHours(
+                f"Weekday {weekday}: {format_minutes(opens)}–{format_minutes(closes)} is empty; "
+                "an interval never crosses midnight (split a night shift into two days)."
+            )
+    for (day_a, _, closes_a), (day_b, opens_b, _) in pairwise(rows):
+        if day_a == day_b and opens_b < closes_a:
+            raise InvalidHours(f"Weekday {day_a}: intervals overlap at {format_minutes(opens_b)}.")
+    return rows
+
+
+def exception_rows(
+    exceptions: Iterable[tuple[date, bool, str | None, str | None, str | None]],
+) -> list[ExceptionRow]:
+    """Staff input as rows: a closure has no times, special hours have both, one per date."""
+    rows: list[ExceptionRow] = []
+    seen: set[date] = set()
+    for on_date, closed, opens, closes, note in exceptions:
+        if on_date in seen:
+            raise InvalidException(f"{on_date}: more than one exception for this date.")
+        seen.add(on_date)
+        if closed:
+            if opens is not None or closes is not None:
+                raise InvalidException(f"{on_date}: a closure has no opening times.")
+            rows.append((on_date, True, None, None, note))
+            continue
+        if opens is None or closes is None:
+            raise InvalidException(f"{on_date}: special hours need both opens and closes.")
+        start, end = parse_minutes(opens), parse_minutes(closes)
+        if start >= end:
+            raise InvalidException(f"{on_date}: {opens}–{closes} is empty.")
+        rows.append((on_date, False, start, end, note))
+    return sorted(rows)

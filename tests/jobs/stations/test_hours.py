@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from services.jobs.hours import LocalMoment, format_minutes, is_open, parse_minutes
+from services.jobs.stations.hours import LocalMoment, format_minutes, is_open, parse_minutes
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Job fairs: public listing, staff scheduling, citizens register (capacity-limited) and cancel."""

@@ -1,0 +1,134 @@
+"""Graduate rules: one registration per citizen, a plausible graduation date, and public
+progress against the 100,000 target (reported historical counts plus live registrations)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.auth import Principal
+from common.read import Reader
+from services.jobs.graduates import repository
+from services.jobs.graduates.errors import (
+    GraduateAlreadyRegistered,
+    GraduateNotRegistered,
+    GraduationDateOutOfRange,
+)
+from services.jobs.graduates.schemas import (
+    RETENTION_TARGET,
+    GraduateCreate,
+    GraduateRead,
+    GraduateUpdate,
+    HistoricalCount,
+    Retention,
+    RetentionCount,
+    RetentionProgress,
+    YearProgress,
+)
+from services.jobs.models import Graduate
+
+EARLIEST_GRADUATION = date(1950, 1, 1)
+# final-year students register before their graduation day (the June fairs)
+GRADUATION_AHEAD = timedelta(days=366)
+
+
+async def register(
+    session: AsyncSession, *, citizen: Principal, body: GraduateCreate, today: date, now: datetime
+) -> GraduateRead:
+    if not EARLIEST_GRADUATION <= body.graduation_date <= today + GRADUATION_AHEAD:
+        raise GraduationDateOutOfRange(
+            f"graduation_date must be between {EARLIEST_GRADUATION} and {today + GRADUATION_AHEAD}."
+        )
+    if await repository.mine_in_session(session, citizen.sub) is not None:
+        raise GraduateAlreadyRegistered("You are already registered as a graduate.")
+    graduate = Graduate(
+        citizen_sub=citizen.sub,
+        university=body.university,
+        degree=body.degree.value,
+        graduation_date=body.graduation_date,
+        retention=body.retention.value,
+        employment_status=body.employment_status.value,
+        district=body.district.value,
+        registered_at=now,
+    )
+    session.add(graduate)
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # two registrations at once: the UNIQUE index decides
+        raise GraduateAlreadyRegistered("You are already registered as a graduate.") from exc
+    return GraduateRead.of(await _mine(session, citizen))
+
+
+async def _mine(session: AsyncSession, citizen: Principal) -> dict[str, object]:
+    row = await repository.mine_in_session(session, citizen.sub)
+    assert row is not None
+    return dict(row)
+
+
+async def update(
+    session: AsyncSession, *, citizen: Principal, body: GraduateUpdate
+) -> GraduateRead:
+    graduate = await repository.lock_mine(session, citizen.sub)
+    if graduate is None:
+        raise GraduateNotRegistered("You have not registered as a graduate.")
+    for key, value in body.changes().items():
+        setattr(graduate, key, value.value)
+    await session.flush()
+    return GraduateRead.of(await _mine(session, citizen))
+
+
+async def get_mine(reader: Reader, *, citizen: Principal) -> GraduateRead:
+    async with reader.connection() as conn:
+        row = await repository.get_mine(conn, citizen.sub)
+    if row is None:
+        raise GraduateNotRegistered("You have not registered as a graduate.")
+    return GraduateRead.of(row)
+
+
+async def progress(reader: Reader, *, now: datetime) -> RetentionProgress:
+    async with reader.connection() as conn:
+        live, historical, reports = await repository.progress_rows(conn)
+        changed = await repository.last_change(conn)
+    years: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in historical:
+        years[row["year"]][row["retention"]] += int(row["graduates"])
+        years[row["year"]]["historical"] += int(row["graduates"])
+    for row in live:
+        years[row["year"]][row["retention"]] += int(row["graduates"])
+        years[row["year"]]["registered"] += int(row["graduates"])
+    by_year = [
+        YearProgress(
+            year=year,
+            stayed=c["stayed"],
+            returned=c["returned"],
+            came=c["came"],
+            total=c["stayed"] + c["returned"] + c["came"],
+            historical=c["historical"],
+            registered=c["registered"],
+        )
+        for year, c in sorted(years.items())
+    ]
+    total = sum(y.total for y in by_year)
+    return RetentionProgress(
+        target=RETENTION_TARGET,
+        total=total,
+        progress=round(total / RETENTION_TARGET, 4),
+        by_retention=[
+            RetentionCount(retention=r, graduates=sum(years[y][r.value] for y in years))
+            for r in Retention
+        ],
+        by_year=by_year,
+        historical=[
+            HistoricalCount(
+                year=r["year"],
+                as_of_date=r["as_of_date"],
+                graduates=int(r["graduates"]),
+                source=r["source"],
+            )
+            for r in reports
+        ],
+        as_of=changed or now,
+    )

@@ -1,0 +1,117 @@
+"""Posting routes: public search and reads, staff create and update."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from common.clock import ClockDep
+from common.db import SessionDep
+from common.districts import District
+from common.idempotency import IdempotencyDep
+from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
+from common.problems import problem_responses
+from common.read import ReaderDep, model_response
+from services.jobs.deps import Id, StaffDep
+from services.jobs.postings import service
+from services.jobs.postings.errors import InvalidExpiry, InvalidSalaryRange, PostingNotFound
+from services.jobs.postings.repository import PostingFilter
+from services.jobs.postings.schemas import (
+    EducationLevel,
+    PostingCategory,
+    PostingCreate,
+    PostingRead,
+    PostingUpdate,
+)
+
+router = APIRouter(prefix="/jobs/v1", tags=["jobs"])
+NOT_FOUND = problem_responses(PostingNotFound)
+STAFF_WRITE = problem_responses(400, 401, 403, InvalidSalaryRange, InvalidExpiry)
+
+
+@router.get(
+    "/postings",
+    summary="Search open job postings, newest first",
+    description="Expired and closed postings are not listed (one posting stays readable by id).",
+    response_model=Page[PostingRead],
+)
+async def list_postings(
+    reader: ReaderDep,
+    clock: ClockDep,
+    codec: CursorCodecDep,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=50, description="Part of the title or the employer."),
+    ] = None,
+    district: District | None = None,
+    category: PostingCategory | None = None,
+    education: Annotated[
+        EducationLevel | None,
+        Query(description="Your education: postings asking for this level or less."),
+    ] = None,
+    min_salary_fen: Annotated[
+        int | None,
+        Query(ge=0, le=100_000_000, description="Postings that can pay at least this, fen/month."),
+    ] = None,
+    graduate_friendly: bool | None = None,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+) -> Response:
+    filters = PostingFilter(
+        q=q,
+        district=district,
+        category=category,
+        education=tuple(education.and_below()) if education is not None else None,
+        min_salary_fen=min_salary_fen,
+        graduate_friendly=graduate_friendly,
+    )
+    page = await service.search_postings(
+        reader, filters=filters, limit=limit, cursor=cursor, codec=codec, now=clock.now()
+    )
+    return model_response(page)
+
+
+@router.get(
+    "/postings/{posting_id}",
+    summary="One job posting (expired ones too, with `open: false`)",
+    response_model=PostingRead,
+    responses=NOT_FOUND,
+)
+async def get_posting(posting_id: Id, reader: ReaderDep, clock: ClockDep) -> Response:
+    posting = await service.get_posting(reader, posting_id=posting_id, now=clock.now())
+    return model_response(posting)
+
+
+@router.post(
+    "/postings",
+    status_code=201,
+    summary="Publish a job posting (staff)",
+    response_model=PostingRead,
+    responses=STAFF_WRITE,
+)
+async def create_posting(
+    body: PostingCreate,
+    session: SessionDep,
+    staff: StaffDep,
+    idem: IdempotencyDep,
+    clock: ClockDep,
+) -> Response:
+    return await idem.run(
+        staff.sub, lambda: service.create_posting(session, body=body, now=clock.now())
+    )
+
+
+@router.patch(
+    "/postings/{posting_id}",
+    summary="Change or close a job posting (staff)",
+    response_model=PostingRead,
+    responses={**STAFF_WRITE, **NOT_FOUND},
+)
+async def update_posting(
+    posting_id: Id, body: PostingUpdate, session: SessionDep, _: StaffDep, clock: ClockDep
+) -> Response:
+    updated = await service.update_posting(
+        session, posting_id=posting_id, body=body, now=clock.now()
+    )
+    return model_response(updated)

@@ -1,0 +1,96 @@
+"""Posting rules: public search of open postings (expired ones drop out by themselves) and
+staff edits (a salary range that is a range, an expiry after the posting date)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.pagination import CursorCodec, Page, page_of_rows
+from common.read import Reader
+from services.jobs.fields import aware
+from services.jobs.models import Posting
+from services.jobs.postings import repository
+from services.jobs.postings.errors import InvalidExpiry, InvalidSalaryRange, PostingNotFound
+from services.jobs.postings.repository import PostingFilter
+from services.jobs.postings.schemas import PostingCreate, PostingRead, PostingUpdate
+
+
+async def search_postings(
+    reader: Reader,
+    *,
+    filters: PostingFilter,
+    limit: int,
+    cursor: str | None,
+    codec: CursorCodec,
+    now: datetime,
+) -> Page[PostingRead]:
+    scope = repr(filters)
+    after = codec.decode(cursor, scope) if cursor else None
+    async with reader.connection() as conn:
+        rows = await repository.search(conn, filters, now=now, limit=limit, after=after)
+    return page_of_rows(
+        rows, limit=limit, codec=codec, scope=scope, shape=lambda r: PostingRead.of(r, now)
+    )
+
+
+async def get_posting(reader: Reader, *, posting_id: int, now: datetime) -> PostingRead:
+    async with reader.connection() as conn:
+        row = await repository.get(conn, posting_id)
+    if row is None:
+        raise PostingNotFound(f"Posting {posting_id} does not exist.")
+    return PostingRead.of(row, now)
+
+
+# --- staff edits ---------------------------------------------------------------------------
+
+
+def _values(changes: dict[str, Any]) -> dict[str, Any]:
+    values = dict(changes)
+    for key in ("category", "district", "education", "status"):
+        if values.get(key) is not None:
+            values[key] = values[key].value
+    for key in ("posted_at", "expires_at"):
+        if values.get(key) is not None:
+            values[key] = aware(values[key])
+    return values
+
+
+def _check(values: dict[str, Any]) -> None:
+    low, high = values["salary_min_fen"], values["salary_max_fen"]
+    if low > high:
+        raise InvalidSalaryRange(f"salary_min_fen ({low}) must not exceed salary_max_fen ({high}).")
+    if values["expires_at"] <= values["posted_at"]:
+        raise InvalidExpiry("expires_at must be after posted_at.")
+
+
+async def create_posting(
+    session: AsyncSession, *, body: PostingCreate, now: datetime
+) -> PostingRead:
+    values = _values(body.model_dump())
+    values["posted_at"] = values["posted_at"] or now
+    _check(values)
+    posting = Posting(**values)
+    session.add(posting)
+    await session.flush()
+    return PostingRead.of(await repository.row_in_session(session, posting.id), now)
+
+
+async def update_posting(
+    session: AsyncSession, *, posting_id: int, body: PostingUpdate, now: datetime
+) -> PostingRead:
+    posting = await repository.lock_posting(session, posting_id)
+    if posting is None:
+        raise PostingNotFound(f"Posting {posting_id} does not exist.")
+    values = _values(body.changes())
+    merged = {
+        key: values.get(key, getattr(posting, key))
+        for key in ("salary_min_fen", "salary_max_fen", "posted_at", "expires_at")
+    }
+    _check(merged)
+    for key, value in values.items():
+        setattr(posting, key, value)
+    await session.flush()
+    return PostingRead.of(await repository.row_in_session(session, posting.id), now)

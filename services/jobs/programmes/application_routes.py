@@ -1,0 +1,223 @@
+"""Application routes: apply and read your own (citizen); all of them, approve, reject and
+disburse (jobs_staff; audited)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Request, Response
+
+from common.auth import CitizenDep, PrincipalDep, Role
+from common.clock import ClockDep
+from common.db import SessionDep
+from common.errors import Forbidden
+from common.idempotency import IdempotencyDep
+from common.lifecycle import IllegalTransition
+from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
+from common.problems import problem_responses
+from common.read import ReaderDep, model_response
+from common.validation import MAX_ID
+from services.jobs.deps import Id, StaffDep
+from services.jobs.programmes import applications, decisions
+from services.jobs.programmes.errors import (
+    AlreadyApplied,
+    AlreadyAwarded,
+    AlreadyDisbursed,
+    AmountNotAllowed,
+    AmountRequired,
+    ApplicationNotFound,
+    BudgetExhausted,
+    FactsMissing,
+    NotEligible,
+    ProgrammeClosed,
+    ProgrammeNotFound,
+)
+from services.jobs.programmes.schemas import (
+    ApplicationCreate,
+    ApplicationRead,
+    ApplicationStatus,
+    DecisionNote,
+    Rejection,
+)
+
+router = APIRouter(prefix="/jobs/v1", tags=["jobs"])
+DECISION = problem_responses(400, 401, 403, ApplicationNotFound, IllegalTransition)
+
+
+def _is_staff(principal: PrincipalDep) -> bool:
+    if principal.has_any(Role.jobs_staff, Role.admin):
+        return True
+    if principal.has_any(Role.citizen):
+        return False
+    raise Forbidden("This needs the citizen or jobs_staff role.")
+
+
+@router.post(
+    "/applications",
+    status_code=201,
+    summary="Apply to a support programme",
+    response_model=ApplicationRead,
+    responses=problem_responses(
+        400,
+        401,
+        403,
+        ProgrammeNotFound,
+        NotEligible,
+        FactsMissing,
+        AmountRequired,
+        AmountNotAllowed,
+        ProgrammeClosed,
+        AlreadyApplied,
+        AlreadyAwarded,
+    ),
+)
+async def apply(
+    body: ApplicationCreate,
+    session: SessionDep,
+    citizen: CitizenDep,
+    idem: IdempotencyDep,
+    clock: ClockDep,
+) -> Response:
+    return await idem.run(
+        citizen.sub,
+        lambda: applications.apply(
+            session, citizen=citizen, body=body, today=clock.today(), now=clock.now()
+        ),
+    )
+
+
+@router.get(
+    "/applications",
+    summary="Your applications (staff: every application, audited), newest first",
+    response_model=Page[ApplicationRead],
+    responses=problem_responses(401, 403),
+)
+async def list_applications(
+    request: Request,
+    principal: PrincipalDep,
+    reader: ReaderDep,
+    session: SessionDep,
+    codec: CursorCodecDep,
+    programme_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Staff only: one programme.")
+    ] = None,
+    status: Annotated[
+        ApplicationStatus | None, Query(description="Staff only: one status.")
+    ] = None,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+) -> Response:
+    if _is_staff(principal):
+        page = await applications.list_all(
+            session,
+            staff=principal,
+            programme_id=programme_id,
+            status=status.value if status else None,
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            request_id=request.state.request_id,
+        )
+    else:
+        page = await applications.list_mine(
+            reader, citizen=principal, limit=limit, cursor=cursor, codec=codec
+        )
+    return model_response(page)
+
+
+@router.get(
+    "/applications/{application_id}",
+    summary="One of your applications (staff: any, audited)",
+    response_model=ApplicationRead,
+    responses=problem_responses(401, 403, ApplicationNotFound),
+)
+async def get_application(
+    request: Request,
+    application_id: Id,
+    principal: PrincipalDep,
+    reader: ReaderDep,
+    session: SessionDep,
+) -> Response:
+    if _is_staff(principal):
+        found = await applications.get_any(
+            session,
+            staff=principal,
+            application_id=application_id,
+            request_id=request.state.request_id,
+        )
+    else:
+        found = await applications.get_mine(
+            reader, citizen=principal, application_id=application_id
+        )
+    return model_response(found)
+
+
+@router.post(
+    "/applications/{application_id}/approve",
+    summary="Approve a pending application within the programme's budget (staff)",
+    response_model=ApplicationRead,
+    responses={**DECISION, **problem_responses(BudgetExhausted)},
+)
+async def approve(
+    request: Request,
+    application_id: Id,
+    session: SessionDep,
+    staff: StaffDep,
+    clock: ClockDep,
+    body: Annotated[DecisionNote | None, Body()] = None,
+) -> Response:
+    result = await decisions.approve(
+        session,
+        staff=staff,
+        application_id=application_id,
+        note=body.note if body else None,
+        now=clock.now(),
+        request_id=request.state.request_id,
+    )
+    return model_response(result)
+
+
+@router.post(
+    "/applications/{application_id}/reject",
+    summary="Reject a pending application, with the reason (staff)",
+    response_model=ApplicationRead,
+    responses=DECISION,
+)
+async def reject(
+    request: Request,
+    application_id: Id,
+    body: Rejection,
+    session: SessionDep,
+    staff: StaffDep,
+    clock: ClockDep,
+) -> Response:
+    result = await decisions.reject(
+        session,
+        staff=staff,
+        application_id=application_id,
+        reason=body.reason,
+        now=clock.now(),
+        request_id=request.state.request_id,
+    )
+    return model_response(result)
+
+
+@router.post(
+    "/applications/{application_id}/disburse",
+    summary="Pay an approved application, exactly once (staff)",
+    description="Answers with the payment reference; paying again is `409 already_disbursed` "
+    "carrying the same reference.",
+    response_model=ApplicationRead,
+    responses={**DECISION, **problem_responses(AlreadyDisbursed)},
+)
+async def disburse(
+    request: Request, application_id: Id, session: SessionDep, staff: StaffDep, clock: ClockDep
+) -> Response:
+    result = await decisions.disburse(
+        session,
+        staff=staff,
+        application_id=application_id,
+        now=clock.now(),
+        request_id=request.state.request_id,
+    )
+    return model_response(result)

@@ -1,0 +1,223 @@
+"""Applications: apply (judged rule by rule; nothing stored unless eligible), the citizen's own
+and the staff's view (audited). Staff decisions are in `decisions.py`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.audit import record_access
+from common.auth import Principal
+from common.pagination import CursorCodec, Page
+from common.read import Reader
+from services.jobs.graduates import repository as graduate_repository
+from services.jobs.models import AWARDED_STATUSES, Application, Programme, access_audit
+from services.jobs.programmes import repository
+from services.jobs.programmes.eligibility import judge
+from services.jobs.programmes.errors import (
+    AlreadyApplied,
+    AlreadyAwarded,
+    AmountNotAllowed,
+    AmountRequired,
+    ApplicationNotFound,
+    FactsMissing,
+    NotEligible,
+    ProgrammeClosed,
+    ProgrammeNotFound,
+)
+from services.jobs.programmes.rules import Outcome, RuleStatus
+from services.jobs.programmes.schemas import (
+    ApplicationCreate,
+    ApplicationRead,
+    AwardKind,
+    Eligibility,
+)
+
+SCOPE = "applications"
+
+
+def _amount(programme: Programme, requested: int | None) -> int:
+    if programme.award_kind == AwardKind.fixed:
+        if requested is not None and requested != programme.amount_fen:
+            raise AmountNotAllowed(
+                f"This programme awards a fixed {programme.amount_fen} fen; leave "
+                "requested_amount_fen out."
+            )
+        return programme.amount_fen
+    if requested is None:
+        raise AmountRequired("Say how much you ask for in requested_amount_fen.")
+    if requested > programme.amount_fen:
+        raise AmountNotAllowed(
+            f"The most this programme gives is {programme.amount_fen} fen; you asked for "
+            f"{requested}."
+        )
+    return requested
+
+
+def _view(programme: Programme) -> dict[str, Any]:
+    return {
+        "id": programme.id,
+        "name": programme.name,
+        "rules": programme.rules,
+        "award_kind": programme.award_kind,
+        "amount_fen": programme.amount_fen,
+    }
+
+
+def _refuse(answer: Eligibility) -> None:
+    """`422 not_eligible` naming the failing rules in plain words, or `422 facts_missing`."""
+    rules = [r.model_dump(mode="json") for r in answer.rules]
+    if answer.outcome is Outcome.not_eligible:
+        failing = [r for r in answer.rules if r.result is RuleStatus.not_met]
+        words = "; ".join(f"{r.reason.en} ({r.reason.zh})" for r in failing)
+        raise NotEligible(
+            f"Not eligible for {answer.programme_name}: {words}.",
+            rules=rules,
+            failing=[r.rule_id for r in failing],
+        )
+    if answer.outcome is Outcome.needs_info:
+        missing = [f.value for f in answer.missing_facts]
+        raise FactsMissing(
+            f"Some rules need facts you did not give: {', '.join(missing)}.",
+            rules=rules,
+            missing_facts=missing,
+        )
+
+
+async def apply(
+    session: AsyncSession,
+    *,
+    citizen: Principal,
+    body: ApplicationCreate,
+    today: date,
+    now: datetime,
+) -> ApplicationRead:
+    programme = await repository.get_programme_row(session, body.programme_id)
+    if programme is None:
+        raise ProgrammeNotFound(f"Programme {body.programme_id} does not exist.")
+    if not programme.active:
+        raise ProgrammeClosed(f"{programme.name} is not accepting applications.")
+    record = await graduate_repository.mine_in_session(session, citizen.sub)
+    answer, facts = judge(_view(programme), body.facts, record, today)
+    _refuse(answer)
+    amount = _amount(programme, body.requested_amount_fen)
+    if not programme.allows_multiple:
+        held = await repository.open_application(session, programme.id, citizen.sub)
+        if held is not None:
+            _already(*held)
+    application = Application(
+        programme_id=programme.id,
+        citizen_sub=citizen.sub,
+        status="pending",
+        amount_fen=amount,
+        district=facts.district.value if facts.district else None,
+        facts=facts.model_dump(mode="json", exclude_none=True),
+        rule_results=[r.model_dump(mode="json") for r in answer.rules],
+        single_award=not programme.allows_multiple,
+        applied_at=now,
+        status_changed_at=now,
+    )
+    session.add(application)
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # two applications at once: the partial UNIQUE index decides
+        raise AlreadyApplied("You already have an application to this programme.") from exc
+    return await read_in_session(session, application.id)
+
+
+def _already(application_id: int, status: str) -> None:
+    if status in AWARDED_STATUSES:
+        raise AlreadyAwarded(
+            "You already received this programme's award.", application_id=application_id
+        )
+    raise AlreadyApplied(
+        "You already have an application to this programme.", application_id=application_id
+    )
+
+
+async def read_in_session(session: AsyncSession, application_id: int) -> ApplicationRead:
+    row = await repository.application_in_session(session, application_id)
+    assert row is not None
+    return ApplicationRead.of(row)
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+async def list_mine(
+    reader: Reader, *, citizen: Principal, limit: int, cursor: str | None, codec: CursorCodec
+) -> Page[ApplicationRead]:
+    before = codec.decode(cursor, SCOPE) if cursor else None
+    async with reader.connection() as conn:
+        rows = await repository.list_mine(
+            conn, citizen.sub, limit=limit + 1, before_id=int(before[0]) if before else None
+        )
+    return _page([ApplicationRead.of(r) for r in rows], limit, codec, SCOPE)
+
+
+def _page(
+    items: list[ApplicationRead], limit: int, codec: CursorCodec, scope: str
+) -> Page[ApplicationRead]:
+    more = len(items) > limit
+    items = items[:limit]
+    next_cursor = codec.encode([items[-1].id], scope) if more else None
+    return Page[ApplicationRead](items=items, next_cursor=next_cursor)
+
+
+async def get_mine(reader: Reader, *, citizen: Principal, application_id: int) -> ApplicationRead:
+    async with reader.connection() as conn:
+        row = await repository.get_mine(conn, citizen.sub, application_id)
+    if row is None:
+        raise ApplicationNotFound(f"Application {application_id} does not exist.")
+    return ApplicationRead.of(row)
+
+
+async def list_all(
+    session: AsyncSession,
+    *,
+    staff: Principal,
+    programme_id: int | None,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+    codec: CursorCodec,
+    request_id: str | None,
+) -> Page[ApplicationRead]:
+    scope = f"{SCOPE}:staff:{programme_id}:{status}"
+    before = codec.decode(cursor, scope) if cursor else None
+    rows = await repository.list_all(
+        session,
+        programme_id=programme_id,
+        status=status,
+        limit=limit + 1,
+        before_id=int(before[0]) if before else None,
+    )
+    await audit(session, staff, "list_applications", "applications", request_id)
+    return _page([ApplicationRead.of(r) for r in rows], limit, codec, scope)
+
+
+async def get_any(
+    session: AsyncSession, *, staff: Principal, application_id: int, request_id: str | None
+) -> ApplicationRead:
+    row = await repository.application_in_session(session, application_id)
+    if row is None:
+        raise ApplicationNotFound(f"Application {application_id} does not exist.")
+    await audit(session, staff, "read_application", f"application/{application_id}", request_id)
+    return ApplicationRead.of(row)
+
+
+async def audit(
+    session: AsyncSession, staff: Principal, action: str, resource: str, request_id: str | None
+) -> None:
+    await record_access(
+        session,
+        access_audit,
+        actor=staff,
+        action=action,
+        resource=resource,
+        purpose="support programme administration",
+        request_id=request_id,
+    )

@@ -1,0 +1,38 @@
+"""The application lifecycle: the one table of allowed moves. Staff decide a pending
+application; an approved one is paid once; rejected and disbursed are final."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from common.lifecycle import Lifecycle
+
+APPLICATION = Lifecycle(
+    "support application",
+    {
+        "pending": {"approved", "rejected"},
+        "approved": {"disbursed"},
+        "rejected": set(),
+        "disbursed": set(),
+    },
+    stamps={"approved": "decided_at", "rejected": "decided_at", "disbursed": "disbursed_at"},
+)
+
+
+@dataclass
+class _Move:
+    status: str
+    status_changed_at: datetime | None = None
+    decided_at: datetime | None = None
+    disbursed_at: datetime | None = None
+
+
+def move_values(current: str, to: str, now: datetime) -> dict[str, Any]:
+    """The columns a move from `current` to `to` sets (checked against the table), for a
+    conditional `UPDATE … WHERE status = current` — so two staff acting at once cannot both
+    move the same application."""
+    move = _Move(current)
+    APPLICATION.transition(move, to, now)
+    return {k: v for k, v in vars(move).items() if v is not None}

@@ -1,0 +1,14 @@
+"""Station errors (codes appear in the OpenAPI through the routes' `responses=`)."""
+
+from __future__ import annotations
+
+from common.errors import NotFound, Unprocessable
+
+
+class StationNotFound(NotFound, code="station_not_found"): ...
+
+
+class InvalidHours(Unprocessable, code="invalid_hours"): ...
+
+
+class InvalidException(Unprocessable, code="invalid_exception"): ...
