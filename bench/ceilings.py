@@ -97,3 +97,43 @@ def eldercare_app() -> FastAPI:
     app.add_route("/bench/raw/facilities", nearby)
     app.add_route("/bench/raw/circle", circle)
     return app
+
+
+def jobs_app() -> FastAPI:
+    from services.jobs.hours import LocalMoment
+
+    from common.clock import utc_now
+    from services.jobs.main import create_app
+    from services.jobs.postings import repository as postings
+    from services.jobs.postings.repository import PostingFilter
+    from services.jobs.stations import repository as stations
+    from services.jobs.stations.repository import StationFilter
+
+    app = create_app()
+    raw = RawPool()
+
+    async def nearby(request: Request) -> Response:
+        pool = await raw.get()
+        q = request.query_params
+        near = (float(q["lat"]), float(q["lon"]), int(q["radius_m"]))
+        async with pool.acquire() as conn:
+            rows = await stations.search(
+                conn, StationFilter(near=near), at=LocalMoment.of(utc_now()), limit=20, after=None
+            )
+        return _json({"items": [dict(r) for r in rows[:20]]})
+
+    async def search(request: Request) -> Response:
+        pool = await raw.get()
+        async with pool.acquire() as conn:
+            rows = await postings.search(
+                conn,
+                PostingFilter(q=request.query_params["q"]),
+                now=utc_now(),
+                limit=20,
+                after=None,
+            )
+        return _json({"items": [dict(r) for r in rows[:20]]})
+
+    app.add_route("/bench/raw/stations", nearby)
+    app.add_route("/bench/raw/postings", search)
+    return app

@@ -59,7 +59,7 @@ WARMUP_SECONDS = 0.5
 MAX_REQUESTS = 10**7
 FACTORIES = {
     "childcare": "bench.ceilings:childcare_app",
-    "jobs": "services.jobs.main:create_app",
+    "jobs": "bench.ceilings:jobs_app",
     "eldercare": "bench.ceilings:eldercare_app",
 }
 CONTENTION_INSTITUTIONS, CONTENTION_CAPACITY = 10, 40
@@ -171,6 +171,49 @@ async def seats_check(url: str, seats: Seats) -> dict[str, object]:
     }
 
 
+async def prepare_fair(base: str, keys: Keys) -> Seats:
+    """A fair with 300 seats and more citizens than seats."""
+    staff = {"Authorization": f"Bearer {keys.token('bench-jobs-staff', 'jobs_staff')}"}
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
+    body = {
+        "name": "压测招聘会",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + dt.timedelta(hours=6)).isoformat(),
+        "venue": "会展中心",
+        "address": "赛罕区会展路1号",
+        "district": "赛罕区",
+        "capacity": 300,
+    }
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{base}/jobs/v1/fairs", json=body, headers=staff) as r,
+    ):
+        created = await r.json()
+        assert r.status == 201, created
+    tokens = [keys.token(f"bench-seeker-{n}", "citizen") for n in range(SEAT_CITIZENS)]
+    return Seats(created["id"], tokens)
+
+
+async def fair_check(url: str, seats: Seats) -> dict[str, object]:
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        row = await conn.fetchrow(
+            "SELECT f.capacity, f.registered, (SELECT count(*) FROM jobs.fair_registration r "
+            "WHERE r.fair_id = f.id AND r.status = 'registered') AS rows "
+            "FROM jobs.fair f WHERE f.id = $1",
+            seats.activity_id,
+        )
+    finally:
+        await conn.close()
+    assert row is not None
+    return {
+        "answers by status": dict(sorted(seats.counts.items())),
+        "seats taken / capacity": f"{row['registered']} / {row['capacity']}",
+        "over capacity": row["registered"] > row["capacity"],
+        "counter equals rows": row["registered"] == row["rows"],
+    }
+
+
 async def contention_check(url: str, contention: Contention) -> dict[str, object]:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
@@ -236,6 +279,7 @@ async def measure(ctx: Context, results: Results, processes: dict[str, Process])
 async def with_context(
     url: str, base: dict[str, str], ids: list[int], citizen: str, contention: Contention,
     run: object, seats: Seats | None = None, eldercare_url: str | None = None,
+    fair: Seats | None = None,
 ) -> None:  # fmt: skip
     connector = aiohttp.TCPConnector(limit=256)
     async with contextlib.AsyncExitStack() as stack:
@@ -247,7 +291,7 @@ async def with_context(
             else None
         )
         citizen_header = {"Authorization": f"Bearer {citizen}"}
-        ctx = Context(session, pool, base, ids, citizen_header, contention, seats, eldercare)
+        ctx = Context(session, pool, base, ids, citizen_header, contention, seats, eldercare, fair)
         await run(ctx)  # type: ignore[operator]
 
 
@@ -346,6 +390,7 @@ def main() -> int:
             citizen = keys.token(DEMO_CITIZEN, "citizen")
             say(f"{len(ids)} institutions, {len(contention.pairs)} children ready to apply")
             seats = asyncio.run(prepare_seats(base["eldercare"], keys))
+            fair = asyncio.run(prepare_fair(base["jobs"], keys))
             asyncio.run(
                 with_context(
                     url,
@@ -356,6 +401,7 @@ def main() -> int:
                     lambda ctx: measure(ctx, results, processes),
                     seats,
                     db.service_urls["eldercare"],
+                    fair,
                 )
             )
             results.contention = {
@@ -363,6 +409,7 @@ def main() -> int:
                 "eldercare class registrations": asyncio.run(
                     seats_check(db.service_urls["eldercare"], seats)
                 ),
+                "job fair registrations": asyncio.run(fair_check(db.service_urls["jobs"], fair)),
             }
             if SOAK_SECONDS > 0:
                 gw = base["gateway"]
@@ -370,6 +417,11 @@ def main() -> int:
                     f"{gw}/childcare/v1/institutions/{ids[0]}",
                     f"{gw}/childcare/v1/institutions?lat=40.82&lon=111.70&radius_m=2000",
                     f"{gw}/childcare/v1/stats",
+                    f"{gw}/jobs/v1/stations?lat=40.82&lon=111.70&radius_m=2000",
+                    f"{gw}/jobs/v1/postings?q=%E5%B7%A5%E7%A8%8B",
+                    f"{gw}/eldercare/v1/circle?lat=40.80&lon=111.70&minutes=15",
+                    f"{gw}/eldercare/v1/activities",
+                    f"{gw}/wellbeing/v1/districts",
                     f"{gw}/wellbeing/v1/me",
                 ]
                 say(f"soak for {SOAK_SECONDS:.0f} s")

@@ -62,6 +62,9 @@ class Seats:
         return self.tokens[next(self._next) % len(self.tokens)]
 
 
+WORDS = ("工程师", "会计", "开发", "物流", "销售", "教师", "设计", "运营")
+
+
 @dataclass
 class Context:
     session: aiohttp.ClientSession
@@ -72,6 +75,7 @@ class Context:
     contention: Contention
     seats: Seats | None = None
     eldercare_pool: asyncpg.Pool | None = None
+    fair_seats: Seats | None = None  # fair registration under contention (activity_id: the fair)
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,33 @@ def _register(ctx: Context) -> Operation:
     def request(rng: random.Random) -> tuple[str, dict[str, str], object]:
         url = f"{ctx.base['eldercare']}/eldercare/v1/activities/{seats.activity_id}/registrations"
         return url, {"Authorization": f"Bearer {seats.take()}"}, {}
+
+    return http_post(ctx.session, request, seats.counts)
+
+
+def _postings(base: str, path: str) -> Callable[[Context], Operation]:
+    def build(ctx: Context) -> Operation:
+        return http_get(ctx.session, lambda rng: f"{ctx.base[base]}{path}?q={rng.choice(WORDS)}")
+
+    return build
+
+
+def _prescreen(ctx: Context) -> Operation:
+    def request(rng: random.Random) -> tuple[str, dict[str, str], object]:
+        url = f"{ctx.base['jobs']}/jobs/v1/programmes/{rng.randint(1, 5)}/eligibility"
+        body = {"facts": {"works_in_hohhot": True, "owns_home_in_hohhot": False}}
+        return url, ctx.citizen, body
+
+    return http_post(ctx.session, request, {})
+
+
+def _fair_register(ctx: Context) -> Operation:
+    seats = ctx.fair_seats
+    assert seats is not None
+
+    def request(rng: random.Random) -> tuple[str, dict[str, str], object]:
+        url = f"{ctx.base['jobs']}/jobs/v1/fairs/{seats.activity_id}/registrations"
+        return url, {"Authorization": f"Bearer {seats.take()}"}, None
 
     return http_post(ctx.session, request, seats.counts)
 
@@ -296,7 +327,62 @@ ELDERCARE: list[Scenario] = [
     ),
 ]
 
+JOBS: list[Scenario] = [
+    Scenario("jobs.healthz", "jobs GET /healthz (a)", "jobs", _get("jobs", "/healthz"), True),
+    Scenario(
+        "jobs.nearby",
+        "GET /jobs/v1/stations?lat&lon&radius_m",
+        "jobs",
+        _nearby("/jobs/v1/stations", "jobs"),
+    ),
+    Scenario(
+        "jobs.nearby.raw",
+        "same SQL, raw-asyncpg route (b)",
+        "jobs",
+        _nearby("/bench/raw/stations", "jobs"),
+        True,
+    ),
+    Scenario(
+        "jobs.postings", "GET /jobs/v1/postings?q", "jobs", _postings("jobs", "/jobs/v1/postings")
+    ),
+    Scenario(
+        "jobs.postings.raw",
+        "same SQL, raw-asyncpg route (b)",
+        "jobs",
+        _postings("jobs", "/bench/raw/postings"),
+        True,
+    ),
+    Scenario(
+        "jobs.geojson",
+        "GET /jobs/v1/stations.geojson",
+        "jobs",
+        _get("jobs", "/jobs/v1/stations.geojson"),
+    ),
+    Scenario("jobs.stats", "GET /jobs/v1/stats", "jobs", _get("jobs", "/jobs/v1/stats")),
+    Scenario(
+        "jobs.retention", "GET /jobs/v1/retention", "jobs", _get("jobs", "/jobs/v1/retention")
+    ),
+    Scenario(
+        "jobs.summary",
+        "GET /jobs/v1/me/summary (token)",
+        "jobs",
+        _get("jobs", "/jobs/v1/me/summary", personal=True),
+    ),
+    Scenario(
+        "jobs.prescreen", "POST /jobs/v1/programmes/{id}/eligibility (token)", "jobs", _prescreen
+    ),
+    Scenario(
+        "jobs.fair", "POST /jobs/v1/fairs/{id}/registrations, contention", "jobs", _fair_register
+    ),
+]
+
 GATEWAY: list[Scenario] = [
+    Scenario(
+        "gw.districts",
+        "GET /wellbeing/v1/districts",
+        "gateway",
+        _get("gateway", "/wellbeing/v1/districts"),
+    ),
     Scenario(
         "gw.healthz", "gateway GET /healthz (a)", "gateway", _get("gateway", "/healthz"), True
     ),
@@ -314,7 +400,7 @@ GATEWAY: list[Scenario] = [
     ),
 ]
 
-SCENARIOS: list[Scenario] = [*CHILDCARE, *ELDERCARE, *GATEWAY]
+SCENARIOS: list[Scenario] = [*CHILDCARE, *JOBS, *ELDERCARE, *GATEWAY]
 
 
 @dataclass(frozen=True)
@@ -340,6 +426,13 @@ TARGETS: list[Target] = [
     Target("stats / /healthz", "cc.stats", "cc.healthz"),
     Target("plan / /healthz", "cc.plan", "cc.healthz"),
     Target("me/summary / /healthz", "cc.summary", "cc.healthz"),
+    Target("station nearby / /healthz", "jobs.nearby", "jobs.healthz", at_least=0.20),
+    Target("station nearby / raw-asyncpg route", "jobs.nearby", "jobs.nearby.raw"),
+    Target("postings search / /healthz", "jobs.postings", "jobs.healthz"),
+    Target("postings search / raw-asyncpg route", "jobs.postings", "jobs.postings.raw"),
+    Target("pre-screen / /healthz", "jobs.prescreen", "jobs.healthz", at_least=0.35),
+    Target("GeoJSON layer / /healthz", "jobs.geojson", "jobs.healthz"),
+    Target("jobs stats / /healthz", "jobs.stats", "jobs.healthz"),
     Target("circle / /healthz", "el.circle", "el.healthz", at_least=0.20),
     Target("circle / raw-asyncpg route", "el.circle", "el.circle.raw"),
     Target("circle / asyncio loop", "el.circle", "el.circle.loop"),
@@ -351,8 +444,25 @@ TARGETS: list[Target] = [
     Target("eldercare me/summary / /healthz", "el.summary", "el.healthz"),
     Target("proxied read / direct", "gw.by_id", "cc.by_id", at_least=0.80),
     Target("/wellbeing/v1/me / one me/summary", "gw.me", "cc.summary", at_least=0.30),
+    Target("/wellbeing/v1/me / jobs me/summary", "gw.me", "jobs.summary"),
+    Target("/wellbeing/v1/me / eldercare me/summary", "gw.me", "el.summary"),
     Target(
-        "/wellbeing/v1/me p50 / slowest me/summary p50",
+        "/wellbeing/v1/me p50 / jobs me/summary p50",
+        "gw.me",
+        "jobs.summary",
+        p50_at_most=1.3,
+        level=1,
+    ),
+    Target(
+        "/wellbeing/v1/me p50 / eldercare me/summary p50",
+        "gw.me",
+        "el.summary",
+        p50_at_most=1.3,
+        level=1,
+    ),
+    Target("districts (cached) / gateway /healthz", "gw.districts", "gw.healthz"),
+    Target(
+        "/wellbeing/v1/me p50 / childcare me/summary p50",
         "gw.me",
         "cc.summary",
         p50_at_most=1.3,
