@@ -100,7 +100,7 @@ def eldercare_app() -> FastAPI:
 
 
 def jobs_app() -> FastAPI:
-    from services.jobs.hours import LocalMoment
+    from services.jobs.stations.hours import LocalMoment
 
     from common.clock import utc_now
     from services.jobs.main import create_app
