@@ -100,13 +100,12 @@ def eldercare_app() -> FastAPI:
 
 
 def jobs_app() -> FastAPI:
-    from services.jobs.stations.hours import LocalMoment
-
     from common.clock import utc_now
     from services.jobs.main import create_app
     from services.jobs.postings import repository as postings
     from services.jobs.postings.repository import PostingFilter
     from services.jobs.stations import repository as stations
+    from services.jobs.stations.hours import LocalMoment
     from services.jobs.stations.repository import StationFilter
 
     app = create_app()
