@@ -16,7 +16,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
-    literal,
     null,
     select,
     tuple_,
@@ -139,41 +138,3 @@ def keyset_params(
     elif after:
         params["after_id"] = int(after[0])
     return params
-
-
-def keyset_select(
-    entity: Any,
-    *,
-    earth_loc: Any,
-    id_col: Any,
-    conditions: list[ColumnElement[bool]],
-    near: tuple[float, float, int] | None,
-    after: list[Any] | None,
-    limit: int,
-) -> Select[Any]:
-    """`SELECT entity, distance_m, sort_key` for one keyset page, by id or nearest first.
-
-    Nearby uses the table's computed `earth_loc` column and its GiST index: the KNN operator
-    `<->` walks the index in distance order and `earth_box @>` lets it prune by radius (measured
-    here ~1.6x cheaper than earth_box plus a sort); the exact great-circle distance filters.
-    The sort key is (id) or (chord distance, id), which is what a cursor stores.
-    """
-    where = list(conditions)
-    if near is None:
-        if after:
-            where.append(id_col > int(after[0]))
-        return (
-            select(entity, literal(None, Float), literal(None, Float))
-            .where(*where)
-            .order_by(id_col)
-            .limit(limit)
-        )
-    lat, lon, radius = near
-    centre = func.public.ll_to_earth(literal(lat, Float), literal(lon, Float))
-    knn = earth_loc.op("<->", return_type=Float)(centre)
-    distance = func.public.earth_distance(earth_loc, centre, type_=Float)
-    where.append(func.public.earth_box(centre, radius).op("@>")(earth_loc))
-    where.append(distance <= radius)
-    if after:
-        where.append(tuple_(knn, id_col) > tuple_(float(after[0]), int(after[1])))
-    return select(entity, distance, knn).where(*where).order_by(knn, id_col).limit(limit)

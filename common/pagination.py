@@ -77,24 +77,6 @@ def _fingerprint(scope: str) -> str:
 R = TypeVar("R")
 
 
-def keyset_page(
-    rows: Sequence[tuple[Any, float | None, float | None]],
-    *,
-    limit: int,
-    codec: CursorCodec,
-    scope: str,
-    shape: Callable[[Any, float | None], R],
-) -> Page[R]:
-    """Turns `limit + 1` rows of (record, distance, sort key) into a page and its cursor."""
-    items = [shape(record, distance) for record, distance, _ in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last, _, key = rows[limit - 1]
-        values: list[Any] = [last.id] if key is None else [key, last.id]
-        next_cursor = codec.encode(values, scope)
-    return Page[R](items=items, next_cursor=next_cursor)
-
-
 def page_of_rows(
     rows: Sequence[Any],
     *,

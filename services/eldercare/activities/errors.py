@@ -6,12 +6,10 @@ from __future__ import annotations
 from common.errors import Conflict, NotFound, Unprocessable
 
 
-class ActivityNotFound(NotFound):
-    code = "activity_not_found"
+class ActivityNotFound(NotFound, code="activity_not_found"): ...
 
 
-class RegistrationNotFound(NotFound):
-    code = "registration_not_found"
+class RegistrationNotFound(NotFound, code="registration_not_found"): ...
 
 
 class ActivityFull(Conflict):
@@ -20,33 +18,25 @@ class ActivityFull(Conflict):
     code = "activity_full"
 
 
-class ActivityStarted(Conflict):
-    code = "activity_started"
+class ActivityStarted(Conflict, code="activity_started"): ...
 
 
-class ActivityCancelled(Conflict):
-    code = "activity_cancelled"
+class ActivityCancelled(Conflict, code="activity_cancelled"): ...
 
 
-class AlreadyRegistered(Conflict):
-    code = "already_registered"
+class AlreadyRegistered(Conflict, code="already_registered"): ...
 
 
-class CapacityBelowRegistered(Conflict):
-    code = "capacity_below_registered"
+class CapacityBelowRegistered(Conflict, code="capacity_below_registered"): ...
 
 
-class WaitlistBelowWaiting(Conflict):
-    code = "waitlist_below_waiting"
+class WaitlistBelowWaiting(Conflict, code="waitlist_below_waiting"): ...
 
 
-class InvalidTimeRange(Unprocessable):
-    code = "invalid_time_range"
+class InvalidTimeRange(Unprocessable, code="invalid_time_range"): ...
 
 
-class StartsInPast(Unprocessable):
-    code = "starts_in_past"
+class StartsInPast(Unprocessable, code="starts_in_past"): ...
 
 
-class FacilityNotInCommunity(Unprocessable):
-    code = "facility_not_in_community"
+class FacilityNotInCommunity(Unprocessable, code="facility_not_in_community"): ...

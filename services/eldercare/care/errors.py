@@ -6,16 +6,13 @@ from __future__ import annotations
 from common.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
-class CareRequestNotFound(NotFound):
-    code = "care_request_not_found"
+class CareRequestNotFound(NotFound, code="care_request_not_found"): ...
 
 
-class RenovationNotFound(NotFound):
-    code = "renovation_not_found"
+class RenovationNotFound(NotFound, code="renovation_not_found"): ...
 
 
-class DateInPast(Unprocessable):
-    code = "date_in_past"
+class DateInPast(Unprocessable, code="date_in_past"): ...
 
 
 class PriceRequiredForMarket(Unprocessable):
@@ -24,8 +21,7 @@ class PriceRequiredForMarket(Unprocessable):
     code = "price_required_for_market"
 
 
-class PriceOnlyForMarket(Unprocessable):
-    code = "price_only_for_market"
+class PriceOnlyForMarket(Unprocessable, code="price_only_for_market"): ...
 
 
 class StaffOnly(Forbidden):
@@ -34,13 +30,10 @@ class StaffOnly(Forbidden):
     code = "staff_only"
 
 
-class ScheduledForRequired(Unprocessable):
-    code = "scheduled_for_required"
+class ScheduledForRequired(Unprocessable, code="scheduled_for_required"): ...
 
 
-class ScheduledForNeedsScheduled(Unprocessable):
-    code = "scheduled_for_needs_scheduled"
+class ScheduledForNeedsScheduled(Unprocessable, code="scheduled_for_needs_scheduled"): ...
 
 
-class RenovationClosed(Conflict):
-    code = "renovation_closed"
+class RenovationClosed(Conflict, code="renovation_closed"): ...

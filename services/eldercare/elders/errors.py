@@ -5,8 +5,7 @@ from __future__ import annotations
 from common.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
-class ElderNotFound(NotFound):
-    code = "elder_not_found"
+class ElderNotFound(NotFound, code="elder_not_found"): ...
 
 
 class ElderProfileExists(Conflict):
@@ -21,16 +20,13 @@ class ElderAlreadyRegistered(Conflict):
     code = "elder_already_registered"
 
 
-class NotAnElder(Unprocessable):
-    code = "not_an_elder"
+class NotAnElder(Unprocessable, code="not_an_elder"): ...
 
 
-class BirthDateInFuture(Unprocessable):
-    code = "birth_date_in_future"
+class BirthDateInFuture(Unprocessable, code="birth_date_in_future"): ...
 
 
-class InvalidIdNumber(Unprocessable):
-    code = "invalid_id_number"
+class InvalidIdNumber(Unprocessable, code="invalid_id_number"): ...
 
 
 class RoleNotHeld(Forbidden):
@@ -39,13 +35,10 @@ class RoleNotHeld(Forbidden):
     code = "role_not_held"
 
 
-class SubjectOnlyForStaff(Unprocessable):
-    code = "elder_citizen_id_only_for_staff"
+class SubjectOnlyForStaff(Unprocessable, code="elder_citizen_id_only_for_staff"): ...
 
 
-class VisitInFuture(Unprocessable):
-    code = "visit_in_future"
+class VisitInFuture(Unprocessable, code="visit_in_future"): ...
 
 
-class MissedReasonMismatch(Unprocessable):
-    code = "missed_reason_mismatch"
+class MissedReasonMismatch(Unprocessable, code="missed_reason_mismatch"): ...
