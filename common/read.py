@@ -6,20 +6,20 @@ A request that only reads needs no transaction, no ORM identity map and no secon
   `BEGIN`/`COMMIT` around it and no pre-ping (six round trips become one);
 - `Statement` compiles a Core statement once, at import, to asyncpg's `$n` SQL, so asyncpg's
   per-connection prepared-statement cache serves every later call;
-- rows are validated once into the response model and rendered by `model_response`.
+- rows are validated once into the response model and rendered by
+  `common.responses.model_response`.
 Writes keep the unit of work (`common.db.SessionDep`). The test isolation fixture swaps the
 app's `Reader` for one bound to its rolled-back connection.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import Depends, Request, Response
-from pydantic import BaseModel
+from fastapi import Depends, Request
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import ClauseElement
@@ -110,22 +110,3 @@ async def get_reader(request: Request) -> Reader:
 
 
 ReaderDep = Annotated[Reader, Depends(get_reader)]
-
-
-class JSONBytes(Response):
-    media_type = "application/json"
-
-
-def model_response(
-    model: BaseModel | Sequence[BaseModel],
-    *,
-    status_code: int = 200,
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    """Renders an already-validated model once, bypassing FastAPI's second validation; the
-    route still declares `response_model=` so the OpenAPI is exact."""
-    if isinstance(model, BaseModel):
-        body = model.model_dump_json().encode()
-    else:
-        body = b"[" + b",".join(m.model_dump_json().encode() for m in model) + b"]"
-    return JSONBytes(body, status_code=status_code, headers=dict(headers or {}))

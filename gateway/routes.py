@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from common.districts import District
 from common.problems import problem_responses
+from common.responses import model_response
 from gateway.access import CallerDep, CitizenCallerDep
 from gateway.aggregate import citizen_view
 from gateway.districts import (
@@ -42,10 +43,12 @@ async def openapi(request: Request, gateway: GatewayDep) -> JSONResponse:
         "the gateway could not fill says why (`unavailable`, `timeout`, `error`) with "
         "`data: null`, and `complete` is false. Personal data: `Cache-Control: no-store`."
     ),
+    response_model=CitizenView,
     responses=problem_responses(401, 403, 429),
 )
-async def me(request: Request, gateway: GatewayDep, principal: CitizenCallerDep) -> CitizenView:
-    return await citizen_view(gateway, principal, request.state.request_id)
+async def me(request: Request, gateway: GatewayDep, principal: CitizenCallerDep) -> Response:
+    # rendered once (FastAPI would validate the whole view a second time)
+    return model_response(await citizen_view(gateway, principal, request.state.request_id))
 
 
 _DISTRICTS_HELP = (
@@ -63,12 +66,13 @@ _DISTRICTS_HELP = (
     tags=["wellbeing"],
     summary="Indicators of every district",
     description=_DISTRICTS_HELP,
+    response_model=DistrictList,
     responses=problem_responses(429),
     openapi_extra=PUBLIC,
 )
-async def districts(gateway: GatewayDep, _: CallerDep) -> DistrictList:
+async def districts(gateway: GatewayDep, _: CallerDep) -> Response:
     items = await district_indicators(gateway.stats)
-    return DistrictList(items=items, complete=all(i.complete for i in items))
+    return model_response(DistrictList(items=items, complete=all(i.complete for i in items)))
 
 
 @router.get(
@@ -76,6 +80,7 @@ async def districts(gateway: GatewayDep, _: CallerDep) -> DistrictList:
     tags=["wellbeing"],
     summary="Indicators of one district",
     description=_DISTRICTS_HELP + " Unknown district: `404 district_not_found`.",
+    response_model=DistrictIndicators,
     responses=problem_responses(404, 429),
     openapi_extra=PUBLIC,
 )
@@ -91,7 +96,7 @@ async def district(
     ],
     gateway: GatewayDep,
     _: CallerDep,
-) -> DistrictIndicators:
+) -> Response:
     wanted = parse_district(district)
     items = await district_indicators(gateway.stats)
-    return next(i for i in items if i.district is wanted)
+    return model_response(next(i for i in items if i.district is wanted))

@@ -9,21 +9,18 @@ importing the same file again changes nothing.
 
 from __future__ import annotations
 
-import csv
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from common.clock import Clock
 from common.districts import District
-from common.errors import ProblemError
 from common.geo import CoordSys
+from common.importing import ImportReport, Outcome, import_rows, read_rows, spreadsheet_cells
 from services.childcare.config import Settings
 from services.childcare.institutions import service
 from services.childcare.institutions.schemas import (
@@ -37,21 +34,6 @@ from services.childcare.models import Institution
 KINDS = ("institutions",)
 # offers made when an import raises a capacity wait as long as the service's default
 DEFAULT_OFFER_TTL = timedelta(hours=Settings.model_fields["offer_ttl_hours"].default)
-# spreadsheets kept by the city's offices often write yes/no as 是/否
-CHINESE_BOOLEANS = {"是": True, "否": False}
-
-
-class RejectedRow(BaseModel):
-    row: int = Field(description="1-based data row number (CSV: the header is row 0).")
-    reason: str
-
-
-class ImportReport(BaseModel):
-    kind: str
-    accepted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[RejectedRow] = []
 
 
 class InstitutionRow(BaseModel):
@@ -76,16 +58,8 @@ class InstitutionRow(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _blank_is_missing(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            if None in data:  # csv.DictReader files surplus cells under the key None
-                raise ValueError("the row has more cells than the header has columns")
-            return {
-                k: CHINESE_BOOLEANS.get(v, v) if k in ("inclusive", "public_owned") else v
-                for k, v in data.items()
-                if v not in ("", None)
-            }
-        return data
+    def _cells(cls, data: Any) -> Any:
+        return spreadsheet_cells(data, frozenset({"inclusive", "public_owned"}))
 
     @model_validator(mode="after")
     def _consistent(self) -> InstitutionRow:
@@ -116,39 +90,11 @@ class InstitutionRow(BaseModel):
         return data
 
 
-def _read_rows(path: Path) -> list[dict[str, Any]]:
-    if path.suffix.lower() == ".json":
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise ValueError("a JSON import file holds a list of objects")
-        return data
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def _reason(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in exc.errors()
-    )
-
-
-def _database_reason(exc: DBAPIError) -> str | None:
-    """A constraint or value the row model does not mirror, named without any SQL."""
-    state = str(getattr(exc.orig, "sqlstate", "") or "")
-    if not state.startswith(("22", "23")):
-        return None
-    cause = exc.orig.__cause__ if exc.orig is not None else None
-    constraint = getattr(cause, "constraint_name", None) or getattr(
-        exc.orig, "constraint_name", None
-    )
-    return f"rejected by the database ({constraint or 'invalid value'})"
-
-
 def _changes(existing: Institution, values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if getattr(existing, k) != v}
 
 
-async def _import_row(session: AsyncSession, row: InstitutionRow, clock: Clock) -> str:
+async def _import_row(session: AsyncSession, row: InstitutionRow, clock: Clock) -> Outcome:
     """Creates or updates through the same service functions as the API, so the rules (a place
     inside its district, capacity re-balancing the waitlist) are the API's own."""
     values = row.values()
@@ -191,32 +137,9 @@ async def run_import(
 ) -> ImportReport:
     if kind not in KINDS:
         raise ValueError(f"childcare can import {', '.join(KINDS)}, not {kind!r}")
-    report = ImportReport(kind=kind)
-    rows = _read_rows(path)
     clock = Clock()
-    async with session_factory() as session:
-        for number, raw in enumerate(rows, start=1):
-            try:
-                row = InstitutionRow.model_validate(raw)
-            except ValidationError as exc:
-                report.rejected.append(RejectedRow(row=number, reason=_reason(exc)))
-                continue
-            try:
-                async with session.begin_nested():
-                    outcome = await _import_row(session, row, clock)
-            except ProblemError as exc:  # the savepoint is rolled back; report and go on
-                problem = f"{exc.code}: {exc.detail}"
-                report.rejected.append(RejectedRow(row=number, reason=problem))
-                continue
-            except ValidationError as exc:
-                report.rejected.append(RejectedRow(row=number, reason=_reason(exc)))
-                continue
-            except DBAPIError as exc:
-                reason = _database_reason(exc)
-                if reason is None:
-                    raise  # not about the row (e.g. the database went away): stop the import
-                report.rejected.append(RejectedRow(row=number, reason=reason))
-                continue
-            setattr(report, outcome, getattr(report, outcome) + 1)
-        await session.commit()
-    return report
+
+    async def write(session: AsyncSession, row: InstitutionRow) -> Outcome:
+        return await _import_row(session, row, clock)
+
+    return await import_rows(session_factory, kind, read_rows(path), InstitutionRow, write)

@@ -10,7 +10,8 @@ from common.db import SessionDep
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
-from common.read import ReaderDep, model_response
+from common.read import ReaderDep
+from common.responses import model_response
 from services.childcare.children import service
 from services.childcare.children.errors import (
     ChildAlreadyRegistered,

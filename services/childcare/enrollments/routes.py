@@ -13,7 +13,8 @@ from common.idempotency import IdempotencyDep
 from common.lifecycle import IllegalTransition
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
-from common.read import ReaderDep, model_response
+from common.read import ReaderDep
+from common.responses import model_response
 from services.childcare.children.errors import ChildNotFound, ChildTooOld, ChildTooYoung
 from services.childcare.config import SettingsDep
 from services.childcare.deps import Id, StaffDep

@@ -15,7 +15,8 @@ from common.geo_query import ConflictingCoordSys, NearDep, OptionalCoordSysQuery
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
-from common.read import ReaderDep, model_response
+from common.read import ReaderDep
+from common.responses import model_response
 from services.childcare.config import SettingsDep
 from services.childcare.deps import Id, StaffDep
 from services.childcare.institutions import service

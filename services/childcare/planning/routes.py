@@ -12,7 +12,8 @@ from common.districts import District
 from common.geo import CoordSys, CoordSysQuery
 from common.lifecycle import IllegalTransition
 from common.problems import problem_responses
-from common.read import ReaderDep, model_response
+from common.read import ReaderDep
+from common.responses import model_response
 from common.validation import MAX_ID
 from services.childcare.deps import StaffDep
 from services.childcare.planning import plans, service, stats

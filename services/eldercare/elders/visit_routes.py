@@ -12,7 +12,7 @@ from common.districts import District
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
-from common.read import model_response
+from common.responses import model_response
 from common.validation import MAX_ID
 from services.eldercare.config import SettingsDep
 from services.eldercare.deps import Id, RequestIdDep, StaffDep

@@ -12,7 +12,8 @@ from common.geo import CoordSys, CoordSysQuery, to_wgs84
 from common.geo_query import NearDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
-from common.read import ReaderDep, model_response
+from common.read import ReaderDep
+from common.responses import model_response
 from common.validation import MAX_ID
 from services.eldercare.config import SettingsDep
 from services.eldercare.deps import Id

@@ -9,7 +9,8 @@ from common.clock import ClockDep
 from common.db import SessionDep
 from common.idempotency import IdempotencyDep
 from common.problems import problem_responses
-from common.read import ReaderDep, model_response
+from common.read import ReaderDep
+from common.responses import model_response
 from services.jobs.graduates import service
 from services.jobs.graduates.errors import (
     GraduateAlreadyRegistered,

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Response
 
 from common.auth import CitizenDep
 from common.clock import ClockDep
-from common.read import ReaderDep, model_response
+from common.read import ReaderDep
+from common.responses import model_response
 from services.jobs.overview import stats, summary
 from services.jobs.overview.schemas import JobsStats, MeSummary
 

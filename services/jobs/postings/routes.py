@@ -12,7 +12,8 @@ from common.districts import District
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
-from common.read import ReaderDep, model_response
+from common.read import ReaderDep
+from common.responses import model_response
 from services.jobs.deps import Id, StaffDep
 from services.jobs.postings import service
 from services.jobs.postings.errors import InvalidExpiry, InvalidSalaryRange, PostingNotFound

@@ -15,7 +15,8 @@ from common.idempotency import IdempotencyDep
 from common.lifecycle import IllegalTransition
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
-from common.read import ReaderDep, model_response
+from common.read import ReaderDep
+from common.responses import model_response
 from common.validation import MAX_ID
 from services.jobs.deps import Id, StaffDep
 from services.jobs.programmes import applications, decisions

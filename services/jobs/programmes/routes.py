@@ -10,7 +10,8 @@ from common.db import SessionDep
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
-from common.read import ReaderDep, model_response
+from common.read import ReaderDep
+from common.responses import model_response
 from services.jobs.deps import Id, StaffDep
 from services.jobs.programmes import eligibility, service
 from services.jobs.programmes.errors import BudgetBelowCommitted, InvalidRule, ProgrammeNotFound
