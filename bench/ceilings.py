@@ -26,7 +26,8 @@ INSTITUTIONS_NEARBY = institutions._search_statement(
 FACILITIES_NEARBY = facilities._facility_search(False, False, False, False, True, False)
 CIRCLE = facilities.CIRCLE
 CIRCLE_PER_KIND = 5
-POOL_SIZE = 16
+# with the services' own pools (16 each) and the bench's, under PostgreSQL's 100 connections
+POOL_SIZE = 8
 
 
 class RawPool:

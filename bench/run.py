@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import os
 import platform
+import signal
 import sys
 import tempfile
 import time
@@ -284,9 +285,9 @@ async def with_context(
     connector = aiohttp.TCPConnector(limit=256)
     async with contextlib.AsyncExitStack() as stack:
         session = await stack.enter_async_context(aiohttp.ClientSession(connector=connector))
-        pool = await stack.enter_async_context(asyncpg_pool(url, 16))
+        pool = await stack.enter_async_context(asyncpg_pool(url, 8))
         eldercare = (
-            await stack.enter_async_context(asyncpg_pool(eldercare_url, 16))
+            await stack.enter_async_context(asyncpg_pool(eldercare_url, 8))
             if eldercare_url
             else None
         )
@@ -355,6 +356,8 @@ def run_scale(admin_url: str, keys: Keys, results: Results) -> None:
 
 
 def main() -> int:
+    # a SIGTERM unwinds like Ctrl-C: every process and the database are stopped on the way out
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     started = time.monotonic()
     load_before = os.getloadavg()[0]
     results = Results()

@@ -223,7 +223,8 @@ async def _for_sqlstate(request: Request, exc: Exception, state: str) -> JSONRes
             "The request collided with another one; retry it.",
             headers={"Retry-After": "1"},
         )
-    if state.startswith(("08", "57P")) or not state:
+    # 08: connection, 53: insufficient resources (max_connections), 57P: shutting down
+    if state.startswith(("08", "53", "57P")) or not state:
         return _database_unavailable()
     return await _on_unexpected(request, exc)
 

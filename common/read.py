@@ -26,6 +26,8 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import greenlet_spawn
 
+from common.errors import ServiceUnavailable
+
 _DIALECT = PGDialect_asyncpg(paramstyle="numeric_dollar")  # type: ignore[no-untyped-call]
 
 
@@ -69,6 +71,12 @@ class Statement:
         return await conn.fetchval(self.sql, *self.args(params))
 
 
+class DatabaseUnavailable(ServiceUnavailable, code="database_unavailable"):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers["Retry-After"] = "5"
+
+
 class Reader:
     """Connections for reads: from the engine's pool, or one fixed connection (tests)."""
 
@@ -88,7 +96,10 @@ class Reader:
         assert self._engine is not None
         # the pool's own connection, without an AsyncConnection around it (~45 µs less a read);
         # no transaction is begun, so returning it issues no ROLLBACK
-        fairy = await self._engine.raw_connection()
+        try:
+            fairy = await self._engine.raw_connection()
+        except Exception as exc:  # no connection (server down, max_connections): not a 500
+            raise DatabaseUnavailable("The database is not reachable; retry shortly.") from exc
         try:
             driver: asyncpg.Connection = fairy.driver_connection
             yield driver

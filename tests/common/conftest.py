@@ -11,13 +11,14 @@ import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import text
+from sqlalchemy import literal, select, text
 
 from common.app import create_service_app
 from common.auth import CitizenDep, Principal, Role, require_roles
 from common.db import SessionDep
 from common.idempotency import IdempotencyDep
 from common.provisioning import ProvisionedDatabase
+from common.read import ReaderDep, Statement
 from common.settings import ServiceSettings
 from services.childcare.models import SCHEMA, idempotency_key
 from tests.fixtures.clients import isolated_client, running_app
@@ -57,6 +58,13 @@ def build_probe_app(settings: ServiceSettings) -> FastAPI:
     @router.get("/public")
     async def public() -> dict[str, str]:
         return {"hello": "anyone"}
+
+    one = Statement(select(literal(1).label("one")))
+
+    @router.get("/read")
+    async def read(reader: ReaderDep) -> dict[str, int]:
+        row = await reader.row(one)
+        return {"one": int(row["one"]) if row else 0}
 
     @router.get("/boom")
     async def boom() -> dict[str, str]:

@@ -142,8 +142,12 @@ async def test_unreachable_database_is_503(tokens: DevTokens) -> None:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             r = await client.get("/probe/overflow")
+            read = await client.get("/probe/read")
             ready = await client.get("/readyz")
 
     body = assert_problem(r, 503, "database_unavailable")
+    # the read path (a raw pooled connection, no SQLAlchemy error wrapping) answers the same
+    assert_problem(read, 503, "database_unavailable")
+    assert read.headers["retry-after"] == "5"
     assert r.headers["retry-after"] == "5" and "nobody" not in str(body)
     assert ready.status_code == 503 and ready.json()["checks"]["database"].startswith("unreachable")
