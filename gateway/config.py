@@ -51,6 +51,8 @@ class Settings(AuthSettings):
     )
     rate_limit: str = "600/minute"
     anonymous_rate_limit: str = "300/minute"
+    # anonymous Red Bee Station check-ins, per address (they feed usage statistics)
+    check_in_rate_limit: str = "30/minute"
     trusted_proxies: CommaList = Field(
         default_factory=list,
         description="CIDRs of proxies whose X-Forwarded-For is believed (e.g. 10.0.0.0/8)",

@@ -159,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.anonymous_rate_limit,
         settings.redis_url,
         retry_seconds=settings.redis_retry_seconds,
+        check_in_limit=settings.check_in_rate_limit,
     )
     app.state.client_address = ClientAddress(settings.trusted_proxies)
     app.state.location_rewriter = LocationRewriter(list(settings.service_urls().values()))

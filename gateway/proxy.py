@@ -3,6 +3,8 @@ the rate limit."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI, Request, Response
 from multidict import CIMultiDict
 from starlette.routing import Route
@@ -12,6 +14,7 @@ from common.registry import SERVICE_NAMES
 from gateway.access import caller_of
 from gateway.clients.base import HOP_BY_HOP, IDEMPOTENT, BadGateway, Reply
 from gateway.edge import ClientAddress, LocationRewriter
+from gateway.ratelimit import RateLimiter
 from gateway.state import Gateway
 
 # the gateway sets these itself; what a client sends under these names is not passed on
@@ -46,9 +49,15 @@ def _response(reply: Reply, service: str, rewrite: LocationRewriter) -> Response
     return response
 
 
+_CHECK_IN = re.compile(r"^/jobs/v1/stations/[^/]+/check-ins$")
+
+
 async def proxy(request: Request) -> Response:
     """A plain Starlette endpoint: the hot path of the gateway pays no dependency solving."""
     await caller_of(request)
+    if request.method == "POST" and _CHECK_IN.match(request.url.path):
+        limiter: RateLimiter = request.app.state.rate_limiter
+        await limiter.check_in(address=request.app.state.client_address.of(request))
     gateway: Gateway = request.app.state.gateway
     settings = gateway.settings
     service = request.url.path.split("/", 2)[1]

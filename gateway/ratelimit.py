@@ -45,6 +45,7 @@ class RateLimiter:
         redis_url: str | None,
         *,
         retry_seconds: float = 5.0,
+        check_in_limit: str = "30/minute",
     ) -> None:
         self._local = SlidingWindowCounterRateLimiter(MemoryStorage())
         self._shared: SlidingWindowCounterRateLimiter | None = None
@@ -65,6 +66,7 @@ class RateLimiter:
         self._redis_failed_at: float | None = None
         self._citizen: RateLimitItem = parse(citizen_limit)
         self._anonymous: RateLimitItem = parse(anonymous_limit)
+        self._check_in: RateLimitItem = parse(check_in_limit)
 
     @property
     def using_fallback(self) -> bool:
@@ -98,6 +100,14 @@ class RateLimiter:
     async def check(self, *, sub: str | None, address: str) -> None:
         """Counts one request of the citizen, or of the address when `sub` is None."""
         item, key = (self._citizen, f"sub:{sub}") if sub else (self._anonymous, f"ip:{address}")
+        await self._enforce(item, key)
+
+    async def check_in(self, *, address: str) -> None:
+        """Anonymous station check-ins feed usage statistics: a tighter limit per address keeps
+        one device from inflating them (on top of the general limit)."""
+        await self._enforce(self._check_in, f"check-in:{address}")
+
+    async def _enforce(self, item: RateLimitItem, key: str) -> None:
         allowed, limiter = await self._hit(item, key)
         if allowed:
             return

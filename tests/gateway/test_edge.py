@@ -133,3 +133,22 @@ async def test_cors_allows_only_listed_origins(make_gateway: GatewayFactory, ech
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
     assert "idempotency-key" in preflight.headers["access-control-allow-headers"].lower()
+
+
+async def test_station_check_ins_have_a_tighter_limit_per_address(
+    make_gateway: GatewayFactory, echo_url: str
+) -> None:
+    # every service URL is the echo backend, which serves /childcare only: a check-in that
+    # passes the limit is proxied and answered 404 there, one over the limit never leaves
+    async with make_gateway(**_urls(echo_url), check_in_rate_limit="2/minute") as gw:
+        body = {"worker_type": "courier"}
+        check_ins = [
+            (await gw.post("/jobs/v1/stations/1/check-ins", json=body)).status_code
+            for _ in range(3)
+        ]
+        other_station = await gw.post("/jobs/v1/stations/2/check-ins", json=body)
+        read = await gw.get("/childcare/v1/echo/r")
+
+    assert check_ins == [404, 404, 429]
+    assert other_station.status_code == 429  # per address, not per station
+    assert read.status_code == 200  # the general limit is untouched
