@@ -58,6 +58,35 @@ MINE_BEFORE = Statement(
     .limit(bindparam("limit"))
 )
 GET_MINE = Statement(_MINE.where(Enrollment.id == bindparam("id")))
+# the hot statements of apply, run on the transaction's driver connection
+ACTIVE_OF_CHILD = Statement(
+    select(Enrollment.id, Enrollment.institution_id, Enrollment.status).where(
+        Enrollment.child_id == bindparam("child_id"),
+        Enrollment.status == any_(array(list(ACTIVE_STATUSES))),
+    )
+)
+INSERT = Statement(
+    insert(Enrollment)
+    .values(
+        child_id=bindparam("child_id"),
+        child_identity=bindparam("child_identity"),
+        institution_id=bindparam("institution_id"),
+        guardian_sub=bindparam("guardian_sub"),
+        status=bindparam("status"),
+        start_date=bindparam("start_date"),
+        applied_at=bindparam("now"),
+        status_changed_at=bindparam("now"),
+    )
+    .returning(Enrollment.id)
+)
+# FIFO position (1 = next) of a waitlisted application
+POSITION = Statement(
+    select(func.count()).where(
+        Enrollment.institution_id == bindparam("institution_id"),
+        Enrollment.status == "waitlisted",
+        Enrollment.id <= bindparam("id"),
+    )
+)
 PLACE_INSTITUTIONS = Statement(
     select(Enrollment.institution_id).where(
         Enrollment.guardian_sub == bindparam("guardian"),
@@ -115,36 +144,6 @@ async def active_applications(session: AsyncSession, child_id: int) -> list[Enro
         Enrollment.child_id == child_id, Enrollment.status.in_(ACTIVE_STATUSES)
     )
     return list((await session.scalars(stmt.execution_options(populate_existing=True))).all())
-
-
-async def add_application(
-    session: AsyncSession,
-    *,
-    child_id: int,
-    child_identity: str,
-    institution_id: int,
-    guardian_sub: str,
-    status: str,
-    start_date: date,
-    now: datetime,
-) -> int:
-    """A new application (one statement, no ORM flush); returns its id."""
-    new_id = await session.scalar(
-        insert(Enrollment)
-        .values(
-            child_id=child_id,
-            child_identity=child_identity,
-            institution_id=institution_id,
-            guardian_sub=guardian_sub,
-            status=status,
-            start_date=start_date,
-            applied_at=now,
-            status_changed_at=now,
-        )
-        .returning(Enrollment.id)
-    )
-    assert new_id is not None
-    return int(new_id)
 
 
 async def identity_holds_place(session: AsyncSession, identity: str) -> bool:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import Clock
+from common.db import driver_connection
 from services.childcare.children import repository as child_repository
 from services.childcare.children.ages import check_in_range
 from services.childcare.children.errors import ChildNotFound
@@ -71,72 +72,88 @@ async def _lock_child(
 
 async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
     """Enrolled while a place is free, else waitlisted (FIFO); capacity is never exceeded. A
-    child who takes a place here leaves every other waitlist at once."""
+    child who takes a place here leaves every other waitlist at once.
+
+    The common path runs its statements on the transaction's asyncpg connection (compiled once,
+    prepared by the driver); the rare ones — an offer that may have expired, other applications
+    to withdraw — go through the ORM in the same transaction."""
     session, clock, offer_ttl = act.session, act.clock, act.offer_ttl
     if body.start_date < clock.today():
         raise StartDateInPast("start_date is in the past.")
-    child, active, locked = await _lock_child(act, body.child_id, body.institution_id)
+    # the child's row first (through the session: it begins the transaction); while it is
+    # locked, the child's applications cannot change
+    child = await child_repository.lock_child(session, act.guardian.sub, body.child_id)
+    if child is None:
+        raise ChildNotFound(f"Child {body.child_id} does not exist.")
+    conn = await driver_connection(session)
+    active = await repository.ACTIVE_OF_CHILD.rows(conn, child_id=child.id)
+    ids = sorted({body.institution_id, *(a["institution_id"] for a in active)})
+    locked = {r["id"]: r for r in await institution_repository.LOCK_FOR_APPLY.rows(conn, ids=ids)}
     inst = locked.get(body.institution_id)
     if inst is None:
         raise InstitutionNotFound(f"Institution {body.institution_id} does not exist.")
-    if inst.offered:  # the locked row says whether there is an offer that may have expired
-        await expire_offers(session, inst, clock=clock, offer_ttl=offer_ttl)
+    if inst["offered"]:  # an offer there may have expired: pass its place on first
+        orm = await institution_repository.lock_institutions(session, [inst["id"]])
+        await expire_offers(session, orm[inst["id"]], clock=clock, offer_ttl=offer_ttl)
     check_in_range(
         child.birth_date,
         body.start_date,
-        inst.min_age_months,
-        inst.max_age_months,
+        inst["min_age_months"],
+        inst["max_age_months"],
         what="this institution",
     )
     for other in active:
-        if other.institution_id == inst.id:
+        if other["institution_id"] == inst["id"]:
             raise DuplicateApplication(
                 "This child already has an active application to this institution.",
-                enrollment_id=other.id,
+                enrollment_id=other["id"],
             )
-        if other.status == "enrolled":
+        if other["status"] == "enrolled":
             raise ChildAlreadyEnrolled(
                 "This child already holds a place; withdraw it before applying elsewhere.",
-                enrollment_id=other.id,
+                enrollment_id=other["id"],
             )
     identity = child_identity(child.id, child.id_number_hash)
     # one statement: a free place, unless the child (by ID, through any guardian's record)
     # already holds one — then the application waits for staff
-    enrolled = await institution_repository.take_place(session, inst.id, identity)
+    enrolled = (
+        await institution_repository.TAKE_PLACE.value(conn, id=inst["id"], identity=identity)
+        is not None
+    )
     now = clock.now()
+    status = EnrollmentStatus.enrolled if enrolled else EnrollmentStatus.waitlisted
     try:
-        enrollment_id = await repository.add_application(
-            session,
+        enrollment_id = await repository.INSERT.value(
+            conn,
             child_id=child.id,
             child_identity=identity,
-            institution_id=inst.id,
+            institution_id=inst["id"],
             guardian_sub=act.guardian.sub,
-            status="enrolled" if enrolled else "waitlisted",
+            status=status.value,
             start_date=body.start_date,
             now=now,
         )
-    except IntegrityError as exc:  # the partial unique indexes are the backstop
+    except asyncpg.UniqueViolationError as exc:  # the partial unique indexes are the backstop
         raise DuplicateApplication("This child already has an active application here.") from exc
+    position = None
     if not enrolled:
-        return await _read(session, enrollment_id)
-    if active:  # the child's row is locked: these are all its other applications
-        await withdraw_other_applications(
-            session,
-            child_id=child.id,
-            keep=enrollment_id,
-            locked=locked,
-            clock=clock,
-            offer_ttl=offer_ttl,
+        position = await repository.POSITION.value(
+            conn, institution_id=inst["id"], id=enrollment_id
         )
+    elif active:  # these are all the child's other applications (its row is locked)
+        await withdraw_other_applications(
+            session, child_id=child.id, keep=enrollment_id, locked={}, clock=clock,
+            offer_ttl=offer_ttl,
+        )  # fmt: skip
     return EnrollmentRead(
         id=enrollment_id,
         child_id=child.id,
         child_name=child.name,
-        institution_id=inst.id,
-        institution_name=inst.name,
-        status=EnrollmentStatus.enrolled,
+        institution_id=inst["id"],
+        institution_name=inst["name"],
+        status=status,
         start_date=body.start_date,
-        waitlist_position=None,
+        waitlist_position=position,
         offer_expires_at=None,
         applied_at=now,
         status_changed_at=now,

@@ -9,7 +9,19 @@ from functools import lru_cache
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Integer, and_, bindparam, exists, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.geo_query import keyset_params, keyset_statement
@@ -178,21 +190,33 @@ async def lock_institutions(session: AsyncSession, ids: list[int]) -> dict[int, 
     return {r.id: r for r in rows}
 
 
-async def take_place(session: AsyncSession, institution_id: int, identity: str) -> bool:
-    """One conditional statement: a place is taken only while `enrolled + offered < capacity`
-    and the child (by identity) holds no place anywhere."""
-    taken = await session.scalar(
-        update(Institution)
-        .where(
-            Institution.id == institution_id,
-            Institution.enrolled + Institution.offered < Institution.capacity,
-            ~exists().where(Enrollment.child_identity == identity, Enrollment.status == "enrolled"),
-        )
-        .values(enrolled=Institution.enrolled + 1, vacancies_as_of=func.now())
-        .returning(Institution.id)
-        .execution_options(synchronize_session=False)
+# the hot statements of apply, run on the transaction's driver connection: lock the rows in
+# id order (two transactions never deadlock), then one conditional UPDATE takes a place only
+# while `enrolled + offered < capacity` and the child (by identity) holds no place anywhere
+LOCK_FOR_APPLY = Statement(
+    select(
+        Institution.id,
+        Institution.name,
+        Institution.offered,
+        Institution.min_age_months,
+        Institution.max_age_months,
     )
-    return taken is not None
+    .where(Institution.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
+    .order_by(Institution.id)
+    .with_for_update()
+)
+TAKE_PLACE = Statement(
+    update(Institution)
+    .where(
+        Institution.id == bindparam("id"),
+        Institution.enrolled + Institution.offered < Institution.capacity,
+        ~exists().where(
+            Enrollment.child_identity == bindparam("identity"), Enrollment.status == "enrolled"
+        ),
+    )
+    .values(enrolled=Institution.enrolled + 1, vacancies_as_of=func.now())
+    .returning(Institution.id)
+)
 
 
 async def adjust_counts(
