@@ -104,10 +104,13 @@ def render(results: Results) -> str:
             out += [f"  - {k}: {v}" for k, v in facts.items()]
     if results.gc:
         out += ["", "## Garbage collection during the measured rounds", ""]
-        out += ["| process | " + " | ".join(sorted(next(iter(results.gc.values())))) + " |"]
-        out.append("|---|" + "---:|" * len(next(iter(results.gc.values()))))
+        # every process gets every column, or the rows do not line up ("–": not recorded)
+        columns = sorted({k for stats in results.gc.values() for k in stats})
+        out += ["| process | " + " | ".join(columns) + " |"]
+        out.append("|---|" + "---:|" * len(columns))
         for name, stats in results.gc.items():
-            out.append(f"| {name} | " + " | ".join(f"{stats[k]:g}" for k in sorted(stats)) + " |")
+            cells = [f"{stats[k]:g}" if k in stats else "–" for k in columns]
+            out.append(f"| {name} | " + " | ".join(cells) + " |")
     if results.profiles:
         out += ["", "## Where the CPU goes (py-spy, c=16)", ""]
         for key, profile in results.profiles.items():

@@ -43,7 +43,7 @@ from bench.environment import (
 from bench.load import run_closed_loop
 from bench.report import Results, as_json, render
 from bench.scenarios import SCENARIOS, Contention, Context, Scenario, Seats
-from bench.soak import gc_pauses, soak
+from bench.soak import gc_pauses, pause_delta, soak
 from common.demo import DEMO_CITIZEN
 from common.migrations import ROOT
 from common.provisioning import asyncpg_dsn, scratch_database
@@ -260,7 +260,7 @@ async def measure(ctx: Context, results: Results, processes: dict[str, Process])
                     f"errors {sample.errors}"
                 )
     after = {n: await gc_pauses(ctx.session, p.base_url) for n, p in processes.items()}
-    results.gc = {n: {k: after[n].get(k, 0) - v for k, v in before[n].items()} for n in before}
+    results.gc = {n: pause_delta(before[n], after[n]) for n in before}
     if PROFILE_SECONDS > 0 and profile.available():
         for scenario in scenarios:
             process = processes.get(scenario.process)

@@ -56,6 +56,11 @@ async def gc_pauses(session: aiohttp.ClientSession, base: str) -> dict[str, floa
     return out
 
 
+def pause_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """After minus before; a generation that had not yet collected before counts from zero."""
+    return {k: v - before.get(k, 0) for k, v in after.items()}
+
+
 async def soak(
     processes: list[Process], seconds: float, urls: list[str], headers: dict[str, str]
 ) -> Soak:
@@ -88,5 +93,5 @@ async def soak(
     result.requests, result.errors = load.requests, load.errors
     result.seconds = time.monotonic() - started
     for name in before:
-        result.gc[name] = {k: after[name].get(k, 0) - v for k, v in before[name].items()}
+        result.gc[name] = pause_delta(before[name], after[name])
     return result
