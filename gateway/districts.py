@@ -54,15 +54,19 @@ class EldercareIndicators(BaseModel):
 
 _PART_HELP = (
     "`ok`: current figures. `stale`: the service failed just now; `data` is the last good "
-    "figures, `age_seconds` old. `unavailable` / `timeout` / `error`: the service failed and "
+    "figures, read `age_seconds` ago. `unavailable` / `timeout` / `error`: the service failed and "
     "the gateway has no earlier figures (`data` is null)."
 )
 
 
 class Part(BaseModel):
     status: PartStatus = Field(description=_PART_HELP)
-    as_of: datetime | None = Field(description="When the service computed these figures.")
-    age_seconds: int | None = Field(description="Only when `stale`: how old the figures are.")
+    as_of: datetime | None = Field(
+        description="The service's own time stamp: the latest change behind its figures."
+    )
+    age_seconds: int | None = Field(
+        description="Only when `stale`: seconds since the gateway last read these figures."
+    )
     detail: str | None = Field(description="Why the figures are not current.")
 
 
@@ -106,8 +110,10 @@ def parse_district(value: str) -> District:
 def _part_fields(reading: Reading[T]) -> dict[str, object]:
     value = reading.value
     age = None
-    if reading.status is PartStatus.stale and value is not None:
-        age = max(0, int((datetime.now(UTC) - value.as_of).total_seconds()))
+    # The age of the gateway's copy, not of `as_of`: a service's `as_of` is the last change
+    # behind its figures, which can be days old while the figures are current.
+    if reading.status is PartStatus.stale and reading.fetched_at is not None:
+        age = max(0, int((datetime.now(UTC) - reading.fetched_at).total_seconds()))
     return {
         "status": reading.status,
         "as_of": value.as_of if value is not None else None,

@@ -78,7 +78,9 @@ async def test_a_failing_service_is_served_stale_with_its_age(
         assert view[service]["status"] == "stale"
         assert view[service]["data"] == good[service]["data"]
         assert view[service]["as_of"] == good[service]["as_of"]
-        assert view[service]["age_seconds"] >= 0
+        # the age of the gateway's copy (read a moment ago), not of the service's `as_of`
+        # (NOW, hours or years back)
+        assert 0 <= view[service]["age_seconds"] <= 30
         assert view[service]["detail"]
     assert "did not answer" in view["eldercare"]["detail"]
 
