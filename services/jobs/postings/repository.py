@@ -95,7 +95,9 @@ def _conditions(s: _Shape) -> list[ColumnElement[bool]]:
         Posting.expires_at > bindparam("now", type_=DateTime(timezone=True)),
     ]
     if s.q:
-        # each column has a pg_trgm GIN index; the planner ORs the two bitmaps
+        # each column has a pg_trgm GIN index; the planner ORs the two bitmaps. A term of
+        # 3+ characters narrows through trigrams; 1-2 (会计) make none, so PostgreSQL
+        # scans (the open postings are few). Chinese makes trigrams under a UTF-8 LC_CTYPE.
         q = bindparam("q", type_=String)
         conditions.append(
             or_(Posting.title.ilike(q, escape="\\"), Posting.employer.ilike(q, escape="\\"))
