@@ -261,6 +261,9 @@ async def measure(ctx: Context, results: Results, processes: dict[str, Process])
                 )
     after = {n: await gc_pauses(ctx.session, p.base_url) for n, p in processes.items()}
     results.gc = {n: pause_delta(before[n], after[n]) for n in before}
+    if PROFILE_SECONDS > 0 and not profile.available():
+        results.meta["profiles"] = "not taken: py-spy is not installed (pip install -e '.[dev]')"
+        say(f"profiles {results.meta['profiles']}")
     if PROFILE_SECONDS > 0 and profile.available():
         for scenario in scenarios:
             process = processes.get(scenario.process)
