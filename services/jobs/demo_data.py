@@ -104,7 +104,8 @@ class DemoRecipient:
 
 
 def subsidy_recipients() -> list[DemoRecipient]:
-    """703 graduates paid a rent or home-purchase subsidy during 2022 and January 2023."""
+    """703 graduates paid a rent or home-purchase subsidy during 2022 and January 2023, each
+    meeting every rule of the programme on the day they applied."""
     rng = random.Random(20230101)
     recipients = []
     kinds = ["rent_subsidy"] * RENT_RECIPIENTS + ["home_purchase_subsidy"] * PURCHASE_RECIPIENTS
@@ -113,8 +114,13 @@ def subsidy_recipients() -> list[DemoRecipient]:
         decided = applied + timedelta(days=rng.randint(7, 30))
         paid = decided + timedelta(days=rng.randint(5, 40))
         district = _district(rng)
+        # drawn as before (the rest of the stream, districts included, stays the same); nobody
+        # applies before graduating, so a July still ahead becomes the one of the year before
+        graduated = date(rng.randint(2018, 2022), 7, 1)
+        if graduated > applied:
+            graduated = graduated.replace(year=applied.year - 1)
         facts = {
-            "graduation_date": date(rng.randint(2018, 2022), 7, 1).isoformat(),
+            "graduation_date": graduated.isoformat(),
             "degree": rng.choices(("bachelor", "master", "doctorate"), (80, 17, 3))[0],
             "district": district.value,
             "works_in_hohhot": True,

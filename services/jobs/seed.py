@@ -26,7 +26,7 @@ from services.jobs.models import (
     Station,
     StationCheckIn,
 )
-from services.jobs.programmes.rules import ApplicantFacts, Rule, evaluate
+from services.jobs.programmes.rules import ApplicantFacts, Rule, RuleStatus, evaluate
 
 DEMO_GRADUATE = {
     "citizen_sub": DEMO_CITIZEN,
@@ -121,8 +121,12 @@ async def _seed_programmes(session: AsyncSession) -> dict[str, int]:
 
 
 def _judged(programme: dict[str, Any], facts: dict[str, Any], on: date) -> list[dict[str, Any]]:
+    """The stored rule results of a demo award (approved or paid): every rule met, or the demo
+    data contradicts its own programme and seeding stops."""
     rules = [Rule.model_validate(r) for r in programme["rules"]]
     results = evaluate(rules, ApplicantFacts.model_validate(facts), on)
+    if failing := [r.rule_id for r in results if r.result is not RuleStatus.met]:
+        raise ValueError(f"demo award applied on {on} fails {', '.join(failing)}: {facts}")
     return [r.model_dump(mode="json") for r in results]
 
 

@@ -3,6 +3,7 @@ the demo citizen a full jobs section."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import httpx
@@ -14,11 +15,13 @@ from services.jobs.seed import seed
 from tests.fixtures.tokens import DevTokens
 
 
-async def _all(client: httpx.AsyncClient, path: str, **params: Any) -> list[dict[str, Any]]:
+async def _all(
+    client: httpx.AsyncClient, path: str, headers: dict[str, str] | None = None, **params: Any
+) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     query: dict[str, Any] = {**params, "limit": 100}
     while True:
-        body = (await client.get(path, params=query)).json()
+        body = (await client.get(path, params=query, headers=headers)).json()
         items.extend(body["items"])
         if body["next_cursor"] is None:
             return items
@@ -84,6 +87,25 @@ async def test_about_700_people_were_paid_rent_or_purchase_subsidies(
         assert [(r["op"], r["value"]) for r in within] == [("within_years", 5)]
     assert all(p["committed_fen"] <= p["budget_fen"] for p in programmes.values())
     JobsStats.model_validate(stats)
+
+
+async def test_every_demo_award_met_every_rule_of_its_programme(
+    seeded: httpx.AsyncClient, tokens: DevTokens
+) -> None:
+    staff = tokens.headers("demo-auditor", "jobs_staff")
+    awards = [
+        a
+        for status in ("approved", "disbursed")
+        for a in await _all(seeded, "/jobs/v1/applications", headers=staff, status=status)
+        if a["citizen_sub"] == DEMO_CITIZEN or a["citizen_sub"].startswith("demo-recipient-")
+    ]
+
+    assert Counter(a["status"] for a in awards) == {"disbursed": 703, "approved": 1}
+    for award in awards:
+        assert len(award["rules"]) == 4
+        not_met = [r["rule_id"] for r in award["rules"] if r["result"] != "met"]
+        assert not_met == [], (award["citizen_sub"], award["facts"], award["applied_at"])
+        assert award["facts"]["graduation_date"] <= award["applied_at"][:10]
 
 
 async def test_at_least_140_stations_with_check_ins_and_open_postings(
