@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.idempotency import purge_expired_keys
 from services.childcare.models import idempotency_key
 from tests.common.test_problems import assert_problem
 from tests.fixtures.clients import committing_client
@@ -96,3 +98,41 @@ async def test_concurrent_duplicates_run_once(probe_app: FastAPI, tokens: DevTok
     assert len({c["serial"] for c in created}) == 1  # every 201 is the same single effect
     assert stored == 1
     assert replay.json() == created[0] and replay.headers["idempotent-replayed"] == "true"
+
+
+async def test_the_periodic_purge_drops_expired_keys_and_keeps_fresh_ones(
+    probe_app: FastAPI,
+) -> None:
+    retention = timedelta(hours=probe_app.state.settings.idempotency_retention_hours)
+    ages = {"expired": retention + timedelta(minutes=1), "fresh": retention - timedelta(hours=1)}
+    rows = [
+        {
+            "principal": "idem-purge",
+            "key": key,
+            "request_hash": "h",
+            "status_code": 201,
+            "response_body": {},
+            "created_at": func.now() - age,
+        }
+        for key, age in ages.items()
+    ]
+    # committed for real: the job runs on the app's own background sessions, as in production
+    async with probe_app.state.sessionmaker() as session:
+        for row in rows:
+            await session.execute(insert(idempotency_key).values(**row))
+        await session.commit()
+    try:
+        purged = await purge_expired_keys(probe_app)  # what the lifespan's periodic task calls
+        async with probe_app.state.sessionmaker() as session:
+            left = set(
+                await session.scalars(
+                    select(idempotency_key.c.key).where(idempotency_key.c.principal == "idem-purge")
+                )
+            )
+    finally:
+        async with probe_app.state.sessionmaker() as session:
+            await _cleanup(session)
+            await session.commit()
+
+    assert purged >= 1
+    assert left == {"fresh"}
