@@ -12,6 +12,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from common.districts import District
 from common.geo import CoordSys, Location
+from common.geo_input import BodyCoordSys, PointIn
 from common.validation import IntegerOnly, PatchBody, patch_field
 
 
@@ -40,25 +41,6 @@ FeeFen = Annotated[int, Field(ge=0, le=100_000_000, description="Monthly fee, fe
 AgeMonths = Annotated[int, Field(ge=0, le=36), IntegerOnly]
 OpeningHours = Annotated[str, Field(min_length=1, max_length=100, examples=["07:30-18:00"])]
 Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]
-BodyCoordSys = Annotated[
-    CoordSys | SkipJsonSchema[None],
-    Field(
-        description=(
-            "System of `location` and of the answer (default `wgs84`). The query's `coord_sys` "
-            "may be used instead; giving both with different values is `422 "
-            "conflicting_coord_sys`."
-        ),
-    ),
-]
-
-
-class PointIn(BaseModel):
-    """A point in the request's `coord_sys`; stored as WGS-84."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    lat: Annotated[float, Field(ge=-90, le=90)]
-    lon: Annotated[float, Field(ge=-180, le=180)]
 
 
 class InstitutionCreate(BaseModel):
