@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from common.clock import Clock
@@ -22,7 +21,7 @@ from common.districts import District
 from common.geo import CoordSys
 from common.importing import ImportReport, Outcome, import_rows, read_rows, spreadsheet_cells
 from services.childcare.config import Settings
-from services.childcare.institutions import service
+from services.childcare.institutions import repository, service
 from services.childcare.institutions.schemas import (
     DemonstrationLevel,
     InstitutionCreate,
@@ -98,11 +97,7 @@ async def _import_row(session: AsyncSession, row: InstitutionRow, clock: Clock) 
     """Creates or updates through the same service functions as the API, so the rules (a place
     inside its district, capacity re-balancing the waitlist) are the API's own."""
     values = row.values()
-    existing = await session.scalar(
-        select(Institution)
-        .where(Institution.name == row.name, Institution.district == values["district"])
-        .with_for_update()
-    )
+    existing = await repository.lock_by_name(session, row.name, values["district"])
     if existing is None:
         await service.create_institution(
             session, body=InstitutionCreate.model_validate(row.body()), coord_sys=CoordSys.wgs84

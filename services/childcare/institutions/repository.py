@@ -176,6 +176,15 @@ async def row_in_session(session: AsyncSession, institution_id: int) -> Mapping[
     return dict((await session.execute(BY_ID, {"id": institution_id})).mappings().one())
 
 
+async def lock_by_name(session: AsyncSession, name: str, district: str) -> Institution | None:
+    """The institution of this (name, district), the importer's natural key, locked for update."""
+    return await session.scalar(
+        select(Institution)
+        .where(Institution.name == name, Institution.district == district)
+        .with_for_update()
+    )
+
+
 async def lock_institutions(session: AsyncSession, ids: list[int]) -> dict[int, Institution]:
     """Locks institution rows in id order (a fixed order, so two transactions never deadlock)."""
     rows = (
