@@ -208,9 +208,10 @@ def create_service_app(
     app.state.cursor_codec = CursorCodec(settings.cursor_key)
     install_problem_handlers(app)
     install_problem_openapi(app)
-    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
+    # outside the cache layer: a HEAD is tagged as its GET is, then its body is dropped
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(ops_router(database_readiness))
     for router in routers:

@@ -166,8 +166,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     install_problem_openapi(app)
     # added innermost first: the request id wraps everything, CORS answers preflights before
-    # any limit, gzip compresses what the cache layer tagged
-    app.add_middleware(HeadAsGetMiddleware)
+    # any limit, gzip compresses what the cache layer tagged, and a HEAD goes through all of
+    # them as its GET (same ETag, Content-Encoding, Content-Length) before its body is dropped
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_bytes, compresslevel=6)
@@ -185,6 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["ETag", "Idempotent-Replayed", "Location", "Retry-After", "X-Request-ID"],
         max_age=600,
     )
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(RequestContextMiddleware, service="gateway")
     app.include_router(ops_router(readiness))
     app.include_router(router)

@@ -18,6 +18,9 @@ async def test_head_answers_like_get_without_a_body(probe: httpx.AsyncClient) ->
     assert head.content == b""
     assert head.headers["content-type"] == get.headers["content-type"]
     assert head.headers["content-length"] == get.headers["content-length"] != "0"
+    # the cache layer tags a HEAD as it tags the GET (a HEAD is how a client revalidates)
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["cache-control"] == get.headers["cache-control"]
 
 
 async def test_405_names_every_method_of_the_path(

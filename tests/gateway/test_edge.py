@@ -3,6 +3,8 @@ gzip and CORS."""
 
 from __future__ import annotations
 
+import httpx
+
 from tests.fixtures.tokens import DevTokens
 from tests.gateway.conftest import GatewayFactory, set_modes
 
@@ -111,6 +113,24 @@ async def test_large_json_is_gzipped_small_is_not(
     assert int(large.headers["content-length"]) < 4000
     assert "content-encoding" not in small.headers
     assert small.json() == {"items": [1, 2]}
+
+
+async def test_head_has_the_headers_of_the_get_and_no_body(
+    make_gateway: GatewayFactory, contract_url: str
+) -> None:
+    def headers(response: httpx.Response) -> dict[str, str]:
+        return {k: v for k, v in response.headers.items() if k not in ("date", "x-request-id")}
+
+    await set_modes(contract_url)
+    gzip = {"Accept-Encoding": "gzip"}
+    async with make_gateway(**_urls(contract_url), stats_cache_seconds=60) as gw:
+        # proxied, and the gateway's own: both tagged by its cache layer and gzipped
+        for path in ("/jobs/v1/stats", "/wellbeing/v1/districts"):
+            get, head = await gw.get(path, headers=gzip), await gw.head(path, headers=gzip)
+            assert (get.status_code, head.status_code) == (200, 200)
+            assert head.content == b"" and get.content
+            assert headers(head) == headers(get)
+            assert "etag" in head.headers and head.headers["content-encoding"] == "gzip"
 
 
 async def test_cors_allows_only_listed_origins(make_gateway: GatewayFactory, echo_url: str) -> None:
