@@ -1,4 +1,5 @@
-"""The gateway's mirror of childcare's `me/summary` and `stats` (contracts.md), and its client.
+"""The gateway's mirror of childcare's `me/summary` and `stats` (DESIGN §6: the gateway owns a
+typed schema of each section), and its client.
 
 Field names and types follow services/childcare/*/schemas.py; the mirror is the gateway's own,
 so a change there that breaks the contract shows as an `error` section, not a broken view.

@@ -1,4 +1,5 @@
-"""The gateway's mirror of eldercare's `me/summary` and `stats` (contracts.md), and its client."""
+"""The gateway's mirror of eldercare's `me/summary` and `stats` (DESIGN §6: the gateway owns
+a typed schema of each section), and its client."""
 
 from __future__ import annotations
 

@@ -25,7 +25,8 @@ class DistrictRow(ContractModel):
 
 
 class StatsBase(ContractModel):
-    """`by_district` has one entry for every district, in enum order (contracts.md)."""
+    """`by_district` has one entry for every district, in enum order (the district indicators of
+    DESIGN §6 list every 旗县区)."""
 
     as_of: datetime
     by_district: Sequence[DistrictRow]

@@ -1,4 +1,4 @@
-"""The demo data through the API, and the two documents the gateway reads (contracts.md):
+"""The demo data through the API, and the two documents the gateway reads (DESIGN §6):
 `GET /eldercare/v1/stats` and `GET /eldercare/v1/me/summary`, validated by the gateway's own
 mirror models and against the figures the demo generators imply."""
 

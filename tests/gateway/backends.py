@@ -1,8 +1,9 @@
 """Tiny real backends the gateway tests run on loopback ports (uvicorn subprocesses).
 
-`contract_app` answers `me/summary` and `stats` of all three services exactly as contracts.md
-says, or misbehaves on demand: `PUT /_modes {"jobs": "slow"}` switches one service to one of
-MODES; `GET /_calls` counts the calls that reached it.
+`contract_app` answers `me/summary` and `stats` of all three services exactly as the gateway's
+mirrors in gateway/clients/<service>.py describe them, or misbehaves on demand:
+`PUT /_modes {"jobs": "slow"}` switches one service to one of MODES; `GET /_calls` counts the
+calls that reached it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""`GET /jobs/v1/stats` and `GET /jobs/v1/me/summary` as contracts.md fixes them: validated by
-the gateway's own mirror models, every district once and in order, figures that follow the
-records."""
+"""`GET /jobs/v1/stats` and `GET /jobs/v1/me/summary` as the gateway reads them (DESIGN §6):
+validated by the gateway's own mirror models (gateway/clients/jobs.py), every district once and
+in order, figures that follow the records."""
 
 from __future__ import annotations
 

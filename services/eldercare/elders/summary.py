@@ -1,6 +1,7 @@
 """`GET /eldercare/v1/me/summary`: the eldercare part of the citizen's one-page view
-(contracts.md): the elders they are or act for, upcoming registered activities, open care
-requests and renovations — one connection, no transaction."""
+(DESIGN §6; the gateway's mirror is in gateway/clients/eldercare.py): the elders they are or
+act for, upcoming registered activities, open care requests and renovations — one connection,
+no transaction."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""HTTP shape of `GET /eldercare/v1/stats` (contracts.md: the gateway's district indicators)."""
+"""HTTP shape of `GET /eldercare/v1/stats`: the eldercare part of the gateway's district
+indicators (DESIGN §6), as its mirror in gateway/clients/eldercare.py validates it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""HTTP shapes of `GET /jobs/v1/stats` and `GET /jobs/v1/me/summary` (contracts.md)."""
+"""HTTP shapes of `GET /jobs/v1/stats` and `GET /jobs/v1/me/summary`: what the gateway reads
+(DESIGN §6), as its mirror in gateway/clients/jobs.py validates them."""
 
 from __future__ import annotations
 
