@@ -7,7 +7,8 @@ with status 200 and a JSON media type (`application/json`, `application/geo+json
 `application/*+json`); everything else passes through untouched, streaming included.
 
 - With an `Authorization` header the answer may be personal: `Cache-Control: no-store`
-  (unless the route set its own `Cache-Control`), and no `ETag`.
+  (unless the route set its own `Cache-Control`), and no `ETag`; this holds for every method
+  and status (a `201` with a child's record is as personal as a `GET`).
 - Otherwise: a strong `ETag` (a hash of the body, unless the route set one) and
   `Cache-Control: public, max-age=<max_age>` (unless the route set its own). A request whose
   `If-None-Match` names that tag gets `304` with no body.
@@ -48,6 +49,17 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
 OPS_PATHS = ("/healthz", "/readyz", "/metrics")
 
 
+def _no_store(send: Send) -> Send:
+    async def send_no_store(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            if "cache-control" not in headers:
+                headers["Cache-Control"] = "no-store"
+        await send(message)
+
+    return send_no_store
+
+
 class HttpCacheMiddleware:
     def __init__(
         self, app: ASGIApp, max_age: int = 30, skip_paths: tuple[str, ...] = OPS_PATHS
@@ -57,15 +69,14 @@ class HttpCacheMiddleware:
         self.skip_paths = skip_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
-            or scope["path"] in self.skip_paths
-        ):
+        if scope["type"] != "http" or scope["path"] in self.skip_paths:
             await self.app(scope, receive, send)
             return
         request_headers = Headers(scope=scope)
         personal = "authorization" in request_headers
+        if scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, _no_store(send) if personal else send)
+            return
         if_none_match = request_headers.get("if-none-match")
         start: Message | None = None
         chunks: list[bytes] = []

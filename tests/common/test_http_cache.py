@@ -34,7 +34,7 @@ def _client() -> httpx.AsyncClient:
             Route("/doc", doc, methods=["GET", "POST"]),
             Route("/own", own_policy),
             Route("/text", text),
-            Route("/created", created),
+            Route("/created", created, methods=["GET", "POST"]),
             Route("/readyz", doc),
         ]
     )
@@ -69,6 +69,18 @@ async def test_a_request_with_a_token_gets_no_store_and_no_etag() -> None:
 
     assert r.headers["cache-control"] == "no-store" and "etag" not in r.headers
     assert conditional.status_code == 200  # personal answers are never served as 304
+
+
+async def test_a_write_with_a_token_gets_no_store_whatever_its_status() -> None:
+    async with _client() as client:
+        made = await client.post("/created", headers={"Authorization": "Bearer x"})
+        refused = await client.post("/text", headers={"Authorization": "Bearer x"})
+        anonymous = await client.post("/created")
+
+    assert made.status_code == 201 and made.json() == {"id": 1}
+    assert made.headers["cache-control"] == "no-store" and "etag" not in made.headers
+    assert refused.status_code == 405 and refused.headers["cache-control"] == "no-store"
+    assert "cache-control" not in anonymous.headers
 
 
 async def test_a_route_keeps_its_own_policy_and_tag() -> None:
