@@ -62,7 +62,8 @@ _PART_HELP = (
 class Part(BaseModel):
     status: PartStatus = Field(description=_PART_HELP)
     as_of: datetime | None = Field(
-        description="The service's own time stamp: the latest change behind its figures."
+        description="The service's own time stamp (childcare, jobs: the latest change behind "
+        "the figures; eldercare: when it computed them)."
     )
     age_seconds: int | None = Field(
         description="Only when `stale`: seconds since the gateway last read these figures."

@@ -1,9 +1,10 @@
 """One circuit breaker per service (purgatory), with its state in `/metrics`.
 
-After `threshold` consecutive failures (refused, reset, timed out) a service's circuit opens:
-calls to it fail at once with 503, without a connection attempt, so a dead service costs almost
-nothing. After `reset_seconds` one call is let through (half-open); its success closes the
-circuit again, its failure reopens it.
+After `threshold` consecutive calls with no valid HTTP answer (refused, reset, timed out, or
+not HTTP at all; an HTTP status of any kind is an answer) a service's circuit opens: calls to it
+fail at once with 503, without a connection attempt, so a dead service costs almost nothing.
+After `reset_seconds` one call is let through (half-open); its success closes the circuit
+again, its failure reopens it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ BREAKER_REJECTIONS = Counter(
 )
 BREAKER_FAILURES = Counter(
     "gateway_circuit_breaker_failures_total",
-    "Failed calls (refused, reset, timed out) counted by the service's breaker",
+    "Calls with no valid HTTP answer counted by the service's breaker",
     ["service"],
 )
 

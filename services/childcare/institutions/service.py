@@ -148,7 +148,7 @@ async def update_institution(
     capacity = values.get("capacity", inst.capacity)
     if capacity < inst.enrolled + inst.offered:
         raise CapacityBelowTaken(
-            f"{inst.enrolled} places are taken and {inst.offered} offered; capacity cannot go "
+            f"Places taken: {inst.enrolled}, offered: {inst.offered}; capacity cannot go "
             f"below {inst.enrolled + inst.offered}.",
         )
     for key, value in values.items():
