@@ -25,8 +25,6 @@ HTTP_LATENCY = Histogram(
     "http_request_duration_seconds", "HTTP request latency by route template", ["method", "route"]
 )
 
-log = structlog.get_logger("access")
-
 
 def _route_template(scope: Scope) -> str:
     route = scope.get("route")
@@ -41,6 +39,10 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
         self.service = service
+        # one logger per app, not per module: structlog caches a logger's level on first use,
+        # so a module-level one would keep the level of whichever app used it first (tests
+        # build apps of several levels in one process)
+        self.log = structlog.get_logger("access")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,7 +74,7 @@ class RequestContextMiddleware:
             HTTP_REQUESTS.labels(method, route, str(status)).inc()
             HTTP_LATENCY.labels(method, route).observe(elapsed)
             if route not in ("/healthz", "/metrics"):
-                log.info(
+                self.log.info(
                     "request",
                     method=method,
                     route=route,
