@@ -142,8 +142,16 @@ def subsidy_recipients() -> list[DemoRecipient]:
     return recipients
 
 
+def _graduated_by(registered: date, years_before: int) -> date:
+    """1 July of the year `years_before` the registration, never after the registration: a
+    July still ahead becomes the one of the year before (a graduate who stayed has graduated)."""
+    graduated = date(registered.year - years_before, 7, 1)
+    return graduated if graduated <= registered else graduated.replace(year=registered.year - 1)
+
+
 def live_graduates(today: date) -> list[dict[str, Any]]:
-    """240 graduates registered one by one since 2023 (after the reported 2022 figure)."""
+    """240 graduates registered one by one since 2023 (after the reported 2022 figure), each
+    on or after their graduation day."""
     rng = random.Random(2023)
     start = date(2023, 1, 1)
     span = max((today - start).days, 1)
@@ -156,7 +164,8 @@ def live_graduates(today: date) -> list[dict[str, Any]]:
                 "citizen_sub": f"demo-graduate-{n:04d}",
                 "university": rng.choice(UNIVERSITIES),
                 "degree": rng.choices(DEGREES, (25, 60, 13, 2))[0],
-                "graduation_date": date(registered.year - rng.randint(0, 3), 7, 1),
+                # drawn as before, so the rest of the stream (districts included) stays the same
+                "graduation_date": _graduated_by(registered, years_before=rng.randint(0, 3)),
                 "retention": rng.choices(kinds, [_RETENTION_SHARES[k] for k in kinds])[0],
                 "employment_status": rng.choice(
                     ("employed", "employed", "self_employed", "starting_business", "seeking")

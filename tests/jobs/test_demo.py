@@ -4,11 +4,13 @@ the demo citizen a full jobs section."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
+from common.clock import CITY_TZ
 from common.demo import DEMO_CITIZEN
 from gateway.clients.jobs import JobsStats, JobsSummary
 from services.jobs.seed import seed
@@ -106,6 +108,24 @@ async def test_every_demo_award_met_every_rule_of_its_programme(
         not_met = [r["rule_id"] for r in award["rules"] if r["result"] != "met"]
         assert not_met == [], (award["citizen_sub"], award["facts"], award["applied_at"])
         assert award["facts"]["graduation_date"] <= award["applied_at"][:10]
+
+
+async def test_no_demo_graduate_graduates_after_registering(
+    seeded: httpx.AsyncClient, tokens: DevTokens
+) -> None:
+    retention = (await seeded.get("/jobs/v1/retention")).json()
+    subs = [DEMO_CITIZEN, *(f"demo-graduate-{n:04d}" for n in range(1, 241))]
+
+    records = []
+    for sub in subs:  # each registration is read by its own citizen, the only reader it has
+        r = await seeded.get("/jobs/v1/graduates/me", headers=tokens.headers(sub, "citizen"))
+        assert r.status_code == 200, (sub, r.text)
+        records.append(r.json())
+
+    assert len(records) == sum(y["registered"] for y in retention["by_year"])
+    for record in records:
+        registered_on = datetime.fromisoformat(record["registered_at"]).astimezone(CITY_TZ)
+        assert record["graduation_date"] <= registered_on.date().isoformat(), record
 
 
 async def test_at_least_140_stations_with_check_ins_and_open_postings(
