@@ -7,7 +7,13 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from tests.childcare.factories import add_institution, birth_months_ago, start_in_a_week
+from tests.childcare.factories import (
+    add_institution,
+    apply,
+    birth_months_ago,
+    register_child,
+    start_in_a_week,
+)
 from tests.common.test_problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
@@ -76,3 +82,56 @@ async def test_staff_see_suspected_duplicates_and_one_id_holds_one_place(
         e["child_id"]: e["suspected_duplicate"] for e in roster["enrolled"] + roster["waitlisted"]
     }
     assert flags == {dad_child: True, other_child: False}
+
+
+async def _mine(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[int, dict]:  # type: ignore[type-arg]
+    r = await client.get("/childcare/v1/enrollments", headers=headers)
+    assert r.status_code == 200, r.text
+    return {e["id"]: e for e in r.json()["items"]}
+
+
+async def test_an_offer_passes_over_a_child_whose_id_holds_a_place_through_another_record(
+    client: httpx.AsyncClient, childcare_app: FastAPI, tokens: DevTokens
+) -> None:
+    first = await add_institution(childcare_app, capacity=1, name="一园")
+    second = await add_institution(childcare_app, capacity=1, name="二园")
+    mum, dad, other, holder = (
+        tokens.headers(f"pass-{n}", "citizen") for n in ("mum", "dad", "other", "holder")
+    )
+    held = (
+        await apply(client, holder, await register_child(client, holder, "占位"), second.id)
+    ).json()
+    mum_child = (await _register(client, mum, "同一个孩子")).json()["id"]
+    at_first = (await apply(client, mum, mum_child, first.id)).json()
+    dad_register = await _register(client, dad, "同一个孩子")
+    dad_waiting = (await apply(client, dad, dad_register.json()["id"], second.id)).json()
+    other_waiting = (
+        await apply(client, other, await register_child(client, other, "别人"), second.id)
+    ).json()
+    assert (held["status"], at_first["status"]) == ("enrolled", "enrolled")
+    assert dad_register.status_code == 201
+    assert (dad_waiting["status"], dad_waiting["waitlist_position"]) == ("waitlisted", 1)
+    assert (other_waiting["status"], other_waiting["waitlist_position"]) == ("waitlisted", 2)
+
+    freed = await client.post(f"/childcare/v1/enrollments/{held['id']}/withdraw", headers=holder)
+    assert freed.json()["status"] == "withdrawn"
+
+    # the head of the waitlist is this child by ID, enrolled at 一园 through mum's record
+    passed_over = (await _mine(client, dad))[dad_waiting["id"]]
+    assert (passed_over["status"], passed_over["waitlist_position"]) == ("waitlisted", 1)
+    assert passed_over["offer_expires_at"] is None
+    offered = (await _mine(client, other))[other_waiting["id"]]
+    assert offered["status"] == "offered" and offered["offer_expires_at"] is not None
+    shown = (await client.get(f"/childcare/v1/institutions/{second.id}")).json()
+    assert (shown["enrolled"], shown["offered"], shown["vacancies"]) == (0, 1, 0)
+
+    # once the child gives up the place at 一园, the next place at 二园 is the child's
+    gave_up = await client.post(f"/childcare/v1/enrollments/{at_first['id']}/withdraw", headers=mum)
+    declined = await client.post(
+        f"/childcare/v1/enrollments/{other_waiting['id']}/decline", headers=other
+    )
+    assert (gave_up.json()["status"], declined.json()["status"]) == ("withdrawn", "declined")
+
+    assert (await _mine(client, dad))[dad_waiting["id"]]["status"] == "offered"
+    shown = (await client.get(f"/childcare/v1/institutions/{second.id}")).json()
+    assert (shown["enrolled"], shown["offered"], shown["vacancies"]) == (0, 1, 0)
