@@ -55,6 +55,19 @@ def _judge(results: Results, target: Target, c: int) -> tuple[str, str]:
     return f"{value:.2f}", f"≥ {target.at_least} — {verdict}"
 
 
+def _overall(verdicts: list[tuple[int, str]]) -> str:
+    """One verdict over the levels it was judged at: met only where met at every level."""
+    if not verdicts:
+        return ""
+    bound = verdicts[0][1].split(" — ")[0]
+    met = [c for c, v in verdicts if v.endswith("— met")]
+    if len(met) == len(verdicts):
+        return f"{bound} — met"
+    if not met:
+        return f"{bound} — not met"
+    return f"{bound} — met at " + ", ".join(f"c={c}" for c in met) + " only"
+
+
 def render(results: Results) -> str:
     levels = sorted(results.samples)
     labels = {s.key: s.label for s in SCENARIOS}
@@ -91,7 +104,7 @@ def render(results: Results) -> str:
         if not all(target.top in results.samples[c] for c in levels):
             continue
         judged = [_judge(results, target, c) for c in levels]
-        verdict = next((v for _, v in reversed(judged) if v), "")
+        verdict = _overall([(c, v) for c, (_, v) in zip(levels, judged, strict=True) if v])
         if target.level is not None:
             verdict = (
                 f"{verdict} (at c={target.level})" if verdict else f"judged at c={target.level}"
