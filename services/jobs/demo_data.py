@@ -114,11 +114,8 @@ def subsidy_recipients() -> list[DemoRecipient]:
         decided = applied + timedelta(days=rng.randint(7, 30))
         paid = decided + timedelta(days=rng.randint(5, 40))
         district = _district(rng)
-        # drawn as before (the rest of the stream, districts included, stays the same); nobody
-        # applies before graduating, so a July still ahead becomes the one of the year before
-        graduated = date(rng.randint(2018, 2022), 7, 1)
-        if graduated > applied:
-            graduated = graduated.replace(year=applied.year - 1)
+        # drawn as before, so the rest of the stream (districts included) stays the same
+        graduated = _not_after(date(rng.randint(2018, 2022), 7, 1), applied)
         facts = {
             "graduation_date": graduated.isoformat(),
             "degree": rng.choices(("bachelor", "master", "doctorate"), (80, 17, 3))[0],
@@ -142,11 +139,10 @@ def subsidy_recipients() -> list[DemoRecipient]:
     return recipients
 
 
-def _graduated_by(registered: date, years_before: int) -> date:
-    """1 July of the year `years_before` the registration, never after the registration: a
-    July still ahead becomes the one of the year before (a graduate who stayed has graduated)."""
-    graduated = date(registered.year - years_before, 7, 1)
-    return graduated if graduated <= registered else graduated.replace(year=registered.year - 1)
+def _not_after(graduated: date, day: date) -> date:
+    """A demo graduate has graduated by `day` (applying, registering): a graduation still ahead
+    becomes the one of the year before."""
+    return graduated if graduated <= day else graduated.replace(year=day.year - 1)
 
 
 def live_graduates(today: date) -> list[dict[str, Any]]:
@@ -165,7 +161,9 @@ def live_graduates(today: date) -> list[dict[str, Any]]:
                 "university": rng.choice(UNIVERSITIES),
                 "degree": rng.choices(DEGREES, (25, 60, 13, 2))[0],
                 # drawn as before, so the rest of the stream (districts included) stays the same
-                "graduation_date": _graduated_by(registered, years_before=rng.randint(0, 3)),
+                "graduation_date": _not_after(
+                    date(registered.year - rng.randint(0, 3), 7, 1), registered
+                ),
                 "retention": rng.choices(kinds, [_RETENTION_SHARES[k] for k in kinds])[0],
                 "employment_status": rng.choice(
                     ("employed", "employed", "self_employed", "starting_business", "seeking")
