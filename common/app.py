@@ -27,8 +27,8 @@ from common.http_cache import HttpCacheMiddleware
 from common.idempotency import purge_expired_keys
 from common.logging import configure_logging
 from common.middleware import (
-    BodySizeLimitMiddleware,
     HeadAsGetMiddleware,
+    RequestBodyLimitMiddleware,
     RequestContextMiddleware,
 )
 from common.migrations import head_revision
@@ -208,7 +208,11 @@ def create_service_app(
     app.state.cursor_codec = CursorCodec(settings.cursor_key)
     install_problem_handlers(app)
     install_problem_openapi(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestBodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        read_timeout=settings.body_read_timeout_seconds,
+    )
     app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
     # outside the cache layer: a HEAD is tagged as its GET is, then its body is dropped
     app.add_middleware(HeadAsGetMiddleware)

@@ -20,8 +20,8 @@ from common.gc_metrics import install_gc_metrics
 from common.http_cache import HttpCacheMiddleware
 from common.logging import configure_logging
 from common.middleware import (
-    BodySizeLimitMiddleware,
     HeadAsGetMiddleware,
+    RequestBodyLimitMiddleware,
     RequestContextMiddleware,
 )
 from common.problems import install_problem_handlers
@@ -168,7 +168,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # added innermost first: the request id wraps everything, CORS answers preflights before
     # any limit, gzip compresses what the cache layer tagged, and a HEAD goes through all of
     # them as its GET (same ETag, Content-Encoding, Content-Length) before its body is dropped
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestBodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        read_timeout=settings.body_read_timeout_seconds,
+    )
     app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_bytes, compresslevel=6)
     app.add_middleware(

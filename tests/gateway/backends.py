@@ -264,3 +264,23 @@ def slow_app() -> FastAPI:
         return {"late": rest}
 
     return app
+
+
+def recording_app() -> FastAPI:
+    """Answers every path with `200` and the raw path it received, and lists those paths at
+    `GET /_seen`: what reached the backend, exactly as it arrived (operational routes too)."""
+    app = FastAPI(title="recording", openapi_url=None)
+    seen: list[str] = []
+
+    @app.get("/_seen")
+    async def get_seen() -> list[str]:
+        return seen
+
+    @app.api_route("/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+    async def record(request: Request, rest: str) -> dict[str, str]:
+        raw = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
+        if raw != "/readyz":
+            seen.append(raw)
+        return {"path": raw}
+
+    return app

@@ -4,12 +4,13 @@ built with the real factory."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any
 
 import httpx
 import pytest
 
+from common.registry import GATEWAY
 from gateway.config import Settings
 from gateway.main import create_app
 from tests.fixtures.clients import running_app
@@ -34,6 +35,33 @@ def echo_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def slow_url() -> Iterator[str]:
     with served("tests.gateway.backends:slow_app", {}, ready_path="/readyz") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def recording_url() -> Iterator[str]:
+    with served("tests.gateway.backends:recording_app", {}, ready_path="/_seen") as url:
+        yield url
+
+
+def seen_by(backend_url: str) -> list[str]:
+    """The raw paths that reached the recording backend so far."""
+    seen: list[str] = httpx.get(f"{backend_url}/_seen").json()
+    return seen
+
+
+@contextmanager
+def gateway_process(tokens: DevTokens, backend_url: str, **env: str) -> Iterator[str]:
+    """A real gateway process (the product's uvicorn command) in front of one backend for all
+    three services; `env` sets its settings by their variable names."""
+    base = {
+        **{f"{service.upper()}_URL": backend_url for service in ("childcare", "jobs", "eldercare")},
+        "ENVIRONMENT": "development",
+        "DEV_KEY_FILE": str(tokens.public_key),
+        "STARTUP_WARM_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    with served(GATEWAY.app_factory, {**base, **env}, ready_path="/healthz") as url:
         yield url
 
 

@@ -1,0 +1,95 @@
+"""Who the caller is, on a real gateway process launched with the product's uvicorn command: the
+server's own proxy-header handling is off, so a forged `X-Forwarded-For` picks no rate-limit
+bucket; only the gateway's `TRUSTED_PROXIES` rule reads that header."""
+
+from __future__ import annotations
+
+import itertools
+
+import httpx
+
+from tests.fixtures.tokens import DevTokens
+from tests.gateway.conftest import gateway_process
+
+_addresses = (f"198.51.100.{n}" for n in itertools.count(1))
+# limits per hour, not per minute: the sliding-window counter weighs the previous window, so
+# a test that crosses a window's end may be let through one request more than the limit
+
+
+def forged() -> dict[str, str]:
+    """A fresh, made-up client address on every call."""
+    return {"X-Forwarded-For": next(_addresses)}
+
+
+def test_forged_forwarded_for_does_not_escape_the_anonymous_limit(
+    tokens: DevTokens, echo_url: str
+) -> None:
+    with (
+        gateway_process(tokens, echo_url, ANONYMOUS_RATE_LIMIT="10/hour") as gw,
+        httpx.Client(base_url=gw) as client,
+    ):
+        answers = [client.get("/childcare/v1/echo/r", headers=forged()) for _ in range(14)]
+
+    assert [a.status_code for a in answers] == [200] * 10 + [429] * 4
+    assert {a.json()["code"] for a in answers[10:]} == {"rate_limited"}
+    # what the backend was told is the socket peer, not the claim
+    assert {a.json()["headers"]["x-forwarded-for"] for a in answers[:10]} == {"127.0.0.1"}
+
+
+def test_forged_forwarded_for_does_not_escape_the_check_in_limit(
+    tokens: DevTokens, recording_url: str
+) -> None:
+    with (
+        gateway_process(tokens, recording_url, CHECK_IN_RATE_LIMIT="3/hour") as gw,
+        httpx.Client(base_url=gw) as client,
+    ):
+        statuses = [
+            client.post(
+                "/jobs/v1/stations/7/check-ins", json={"worker_type": "courier"}, headers=forged()
+            ).status_code
+            for _ in range(6)
+        ]
+
+    assert statuses == [200] * 3 + [429] * 3
+
+
+def test_forged_forwarded_for_does_not_escape_the_bad_token_lockout(
+    tokens: DevTokens, echo_url: str
+) -> None:
+    with (
+        gateway_process(tokens, echo_url, ANONYMOUS_RATE_LIMIT="4/hour") as gw,
+        httpx.Client(base_url=gw) as client,
+    ):
+        statuses = [
+            client.get(
+                "/childcare/v1/echo/r",
+                headers={**forged(), "Authorization": "Bearer not-a-token"},
+            ).status_code
+            for _ in range(7)
+        ]
+
+    assert statuses == [401] * 4 + [429] * 3
+
+
+def test_behind_a_trusted_proxy_the_first_untrusted_hop_from_the_right_is_the_client(
+    tokens: DevTokens, echo_url: str
+) -> None:
+    settings = {"ANONYMOUS_RATE_LIMIT": "1/hour", "TRUSTED_PROXIES": "127.0.0.1/32"}
+    with (
+        gateway_process(tokens, echo_url, **settings) as gw,
+        httpx.Client(base_url=gw) as client,
+    ):
+
+        def via_proxy(client_address: str) -> httpx.Response:
+            # the client's own claim first, then what the trusted proxy saw
+            chain = f"1.1.1.1, {client_address}"
+            return client.get("/childcare/v1/echo/r", headers={"X-Forwarded-For": chain})
+
+        first, second = via_proxy("203.0.113.7"), via_proxy("203.0.113.8")
+        again = via_proxy("203.0.113.7")
+        same_claim_other_hop = via_proxy("203.0.113.9")
+
+    assert (first.status_code, second.status_code) == (200, 200)  # two clients, two buckets
+    assert first.json()["headers"]["x-forwarded-for"] == "1.1.1.1, 203.0.113.7, 127.0.0.1"
+    assert again.status_code == 429  # the bucket of 203.0.113.7, whatever it claims on the left
+    assert same_claim_other_hop.status_code == 200
