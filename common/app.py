@@ -28,6 +28,7 @@ from common.idempotency import purge_expired_keys
 from common.logging import configure_logging
 from common.middleware import (
     HeadAsGetMiddleware,
+    PathGuardMiddleware,
     RequestBodyLimitMiddleware,
     RequestContextMiddleware,
 )
@@ -216,6 +217,8 @@ def create_service_app(
     app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
     # outside the cache layer: a HEAD is tagged as its GET is, then its body is dropped
     app.add_middleware(HeadAsGetMiddleware)
+    # before routing, and before HEAD becomes GET: one rule for every method
+    app.add_middleware(PathGuardMiddleware)
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(ops_router(database_readiness))
     for router in routers:

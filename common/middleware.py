@@ -165,6 +165,39 @@ class RequestBodyLimitMiddleware:
         await response(scope, receive, send)
 
 
+# an encoded slash or backslash: some servers and proxies split paths on either
+_ENCODED_SEPARATORS = (b"%2f", b"%5c")
+
+
+def has_unsafe_segment(raw_path: bytes) -> bool:
+    """A `.` or `..` segment (plain or percent-encoded in any case) or an encoded slash or
+    backslash: a path that something between the client and a route may resolve differently
+    from the router that checked it."""
+    lowered = raw_path.lower()
+    if any(separator in lowered for separator in _ENCODED_SEPARATORS):
+        return True
+    return any(segment.replace(b"%2e", b".") in (b".", b"..") for segment in lowered.split(b"/"))
+
+
+class PathGuardMiddleware:
+    """Refuses a raw path with dot segments or encoded separators (`has_unsafe_segment`) with
+    `400 invalid_path` before routing, so every rule sees the path the backend sees."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            # ASGI's raw_path is the path as sent, without the query (some clients add it)
+            raw = (scope.get("raw_path") or scope["path"].encode()).split(b"?", 1)[0]
+            if has_unsafe_segment(raw):
+                detail = "The path has a dot segment or an encoded slash; send it resolved."
+                response = problem_response(400, "invalid_path", detail)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class HeadAsGetMiddleware:
     """`HEAD` on every `GET` route (RFC 9110): routed and answered as the GET, headers kept
     (Content-Length included), body dropped."""

@@ -21,6 +21,7 @@ from common.http_cache import HttpCacheMiddleware
 from common.logging import configure_logging
 from common.middleware import (
     HeadAsGetMiddleware,
+    PathGuardMiddleware,
     RequestBodyLimitMiddleware,
     RequestContextMiddleware,
 )
@@ -190,6 +191,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(HeadAsGetMiddleware)
+    # before routing, and before HEAD becomes GET: one rule for every method
+    app.add_middleware(PathGuardMiddleware)
     app.add_middleware(RequestContextMiddleware, service="gateway")
     app.include_router(ops_router(readiness))
     app.include_router(router)

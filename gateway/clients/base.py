@@ -24,6 +24,7 @@ import aiohttp
 import stamina
 from multidict import CIMultiDict
 from pydantic import BaseModel, ValidationError
+from yarl import URL
 
 from common.errors import ProblemError
 from gateway.clients.breakers import Breakers, CircuitOpen
@@ -99,8 +100,9 @@ class ServiceClient:
         body: bytes | None = None,
         timeout: float,  # noqa: ASYNC109 - per-call budget handed to aiohttp
     ) -> Reply:
-        """One call under the service's breaker; idempotent methods retried on refusal."""
-        url = f"{self.base_url}{path}" + (f"?{query}" if query else "")
+        """One call under the service's breaker; idempotent methods retried on refusal.
+        `path` and `query` are sent as given (percent-encoded already): no normalisation."""
+        url = URL(f"{self.base_url}{path}" + (f"?{query}" if query else ""), encoded=True)
         attempts = self._resilience.retry_attempts if method in IDEMPOTENT else 1
         try:
             async with self._resilience.breakers.guard(self.name):
@@ -130,7 +132,7 @@ class ServiceClient:
     async def _send(
         self,
         method: str,
-        url: str,
+        url: URL,
         headers: CIMultiDict[str] | None,
         body: bytes | None,
         timeout: float,  # noqa: ASYNC109
