@@ -27,7 +27,7 @@ from common.middleware import (
 )
 from common.problems import install_problem_handlers
 from common.registry import SERVICE_NAMES
-from gateway.clients.base import Resilience, ServiceClient
+from gateway.clients.base import Resilience, ServiceClient, service_session
 from gateway.clients.breakers import Breakers
 from gateway.clients.childcare import childcare_client
 from gateway.clients.eldercare import eldercare_client
@@ -128,8 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        connector = aiohttp.TCPConnector(limit=200, limit_per_host=100, keepalive_timeout=30)
-        session = aiohttp.ClientSession(connector=connector, auto_decompress=False)
+        session = service_session()
         app.state.gateway = gateway = build_gateway(settings, session)
         await warm(gateway)
         # what start-up built lives as long as the process: keep it out of later collections

@@ -13,7 +13,8 @@ from starlette.routing import Route
 from common.problems import PROBLEM_MEDIA_TYPE
 from common.registry import SERVICE_NAMES
 from gateway.access import caller_of
-from gateway.clients.base import HOP_BY_HOP, IDEMPOTENT, BadGateway, Reply
+from gateway.clients.base import HOP_BY_HOP, IDEMPOTENT, Reply
+from gateway.clients.failures import BadGateway
 from gateway.edge import ClientAddress, LocationRewriter
 from gateway.ratelimit import RateLimiter
 from gateway.state import Gateway

@@ -247,7 +247,7 @@ def echo_app() -> FastAPI:
 def slow_app() -> FastAPI:
     """Ready, but every service call takes longer than any gateway budget in the tests."""
     app = FastAPI(title="slow")
-    seen = {"count": 0}
+    seen = {"count": 0, "finished": 0}
 
     @app.get("/readyz")
     async def readyz() -> dict[str, str]:
@@ -261,6 +261,7 @@ def slow_app() -> FastAPI:
     async def slow(rest: str) -> dict[str, str]:
         seen["count"] += 1
         await asyncio.sleep(5)
+        seen["finished"] += 1
         return {"late": rest}
 
     return app
