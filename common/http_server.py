@@ -8,6 +8,14 @@ client of the process and grew its memory for good. Here a request whose request
 headers pass `HEAD_LIMIT_BYTES` is answered `431` problem+json as soon as the limit is passed,
 before the rest is read, and its connection is closed; the application never sees it.
 
+On SIGTERM uvicorn closes every connection without a request under way. A connection the
+client has just opened, or whose request head is still arriving, carries a request on its
+way: closing it cleanly looks to the client exactly like a crash after reading the request
+(outcome unknown, gateway/clients/failures.py). Such a connection is kept for its request,
+which is served and then closes the connection; a new one that sends nothing is closed after
+`ARRIVAL_GRACE_SECONDS`. Idle keep-alive connections are closed as before (a client sending on
+one as it closes knows it was a pooled connection, and that nothing was read).
+
 Why not h11 with uvicorn's `h11_max_incomplete_event_size`: it answers the same case with a
 plain-text `400`, and h11 parses in pure Python (see docs/operations.md for the measurements).
 """
@@ -28,6 +36,8 @@ HEAD_LIMIT_BYTES = 16 * 1024
 # the connection closes: closing on unread input would reset it, and a reset can destroy the
 # answer before the client reads it
 LINGER_SECONDS = 1.0
+# on shutdown, how long a connection that has sent nothing yet may take to start its request
+ARRIVAL_GRACE_SECONDS = 2.0
 
 
 def _refusal(status: int, phrase: str, code: str, detail: str, default_headers: Any) -> bytes:
@@ -59,6 +69,7 @@ class HeaderLimitedHttpToolsProtocol(HttpToolsProtocol):
         self._head_received = 0
         self._head_parsed = 0
         self._refused = False
+        self._stopping = False
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
@@ -91,6 +102,8 @@ class HeaderLimitedHttpToolsProtocol(HttpToolsProtocol):
             self._refused = True
             return
         super().on_headers_complete()
+        if self._stopping and self.cycle is not None:
+            self.cycle.keep_alive = False  # served, then closed: the server is stopping
 
     def on_body(self, body: bytes) -> None:
         if not self._refused:
@@ -99,6 +112,20 @@ class HeaderLimitedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         if not self._refused:
             super().on_message_complete()
+
+    def shutdown(self) -> None:
+        self._stopping = True
+        if self._in_head:
+            return  # a request is arriving: served, then closed (or cut at the graceful timeout)
+        if self.cycle is None:
+            # just opened: its request may be on its way; served if it comes in time
+            self.loop.call_later(ARRIVAL_GRACE_SECONDS, self._close_if_nothing_arrived)
+            return
+        super().shutdown()
+
+    def _close_if_nothing_arrived(self) -> None:
+        if self.cycle is None and not self._in_head and not self.transport.is_closing():
+            self.transport.close()
 
     def _refuse_head(self) -> None:
         self.logger.warning("Request head over %d bytes refused (431).", HEAD_LIMIT_BYTES)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import httpx
 import psutil
@@ -16,7 +15,7 @@ import pytest
 
 from common.provisioning import ProvisionedDatabase
 from common.registry import PROCESS_NAMES, SERVICE_NAMES, process
-from tests.fixtures.processes import served
+from tests.fixtures.processes import pid_listening_on, served
 from tests.fixtures.raw_http import connect, exchange, parse, read_to_end
 from tests.fixtures.tokens import DevTokens
 
@@ -110,20 +109,11 @@ def test_a_body_shorter_than_its_content_length_is_408_and_closed(
     assert answer.headers["x-request-id"]
 
 
-def _pid_listening_on(base: str) -> int:
-    port = urlsplit(base).port
-    for conn in psutil.net_connections(kind="tcp"):
-        if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port:
-            assert conn.pid is not None
-            return conn.pid
-    raise AssertionError(f"nothing listens on {base}")
-
-
 def test_a_50_mb_header_is_cut_short_while_other_clients_are_served(
     running: tuple[str, str],
 ) -> None:
     _, base = running
-    server = psutil.Process(_pid_listening_on(base))
+    server = psutil.Process(pid_listening_on(base))
     rss_before = server.memory_info().rss
     sending = threading.Event()
     received: list[bytes] = []
