@@ -12,6 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import Table, text
+from starlette.exceptions import HTTPException
 
 from common.auth import (
     BEARER_SCHEME,
@@ -33,6 +34,7 @@ from common.middleware import (
     RequestContextMiddleware,
 )
 from common.migrations import head_revision
+from common.networks import Networks
 from common.pagination import CursorCodec
 from common.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers, problem_response
 from common.read import Reader
@@ -47,8 +49,12 @@ class Health(BaseModel):
     checks: dict[str, str] = {}
 
 
-def ops_router(readiness: Callable[[Request], Any]) -> APIRouter:
-    """`/healthz` (alive, no dependencies), `/readyz` (dependencies), `/metrics` (Prometheus)."""
+def ops_router(
+    readiness: Callable[[Request], Any], metrics_allow: Networks | None = None
+) -> APIRouter:
+    """`/healthz` (alive, no dependencies), `/readyz` (dependencies), `/metrics` (Prometheus;
+    with `metrics_allow`, only for direct peers in those networks: to anyone else it is a path
+    like any unknown one, `404`)."""
     router = APIRouter(include_in_schema=False)
 
     @router.get("/healthz")
@@ -67,7 +73,11 @@ def ops_router(readiness: Callable[[Request], Any]) -> APIRouter:
         return problem_response(503, "not_ready", f"Not ready ({failing}).", checks=checks)
 
     @router.get("/metrics")
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        # the socket's peer: uvicorn runs without proxy headers, so no header can set it
+        peer = request.client.host if request.client else None
+        if metrics_allow is not None and peer not in metrics_allow:
+            raise HTTPException(404)  # answered exactly as any unknown path is
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -10,7 +10,9 @@ import uuid
 import structlog
 from fastapi import HTTPException
 from prometheus_client import Counter, Histogram
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.problems import problem_response
@@ -218,3 +220,26 @@ class HeadAsGetMiddleware:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS from an allowlist, with a refused preflight answered as problem+json
+    with a code naming what was refused (Starlette answers it in plain text)."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        refused = super().preflight_response(request_headers)
+        if refused.status_code != 400:
+            return refused
+        if not self.is_allowed_origin(origin=request_headers["origin"]):
+            what = "origin"
+        elif request_headers["access-control-request-method"] not in self.allow_methods:
+            what = "method"
+        else:
+            what = "headers"
+        problem = problem_response(
+            400, f"cors_{what}_not_allowed", f"CORS preflight refused: this {what} is not allowed."
+        )
+        for name, value in refused.headers.items():  # Vary and what CORS would allow
+            if name not in ("content-type", "content-length"):
+                problem.headers.append(name, value)
+        return problem

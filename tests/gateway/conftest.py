@@ -70,8 +70,14 @@ def dead_url() -> str:
     return f"http://127.0.0.1:{free_port()}"
 
 
+# the address in-process gateways see their test calls come from
+TEST_PEER = "10.1.2.3"
+
+
 def gateway_settings(tokens: DevTokens, **overrides: Any) -> Settings:
     defaults: dict[str, Any] = {
+        # the tests read /metrics as an operator would: from an allowed address
+        "metrics_allow": [f"{TEST_PEER}/32"],
         "read_timeout_seconds": 1.0,
         "write_timeout_seconds": 1.0,
         "aggregate_deadline_seconds": 0.8,
@@ -101,7 +107,7 @@ def make_gateway(tokens: DevTokens) -> GatewayFactory:
     with its lifespan running, called in-process from `peer`."""
 
     @asynccontextmanager
-    async def build(peer: str = "10.1.2.3", **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async def build(peer: str = TEST_PEER, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
         app = create_app(gateway_settings(tokens, **overrides))
         async with running_app(app):
             transport = httpx.ASGITransport(app=app, client=(peer, 5555))

@@ -93,3 +93,26 @@ def test_behind_a_trusted_proxy_the_first_untrusted_hop_from_the_right_is_the_cl
     assert first.json()["headers"]["x-forwarded-for"] == "1.1.1.1, 203.0.113.7, 127.0.0.1"
     assert again.status_code == 429  # the bucket of 203.0.113.7, whatever it claims on the left
     assert same_claim_other_hop.status_code == 200
+
+
+def test_metrics_answer_only_allowed_direct_peers_whatever_the_forwarded_for(
+    tokens: DevTokens, echo_url: str
+) -> None:
+    claim = {"X-Forwarded-For": "203.0.113.5"}
+    with gateway_process(tokens, echo_url) as gw:  # METRICS_ALLOW left at its default
+        local = httpx.get(f"{gw}/metrics", headers=claim)
+    settings = {"METRICS_ALLOW": "10.0.0.0/8", "TRUSTED_PROXIES": "127.0.0.1/32"}
+    with gateway_process(tokens, echo_url, **settings) as gw:
+        # a trusted proxy vouches for 10.1.2.3: still not the socket's peer
+        refused = httpx.get(f"{gw}/metrics", headers={"X-Forwarded-For": "10.1.2.3"})
+        unknown = httpx.get(f"{gw}/nothing-here")
+
+    assert local.status_code == 200 and "http_requests_total" in local.text
+    assert refused.status_code == 404
+    assert refused.headers["content-type"] == "application/problem+json"
+    # told apart from any unknown path by nothing but the path itself
+    assert refused.json() == {
+        **unknown.json(),
+        "detail": "No resource at /metrics.",
+        "instance": "/metrics",
+    }
