@@ -5,6 +5,7 @@ bucket; only the gateway's `TRUSTED_PROXIES` rule reads that header."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import httpx
 
@@ -21,54 +22,54 @@ def forged() -> dict[str, str]:
     return {"X-Forwarded-For": next(_addresses)}
 
 
+def answers(
+    tokens: DevTokens,
+    backend: str,
+    send: Callable[[httpx.Client], httpx.Response],
+    times: int,
+    **settings: str,
+) -> list[httpx.Response]:
+    """`send` called `times` times against a fresh gateway process with these settings."""
+    with gateway_process(tokens, backend, **settings) as gw, httpx.Client(base_url=gw) as client:
+        return [send(client) for _ in range(times)]
+
+
 def test_forged_forwarded_for_does_not_escape_the_anonymous_limit(
     tokens: DevTokens, echo_url: str
 ) -> None:
-    with (
-        gateway_process(tokens, echo_url, ANONYMOUS_RATE_LIMIT="10/hour") as gw,
-        httpx.Client(base_url=gw) as client,
-    ):
-        answers = [client.get("/childcare/v1/echo/r", headers=forged()) for _ in range(14)]
+    def read(client: httpx.Client) -> httpx.Response:
+        return client.get("/childcare/v1/echo/r", headers=forged())
 
-    assert [a.status_code for a in answers] == [200] * 10 + [429] * 4
-    assert {a.json()["code"] for a in answers[10:]} == {"rate_limited"}
+    got = answers(tokens, echo_url, read, 14, ANONYMOUS_RATE_LIMIT="10/hour")
+
+    assert [a.status_code for a in got] == [200] * 10 + [429] * 4
+    assert {a.json()["code"] for a in got[10:]} == {"rate_limited"}
     # what the backend was told is the socket peer, not the claim
-    assert {a.json()["headers"]["x-forwarded-for"] for a in answers[:10]} == {"127.0.0.1"}
+    assert {a.json()["headers"]["x-forwarded-for"] for a in got[:10]} == {"127.0.0.1"}
 
 
 def test_forged_forwarded_for_does_not_escape_the_check_in_limit(
     tokens: DevTokens, recording_url: str
 ) -> None:
-    with (
-        gateway_process(tokens, recording_url, CHECK_IN_RATE_LIMIT="3/hour") as gw,
-        httpx.Client(base_url=gw) as client,
-    ):
-        statuses = [
-            client.post(
-                "/jobs/v1/stations/7/check-ins", json={"worker_type": "courier"}, headers=forged()
-            ).status_code
-            for _ in range(6)
-        ]
+    def check_in(client: httpx.Client) -> httpx.Response:
+        body = {"worker_type": "courier"}
+        return client.post("/jobs/v1/stations/7/check-ins", json=body, headers=forged())
 
-    assert statuses == [200] * 3 + [429] * 3
+    got = answers(tokens, recording_url, check_in, 6, CHECK_IN_RATE_LIMIT="3/hour")
+
+    assert [a.status_code for a in got] == [200] * 3 + [429] * 3
 
 
 def test_forged_forwarded_for_does_not_escape_the_bad_token_lockout(
     tokens: DevTokens, echo_url: str
 ) -> None:
-    with (
-        gateway_process(tokens, echo_url, ANONYMOUS_RATE_LIMIT="4/hour") as gw,
-        httpx.Client(base_url=gw) as client,
-    ):
-        statuses = [
-            client.get(
-                "/childcare/v1/echo/r",
-                headers={**forged(), "Authorization": "Bearer not-a-token"},
-            ).status_code
-            for _ in range(7)
-        ]
+    def bad_token(client: httpx.Client) -> httpx.Response:
+        headers = {**forged(), "Authorization": "Bearer not-a-token"}
+        return client.get("/childcare/v1/echo/r", headers=headers)
 
-    assert statuses == [401] * 4 + [429] * 3
+    got = answers(tokens, echo_url, bad_token, 7, ANONYMOUS_RATE_LIMIT="4/hour")
+
+    assert [a.status_code for a in got] == [401] * 4 + [429] * 3
 
 
 def test_behind_a_trusted_proxy_the_first_untrusted_hop_from_the_right_is_the_client(
