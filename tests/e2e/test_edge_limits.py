@@ -1,6 +1,7 @@
-"""What the server itself refuses, on real processes of all four kinds started with the
-product's uvicorn command: a request head over 16 KiB is `431` before the rest is read, and a
-body that does not arrive in time is `408` with its connection closed. Requests are written
+"""What every process refuses at its edge, on real processes of all four kinds started with the
+product's uvicorn command: a request head over 16 KiB is `431` before the rest is read, a body
+that does not arrive in time is `408` with its connection closed, and a path with dot segments
+or an encoded slash is `400` before routing. Requests are written
 to a socket byte for byte, so what is tested is what went on the wire."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from common.provisioning import ProvisionedDatabase
 from common.registry import PROCESS_NAMES, SERVICE_NAMES, process
 from tests.fixtures.processes import pid_listening_on, served
-from tests.fixtures.raw_http import connect, exchange, parse, read_to_end
+from tests.fixtures.raw_http import connect, exchange, parse, read_to_end, request_line
 from tests.fixtures.tokens import DevTokens
 
 pytestmark = pytest.mark.e2e
@@ -90,6 +91,20 @@ def test_a_head_sent_in_small_pieces_is_refused_once_it_passes_the_limit(
         answer = parse(read_to_end(sock))
 
     assert answer.status == 431
+
+
+@pytest.mark.parametrize(
+    "path", ["/x/../healthz", "/x/%2E%2e/healthz", "/healthz%2f.", "/./healthz"]
+)
+def test_a_path_with_a_dot_segment_or_encoded_slash_is_400_invalid_path(
+    running: tuple[str, str], path: str
+) -> None:
+    _, base = running
+    answer = exchange(base, request_line("GET", path))
+
+    assert answer.status == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["code"] == "invalid_path"
 
 
 def test_a_body_shorter_than_its_content_length_is_408_and_closed(
