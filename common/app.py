@@ -12,6 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import Table, text
+from starlette.exceptions import HTTPException
 
 from common.auth import (
     BEARER_SCHEME,
@@ -27,11 +28,13 @@ from common.http_cache import HttpCacheMiddleware
 from common.idempotency import purge_expired_keys
 from common.logging import configure_logging
 from common.middleware import (
-    BodySizeLimitMiddleware,
     HeadAsGetMiddleware,
+    PathGuardMiddleware,
+    RequestBodyLimitMiddleware,
     RequestContextMiddleware,
 )
 from common.migrations import head_revision
+from common.networks import Networks
 from common.pagination import CursorCodec
 from common.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers, problem_response
 from common.read import Reader
@@ -46,8 +49,12 @@ class Health(BaseModel):
     checks: dict[str, str] = {}
 
 
-def ops_router(readiness: Callable[[Request], Any]) -> APIRouter:
-    """`/healthz` (alive, no dependencies), `/readyz` (dependencies), `/metrics` (Prometheus)."""
+def ops_router(
+    readiness: Callable[[Request], Any], metrics_allow: Networks | None = None
+) -> APIRouter:
+    """`/healthz` (alive, no dependencies), `/readyz` (dependencies), `/metrics` (Prometheus;
+    with `metrics_allow`, only for direct peers in those networks: to anyone else it is a path
+    like any unknown one, `404`)."""
     router = APIRouter(include_in_schema=False)
 
     @router.get("/healthz")
@@ -66,7 +73,11 @@ def ops_router(readiness: Callable[[Request], Any]) -> APIRouter:
         return problem_response(503, "not_ready", f"Not ready ({failing}).", checks=checks)
 
     @router.get("/metrics")
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        # the socket's peer: uvicorn runs without proxy headers, so no header can set it
+        peer = request.client.host if request.client else None
+        if metrics_allow is not None and peer not in metrics_allow:
+            raise HTTPException(404)  # answered exactly as any unknown path is
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
@@ -208,10 +219,16 @@ def create_service_app(
     app.state.cursor_codec = CursorCodec(settings.cursor_key)
     install_problem_handlers(app)
     install_problem_openapi(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestBodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        read_timeout=settings.body_read_timeout_seconds,
+    )
     app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
     # outside the cache layer: a HEAD is tagged as its GET is, then its body is dropped
     app.add_middleware(HeadAsGetMiddleware)
+    # before routing, and before HEAD becomes GET: one rule for every method
+    app.add_middleware(PathGuardMiddleware)
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(ops_router(database_readiness))
     for router in routers:

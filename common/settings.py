@@ -39,7 +39,17 @@ class AuthSettings(BaseSettings):
         return self
 
 
-class ServiceSettings(AuthSettings):
+class EdgeSettings(AuthSettings):
+    """What every process's HTTP edge holds to (`common.middleware.RequestBodyLimitMiddleware`)."""
+
+    # a larger declared body is refused (413) before it is read
+    max_body_bytes: int = Field(1024 * 1024, ge=1)
+    # a body not all there this long after the request began is refused (408), and its
+    # connection closed: a Content-Length longer than the body cannot hold a connection
+    body_read_timeout_seconds: float = Field(30.0, gt=0)
+
+
+class ServiceSettings(EdgeSettings):
     """Base of each service's settings class."""
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -51,7 +61,6 @@ class ServiceSettings(AuthSettings):
     log_level: str = "INFO"
     idempotency_retention_hours: int = Field(48, ge=24)
     idempotency_purge_seconds: float = Field(3600.0, gt=0)
-    max_body_bytes: int = 1024 * 1024
     # /docs (Swagger UI, served from the package, no CDN); off where operators want no docs
     docs_enabled: bool = True
     # Cache-Control max-age of anonymous public reads (ETag/304 on top)

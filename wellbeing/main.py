@@ -101,22 +101,19 @@ def serve(
     port: Annotated[int | None, typer.Option(envvar="PORT", help="Default: 8000-8003")] = None,
 ) -> None:
     """Run one process in the foreground (what a container runs); config from env vars."""
-    import uvicorn
+    from uvicorn.main import main as uvicorn_cli
 
-    from wellbeing.processes import GRACEFUL_SHUTDOWN_SECONDS
+    from wellbeing.processes import uvicorn_options
 
     spec = process_spec(process)
     # uvicorn shuts down gracefully on SIGTERM and then re-raises it to the handler found at
     # start; ours turns that into exit 0, so an orchestrator sees a clean stop, not a kill
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    uvicorn.run(
-        spec.app_factory,
-        factory=True,
-        host=host,
-        port=port or spec.port,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-        access_log=False,
-        proxy_headers=True,
+    # the very command line `wellbeing up` and the tests run, parsed by uvicorn's own CLI
+    uvicorn_cli.main(
+        args=uvicorn_options(spec.app_factory, host, port or spec.port),
+        prog_name="uvicorn",
+        standalone_mode=False,
     )
 
 
