@@ -62,7 +62,12 @@ def test_the_files_run_the_expected_commands() -> None:
 
 
 @pytest.mark.parametrize(("where", "argv"), ALL, ids=[f"{w}:{' '.join(a)}" for w, a in ALL])
-def test_command_exists_in_the_cli_and_its_arguments_parse(where: str, argv: list[str]) -> None:
+def test_command_exists_in_the_cli_and_its_arguments_parse(
+    where: str, argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # what the image's ENV gives every container (the manifests set PORT alike)
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    monkeypatch.setenv("PORT", "8000")
     group = cli()
     name, *args = argv
     assert name in group.commands, f"{where} runs `wellbeing {name}`, which the CLI lacks"

@@ -147,7 +147,7 @@ def test_migration_job_runs_bootstrap_migrate_seed_as_non_root() -> None:
     assert [s.strip() for s in c["args"][0].split("&&")] == [
         "wellbeing bootstrap",
         "wellbeing migrate",
-        "wellbeing seed",
+        '{ [ "$SEED_DEMO" != true ] || wellbeing seed --demo; }',
     ]
     env = {e["name"] for e in c["env"]}
     assert {"ADMIN_DATABASE_URL"} | {f"{s.upper()}_DATABASE_URL" for s in SERVICES} <= env
