@@ -21,6 +21,7 @@ from common.auth import (
 )
 from common.clock import Clock
 from common.db import make_engine, make_sessionmaker
+from common.db_metrics import POOLS
 from common.docs import install_offline_docs
 from common.gc_metrics import install_gc_metrics
 from common.http_cache import HttpCacheMiddleware
@@ -164,6 +165,7 @@ def create_service_app(
             max_overflow=settings.database_max_overflow,
             pool_recycle_seconds=settings.database_pool_recycle_seconds,
             application_name=name,
+            pgbouncer=settings.database_pgbouncer,
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
@@ -171,6 +173,7 @@ def create_service_app(
         # for its rolled-back connection, which a job must never share with a test's requests
         app.state.background_sessionmaker = make_sessionmaker(engine)
         app.state.reader = Reader(engine)
+        POOLS.engines[name] = engine
         try:
             async with AsyncExitStack() as stack:
                 for hook in (purge_keys, *hooks):
@@ -181,6 +184,8 @@ def create_service_app(
                 gc.freeze()
                 yield
         finally:
+            if POOLS.engines.get(name) is engine:
+                del POOLS.engines[name]
             await engine.dispose()
 
     # at factory time, so uvicorn's own lines are JSON from "Started server process" on

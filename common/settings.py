@@ -75,6 +75,8 @@ class ServiceSettings(AuthSettings):
     database_pool_size: int = Field(16, ge=1, le=200)
     database_max_overflow: int = Field(0, ge=0, le=200)
     database_pool_recycle_seconds: int = Field(1800, ge=60)
+    # DATABASE_URL is a PgBouncer in transaction mode: no named prepared statements
+    database_pgbouncer: bool = False
     log_level: str = "INFO"
     idempotency_retention_hours: int = Field(48, ge=24)
     idempotency_purge_seconds: float = Field(3600.0, gt=0)
