@@ -38,6 +38,7 @@ from common.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handler
 from common.read import Reader
 from common.settings import Environment, ServiceSettings
 from common.tasks import periodic
+from common.tracing import trace_app
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -229,6 +230,7 @@ def create_service_app(
         enabled=settings.docs_enabled,
         ui_parameters={"persistAuthorization": dev},
     )
+    trace_app(app, name)
     return app
 
 

@@ -26,6 +26,7 @@ from common.middleware import (
 )
 from common.problems import install_problem_handlers
 from common.registry import SERVICE_NAMES
+from common.tracing import client_trace_configs, trace_app
 from gateway.clients.base import Resilience, ServiceClient
 from gateway.clients.breakers import Breakers
 from gateway.clients.childcare import childcare_client
@@ -128,7 +129,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         connector = aiohttp.TCPConnector(limit=200, limit_per_host=100, keepalive_timeout=30)
-        session = aiohttp.ClientSession(connector=connector, auto_decompress=False)
+        session = aiohttp.ClientSession(
+            connector=connector, auto_decompress=False, trace_configs=client_trace_configs()
+        )
         app.state.gateway = gateway = build_gateway(settings, session)
         await warm(gateway)
         # what start-up built lives as long as the process: keep it out of later collections
@@ -191,6 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     install_offline_docs(app, openapi_url="/openapi.json", enabled=settings.docs_enabled)
     install_proxy(app)
+    trace_app(app, "gateway")
     return app
 
 
