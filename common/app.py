@@ -178,7 +178,7 @@ def create_service_app(
         # for its rolled-back connection, which a job must never share with a test's requests
         app.state.background_sessionmaker = make_sessionmaker(engine)
         app.state.reader = Reader(engine)
-        POOLS.engines[name] = engine
+        POOLS.register(name, engine)
         try:
             async with AsyncExitStack() as stack:
                 for hook in (purge_keys, *hooks):
@@ -189,8 +189,7 @@ def create_service_app(
                 gc.freeze()
                 yield
         finally:
-            if POOLS.engines.get(name) is engine:
-                del POOLS.engines[name]
+            POOLS.unregister(name, engine)
             await engine.dispose()
 
     # at factory time, so uvicorn's own lines are JSON from "Started server process" on

@@ -12,19 +12,29 @@ from sqlalchemy.pool import QueuePool
 
 
 class _PoolCollector(Collector):
-    """Read at scrape time from the engines the running apps registered (one per service app;
-    a test process may hold several)."""
+    """Read at scrape time from the engines the running apps registered: a service process has
+    one app; a test process may start more of one service, and the latest one is reported."""
 
     def __init__(self) -> None:
-        self.engines: dict[str, AsyncEngine] = {}
+        self._engines: dict[str, list[AsyncEngine]] = {}
+
+    def register(self, service: str, engine: AsyncEngine) -> None:
+        self._engines.setdefault(service, []).append(engine)
+
+    def unregister(self, service: str, engine: AsyncEngine) -> None:
+        engines = self._engines.get(service, [])
+        if engine in engines:
+            engines.remove(engine)
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         size = GaugeMetricFamily("db_pool_size", "Connections the pool keeps", labels=["service"])
         used = GaugeMetricFamily(
             "db_pool_checked_out", "Pool connections in use by requests", labels=["service"]
         )
-        for service, engine in self.engines.items():
-            pool = engine.sync_engine.pool
+        for service, engines in self._engines.items():
+            if not engines:
+                continue
+            pool = engines[-1].sync_engine.pool
             if isinstance(pool, QueuePool):
                 size.add_metric([service], pool.size())
                 used.add_metric([service], pool.checkedout())

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-from fastapi import FastAPI
-
-from tests.fixtures.clients import committing_client
+from common.provisioning import ProvisionedDatabase
+from services.childcare.config import Settings
+from services.childcare.main import create_app
+from tests.fixtures.clients import committing_client, running_app
+from tests.fixtures.tokens import DevTokens
 
 
 def gauge(metrics: str, name: str, service: str) -> float:
@@ -15,13 +17,18 @@ def gauge(metrics: str, name: str, service: str) -> float:
     return float(match[1])
 
 
-async def test_metrics_show_pool_size_and_connections_in_use(childcare_app: FastAPI) -> None:
-    async with committing_client(childcare_app) as client:
+async def test_metrics_show_pool_size_and_connections_in_use(
+    db: ProvisionedDatabase, tokens: DevTokens
+) -> None:
+    settings = Settings(
+        database_url=db.service_urls["childcare"], database_pool_size=5, **tokens.settings()
+    )
+    app = create_app(settings)
+    async with running_app(app), committing_client(app) as client:
         idle = (await client.get("/metrics")).text
-        async with childcare_app.state.engine.connect(), childcare_app.state.engine.connect():
+        async with app.state.engine.connect(), app.state.engine.connect():
             busy = (await client.get("/metrics")).text
 
-    size = childcare_app.state.settings.database_pool_size
-    assert gauge(idle, "db_pool_size", "childcare") == size
+    assert gauge(idle, "db_pool_size", "childcare") == 5
     in_use = gauge(idle, "db_pool_checked_out", "childcare")
     assert gauge(busy, "db_pool_checked_out", "childcare") == in_use + 2
