@@ -22,6 +22,7 @@ from common.auth import (
 )
 from common.clock import Clock
 from common.db import make_engine, make_sessionmaker
+from common.db_metrics import POOLS
 from common.docs import install_offline_docs
 from common.gc_metrics import install_gc_metrics
 from common.http_cache import HttpCacheMiddleware
@@ -33,13 +34,14 @@ from common.middleware import (
     RequestBodyLimitMiddleware,
     RequestContextMiddleware,
 )
-from common.migrations import head_revision
+from common.migrations import head_revision, known_revisions
 from common.networks import Networks
 from common.pagination import CursorCodec
 from common.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers, problem_response
 from common.read import Reader
 from common.settings import Environment, ServiceSettings
 from common.tasks import periodic
+from common.tracing import trace_app
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -97,7 +99,11 @@ async def database_readiness(request: Request) -> dict[str, str]:
             checks["migrations"] = "not applied"
         return checks
     head = request.app.state.migration_head
-    checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
+    # a revision this image does not know was written by a newer release's migration Job:
+    # migrations are expand/contract, so the schema still serves this image while the rollout
+    # replaces it (else every old pod turned unready before a new one was up)
+    newer = current is not None and current not in request.app.state.known_revisions
+    checks["migrations"] = "ok" if current == head or newer else f"at {current}, head is {head}"
     return checks
 
 
@@ -175,6 +181,7 @@ def create_service_app(
             max_overflow=settings.database_max_overflow,
             pool_recycle_seconds=settings.database_pool_recycle_seconds,
             application_name=name,
+            pgbouncer=settings.database_pgbouncer,
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
@@ -182,6 +189,7 @@ def create_service_app(
         # for its rolled-back connection, which a job must never share with a test's requests
         app.state.background_sessionmaker = make_sessionmaker(engine)
         app.state.reader = Reader(engine)
+        POOLS.register(name, engine)
         try:
             async with AsyncExitStack() as stack:
                 for hook in (purge_keys, *hooks):
@@ -192,6 +200,7 @@ def create_service_app(
                 gc.freeze()
                 yield
         finally:
+            POOLS.unregister(name, engine)
             await engine.dispose()
 
     # at factory time, so uvicorn's own lines are JSON from "Started server process" on
@@ -215,6 +224,7 @@ def create_service_app(
     app.state.token_verifier = TokenVerifier(settings)
     app.state.idempotency_table = idempotency_table
     app.state.migration_head = head_revision(name)
+    app.state.known_revisions = known_revisions(name)
     app.state.clock = Clock()
     app.state.cursor_codec = CursorCodec(settings.cursor_key)
     install_problem_handlers(app)
@@ -241,6 +251,7 @@ def create_service_app(
         enabled=settings.docs_enabled,
         ui_parameters={"persistAuthorization": dev},
     )
+    trace_app(app, name)
     return app
 
 

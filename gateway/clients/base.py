@@ -63,13 +63,18 @@ M = TypeVar("M", bound=BaseModel)
 KEEPALIVE_SECONDS = 4.0
 
 
-def service_session() -> aiohttp.ClientSession:
-    """The one session the gateway calls every service with (built in its lifespan)."""
+def service_session(
+    trace_configs: list[aiohttp.TraceConfig] | None = None,
+) -> aiohttp.ClientSession:
+    """The one session the gateway calls every service with (built in its lifespan); tracing
+    adds its own trace configs beside the connection-reuse one."""
     connector = aiohttp.TCPConnector(
         limit=200, limit_per_host=100, keepalive_timeout=KEEPALIVE_SECONDS
     )
     return aiohttp.ClientSession(
-        connector=connector, auto_decompress=False, trace_configs=[connection_reuse_trace()]
+        connector=connector,
+        auto_decompress=False,
+        trace_configs=[connection_reuse_trace(), *(trace_configs or [])],
     )
 
 

@@ -1,6 +1,7 @@
 """The real four-process topology for end-to-end tests: three services on a seeded scratch
 database and the gateway, each a uvicorn process on its own loopback port; a service can be
-stopped and started again on the same port."""
+stopped and started again on the same port. With TEST_PGBOUNCER=1 the services reach the
+database through a real PgBouncer in transaction mode, as in production."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 
 from common.provisioning import ProvisionedDatabase, scratch_database
 from common.registry import GATEWAY, SERVICE_NAMES, process
+from tests.fixtures.pgbouncer import THROUGH_PGBOUNCER, running_pgbouncer
 from tests.fixtures.processes import free_port, served
 from tests.fixtures.tokens import DevTokens
 from wellbeing.seeding import seed_service
@@ -50,6 +52,10 @@ def four_processes(
             name: {**auth, "DATABASE_URL": urls[name], "LOG_LEVEL": "WARNING"}
             for name in SERVICE_NAMES
         }
+        if THROUGH_PGBOUNCER:  # .ci/run's PgBouncer phase: as production connects
+            bouncer = stack.enter_context(running_pgbouncer(db.admin_url))
+            for name in SERVICE_NAMES:
+                env[name] |= {"DATABASE_URL": bouncer.via(urls[name]), "DATABASE_PGBOUNCER": "true"}
         platform = Platform(gateway="", env=env, ports=ports)
         stack.callback(platform.stop_all)
         for service in SERVICE_NAMES:
