@@ -137,6 +137,7 @@ async def create_activity(
     responses=problem_responses(
         *STAFF_WRITE,
         ActivityNotFound,
+        ActivityStarted,
         CapacityBelowRegistered,
         WaitlistBelowWaiting,
         IllegalTransition,
