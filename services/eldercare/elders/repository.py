@@ -181,6 +181,14 @@ async def registered_by(session: AsyncSession, creator_sub: str, id_hash: str) -
     return found is not None
 
 
+async def subject_of(session: AsyncSession, elder_id: int) -> str | None:
+    """The elder's own citizen id, when they have an account."""
+    subject: str | None = await session.scalar(
+        select(Elder.subject_sub).where(Elder.id == elder_id)
+    )
+    return subject
+
+
 async def has_profile(session: AsyncSession, subject_sub: str) -> bool:
     found = await session.scalar(select(Elder.id).where(Elder.subject_sub == subject_sub))
     return found is not None
