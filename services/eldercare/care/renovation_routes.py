@@ -17,6 +17,7 @@ from common.responses import model_response
 from common.validation import MAX_ID
 from services.eldercare.care import records, renovations
 from services.eldercare.care.errors import (
+    CompletedBeforeScheduled,
     DateInPast,
     RenovationClosed,
     RenovationNotFound,
@@ -125,6 +126,7 @@ async def get_renovation(
         StaffOnly,
         IllegalTransition,
         RenovationClosed,
+        CompletedBeforeScheduled,
         ScheduledForRequired,
         ScheduledForNeedsScheduled,
         DateInPast,
