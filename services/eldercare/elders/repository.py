@@ -36,7 +36,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Executable
 
 from common.read import Statement
-from services.eldercare.models import Community, Elder, ElderFamily, access_audit
+from services.eldercare.models import Community, Elder, ElderFamily
 
 # --- who may see which elder -----------------------------------------------------------------
 _VISIBLE = union_all(
@@ -202,48 +202,6 @@ async def link_family(
         for sub in citizen_subs
     )
     await session.flush()
-
-
-# --- the access audit (admins) -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    resource: str | None = None
-    actor_sub: str | None = None
-    action: str | None = None
-
-
-@lru_cache(maxsize=16)
-def _audit_page(resource: bool, actor: bool, action: bool, before: bool) -> Statement:
-    conditions: list[ColumnElement[bool]] = []
-    if resource:
-        conditions.append(access_audit.c.resource == bindparam("resource"))
-    if actor:
-        conditions.append(access_audit.c.actor_sub == bindparam("actor_sub"))
-    if action:
-        conditions.append(access_audit.c.action == bindparam("action"))
-    if before:
-        conditions.append(access_audit.c.id < bindparam("before_id", type_=BigInteger))
-    return Statement(
-        select(access_audit).where(*conditions).order_by(access_audit.c.id.desc()).limit(_LIMIT)
-    )
-
-
-async def audit_page(
-    conn: asyncpg.Connection, f: AuditFilter, *, limit: int, before_id: int | None
-) -> Sequence[asyncpg.Record]:
-    """Audit rows newest first (by id: the order they were written)."""
-    params: dict[str, Any] = {"limit": limit}
-    for name in ("resource", "actor_sub", "action"):
-        if (value := getattr(f, name)) is not None:
-            params[name] = value
-    if before_id is not None:
-        params["before_id"] = before_id
-    statement = _audit_page(
-        f.resource is not None, f.actor_sub is not None, f.action is not None, before_id is not None
-    )
-    return await statement.rows(conn, **params)
 
 
 # --- the at-risk round (staff; read in the session, where the audit rows are written) ----------

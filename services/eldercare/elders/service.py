@@ -40,6 +40,9 @@ from services.eldercare.models import Community, Elder
 READ_PURPOSE = "eldercare staff: elder profile review"
 
 
+CREATE_PURPOSE = "eldercare staff: register an elder"
+
+
 def _acting_as(principal: Principal, wanted: ActingAs | None) -> ActingAs:
     acting = wanted or (ActingAs.staff if is_staff(principal) else ActingAs.family)
     holds = is_staff(principal) if acting is ActingAs.staff else principal.has_any(Role.citizen)
@@ -121,7 +124,7 @@ async def create_elder(
             principal,
             action="create_elder",
             resources=[f"elder/{elder.id}"],
-            purpose="eldercare staff: register an elder",
+            purpose=CREATE_PURPOSE,
             request_id=request_id,
         )
     row = await repository.row_in_session(session, elder.id)
