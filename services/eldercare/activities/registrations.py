@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import Clock
+from common.db import insert_unless_taken
 from services.eldercare.activities import repository
 from services.eldercare.activities.errors import (
     ActivityCancelled,
@@ -92,20 +92,20 @@ async def register(
                     waitlist_capacity=locked.waitlist_capacity,
                 )
             status = "waitlisted"
-    registration = ActivityRegistration(
-        activity_id=activity_id,
-        registrant_sub=principal.sub,
-        elder_id=elder_id,
-        participant=participant,
-        status=status,
-        registered_at=now,
-        status_changed_at=now,
+    registration = await insert_unless_taken(
+        session,
+        ActivityRegistration(
+            activity_id=activity_id,
+            registrant_sub=principal.sub,
+            elder_id=elder_id,
+            participant=participant,
+            status=status,
+            registered_at=now,
+            status_changed_at=now,
+        ),
     )
-    session.add(registration)
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # the same participant twice at once: the partial UNIQUE
-        raise AlreadyRegistered("This person is already registered for this activity.") from exc
+    if registration is None:  # the same participant twice at once: the partial UNIQUE decides
+        raise AlreadyRegistered("This person is already registered for this activity.")
     return RegistrationRead.of(await repository.registration_in_session(session, registration.id))
 
 

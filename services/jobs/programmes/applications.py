@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.audit import record_access
 from common.auth import Principal
+from common.db import insert_unless_taken
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.graduates import repository as graduate_repository
@@ -109,23 +109,23 @@ async def apply(
         held = await repository.open_application(session, programme.id, citizen.sub)
         if held is not None:
             _already(*held)
-    application = Application(
-        programme_id=programme.id,
-        citizen_sub=citizen.sub,
-        status="pending",
-        amount_fen=amount,
-        district=facts.district.value if facts.district else None,
-        facts=facts.model_dump(mode="json", exclude_none=True),
-        rule_results=[r.model_dump(mode="json") for r in answer.rules],
-        single_award=not programme.allows_multiple,
-        applied_at=now,
-        status_changed_at=now,
+    application = await insert_unless_taken(
+        session,
+        Application(
+            programme_id=programme.id,
+            citizen_sub=citizen.sub,
+            status="pending",
+            amount_fen=amount,
+            district=facts.district.value if facts.district else None,
+            facts=facts.model_dump(mode="json", exclude_none=True),
+            rule_results=[r.model_dump(mode="json") for r in answer.rules],
+            single_award=not programme.allows_multiple,
+            applied_at=now,
+            status_changed_at=now,
+        ),
     )
-    session.add(application)
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # two applications at once: the partial UNIQUE index decides
-        raise AlreadyApplied("You already have an application to this programme.") from exc
+    if application is None:  # two applications at once: the partial UNIQUE index decides
+        raise AlreadyApplied("You already have an application to this programme.")
     return await read_in_session(session, application.id)
 
 
