@@ -4,14 +4,36 @@ personal values themselves. Append-only; admins page through it newest first."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from types import SimpleNamespace
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import BigInteger, Column, DateTime, Index, MetaData, String, Table, func, insert
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.auth import Principal
+from common.auth import AdminDep, Principal
+from common.pagination import CursorCodec, CursorCodecDep, CursorQuery, LimitQuery, Page
+from common.problems import problem_responses
+from common.read import Reader, ReaderDep, Statement
+from common.responses import model_response
 
 
 def access_audit_table(metadata: MetaData) -> Table:
@@ -36,20 +58,28 @@ async def record_access(
     *,
     actor: Principal,
     action: str,
-    resource: str,
+    resources: Sequence[str],
     purpose: str,
     request_id: str | None,
 ) -> None:
-    """Writes one audit row in the request's transaction (it commits with the read or change)."""
+    """Writes one audit row per personal record touched (a page of 20 is 20 rows) in the
+    request's transaction: it commits with the read or change, or not at all."""
+    if not resources:
+        return
+    roles = ",".join(sorted(actor.roles))
     await session.execute(
-        insert(table).values(
-            actor_sub=actor.sub,
-            actor_roles=",".join(sorted(actor.roles)),
-            action=action,
-            resource=resource,
-            purpose=purpose,
-            request_id=request_id,
-        )
+        insert(table),
+        [
+            {
+                "actor_sub": actor.sub,
+                "actor_roles": roles,
+                "action": action,
+                "resource": resource,
+                "purpose": purpose,
+                "request_id": request_id,
+            }
+            for resource in resources
+        ],
     )
 
 
@@ -75,3 +105,108 @@ class AccessRecord(BaseModel):
             request_id=row.request_id,
             at=row.at,
         )
+
+
+# --- the admin's read: `GET /{service}/v1/audit` --------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    resource: str | None = None
+    actor_sub: str | None = None
+    action: str | None = None
+
+
+class AuditLog:
+    """One service's audit table as admins page through it: newest first (by id, the order the
+    rows were written), filtered by record, actor or action; one statement per filter shape."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._statements: dict[tuple[bool, ...], Statement] = {}
+
+    def _statement(self, f: AuditFilter, before: bool) -> Statement:
+        shape = (f.resource is not None, f.actor_sub is not None, f.action is not None, before)
+        if (found := self._statements.get(shape)) is not None:
+            return found
+        c = self.table.c
+        conditions: list[ColumnElement[bool]] = []
+        for given, column, name in zip(
+            shape,
+            (c.resource, c.actor_sub, c.action),
+            ("resource", "actor_sub", "action"),
+            strict=False,
+        ):
+            if given:
+                conditions.append(column == bindparam(name))
+        if before:
+            conditions.append(c.id < bindparam("before_id", type_=BigInteger))
+        statement = Statement(
+            select(self.table)
+            .where(*conditions)
+            .order_by(c.id.desc())
+            .limit(bindparam("limit", type_=Integer))
+        )
+        self._statements[shape] = statement
+        return statement
+
+    async def page(
+        self,
+        reader: Reader,
+        *,
+        filters: AuditFilter,
+        limit: int,
+        cursor: str | None,
+        codec: CursorCodec,
+    ) -> Page[AccessRecord]:
+        scope = f"audit:{filters!r}"
+        before = codec.decode(cursor, scope) if cursor else None
+        params: dict[str, Any] = {k: v for k, v in vars(filters).items() if v is not None} | {
+            "limit": limit + 1
+        }
+        if before:
+            params["before_id"] = int(before[0])
+        async with reader.connection() as conn:
+            rows = await self._statement(filters, bool(before)).rows(conn, **params)
+        items = [AccessRecord.of(SimpleNamespace(**dict(r))) for r in rows[:limit]]
+        next_cursor = codec.encode([items[-1].id], scope) if len(rows) > limit else None
+        return Page[AccessRecord](items=items, next_cursor=next_cursor)
+
+
+def audit_router(prefix: str, table: Table, *, tags: list[str], records: str) -> APIRouter:
+    """`GET {prefix}/audit` (admin): `records` says which personal records the service audits."""
+    log = AuditLog(table)
+    router = APIRouter(prefix=prefix, tags=list(tags))
+
+    @router.get(
+        "/audit",
+        summary="The access audit: who read or changed which personal record, when and why (admin)",
+        description=(
+            f"Newest first. Every read or change of {records} by staff is one row per record; "
+            "rows hold no personal values."
+        ),
+        response_model=Page[AccessRecord],
+        responses=problem_responses(401, 403),
+    )
+    async def list_audit(
+        reader: ReaderDep,
+        codec: CursorCodecDep,
+        _: AdminDep,
+        resource: Annotated[
+            str | None, Query(min_length=1, max_length=200, description="e.g. `elder/12`")
+        ] = None,
+        actor_sub: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+        action: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
+        limit: LimitQuery = 20,
+        cursor: CursorQuery = None,
+    ) -> Response:
+        page = await log.page(
+            reader,
+            filters=AuditFilter(resource=resource, actor_sub=actor_sub, action=action),
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+        )
+        return model_response(page)
+
+    return router

@@ -8,17 +8,19 @@ response is sent, or rolls back on any error.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, inspect, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import DeclarativeBase
 
 from common.errors import ProblemError
 
@@ -122,6 +124,24 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
         # anything, or the statements would commit one by one
         await session.execute(text("SELECT 1"))
     return driver
+
+
+M = TypeVar("M", bound=DeclarativeBase)
+
+
+async def insert_unless_taken(session: AsyncSession, entity: M) -> M | None:
+    """Inserts `entity`, or returns None when one of its unique keys is taken already — asked
+    with `ON CONFLICT DO NOTHING` instead of provoking a unique violation, whose error the
+    database server would log with the key's values (a child's name and birth date)."""
+    state = inspect(entity)
+    set_here = state.dict
+    values = {c.key: set_here[c.key] for c in state.mapper.column_attrs if c.key in set_here}
+    model = type(entity)
+    statement = pg_insert(model).values(**values).on_conflict_do_nothing().returning(model)
+    inserted: M | None = await session.scalar(
+        statement, execution_options={"populate_existing": True}
+    )
+    return inserted
 
 
 # scope="function": the commit happens before the response is sent, so a client never

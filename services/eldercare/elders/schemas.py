@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
+from common.times import BirthDate, CityDateTime
 from common.validation import MAX_ID, IntegerOnly
 from services.eldercare.elders.ages import age_years
 
@@ -54,7 +55,7 @@ class ElderCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=50)]
-    birth_date: date = Field(description="The elder must be at least 60 today.")
+    birth_date: BirthDate = Field(description="The elder must be at least 60 today.")
     id_number: Annotated[
         str | None,
         Field(
@@ -148,7 +149,7 @@ class VisitCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    visited_at: datetime | None = None
+    visited_at: CityDateTime | None = None
     visitor_name: Annotated[str, Field(min_length=1, max_length=50)]
     outcome: VisitOutcome
     missed_reason: MissedReason | None = None
