@@ -202,11 +202,12 @@ class ProvisionedDatabase:
 
 @contextmanager
 def provision_database(
-    server_env: str = "TEST_DATABASE_URL", prefix: str = "wb_test"
+    server_env: str = "TEST_DATABASE_URL", prefix: str = "wb_test", *, embedded_only: bool = False
 ) -> Iterator[ProvisionedDatabase]:
     """A fresh, bootstrapped and migrated database on the server in `$server_env` (a superuser
-    URL), else on an embedded PostgreSQL in a temporary directory; dropped afterwards."""
-    server_url = os.environ.get(server_env)
+    URL), else — or always, with `embedded_only`, for a caller that reads the server's own log —
+    on an embedded PostgreSQL in a temporary directory; dropped afterwards."""
+    server_url = None if embedded_only else os.environ.get(server_env)
     embedded = None
     workdir = None
     if not server_url:
