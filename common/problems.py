@@ -119,9 +119,10 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     detail = "The request is not valid"
     if first:
         detail += f": {'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    return problem_response(
-        422, "validation_error", detail, instance=request.url.path, errors=errors
-    )
+    # well-formed, but outside what is plausible (a birth in 0001): a rule, not malformed input
+    implausible = all(e["type"] == "implausible_date" for e in errors) and errors
+    code = "implausible_date" if implausible else "validation_error"
+    return problem_response(422, code, detail, instance=request.url.path, errors=errors)
 
 
 def _route_table(app: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:

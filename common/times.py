@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from common.clock import CITY_TZ, city_today
 
@@ -46,15 +47,24 @@ def _years_from(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+# a well-formed date outside the plausible range is a rule the schema cannot state, not malformed
+# input: its own error type, answered as `422 implausible_date` (common.problems)
+IMPLAUSIBLE_DATE = "implausible_date"
+
+
 def _not_too_old(day: date) -> date:
     if day < _years_from(city_today(), -MAX_AGE_YEARS):
-        raise ValueError(f"must be within the last {MAX_AGE_YEARS} years")
+        raise PydanticCustomError(
+            IMPLAUSIBLE_DATE, "must be within the last {years} years", {"years": MAX_AGE_YEARS}
+        )
     return day
 
 
 def _not_too_far_ahead(day: date) -> date:
     if day > _years_from(city_today(), MAX_YEARS_AHEAD):
-        raise ValueError(f"must be at most {MAX_YEARS_AHEAD} years ahead")
+        raise PydanticCustomError(
+            IMPLAUSIBLE_DATE, "must be at most {years} years ahead", {"years": MAX_YEARS_AHEAD}
+        )
     return day
 
 
