@@ -43,7 +43,9 @@ def _unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
-CitizenId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S+$")]
+# no white space, the same characters for ECMAScript (clients, the OpenAPI) and the server's
+# regex engine: they disagree on U+0085 and U+FEFF, named here for both
+CitizenId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s\u0085\ufeff]+$")]
 CommunityIdIn = Annotated[int, Field(ge=1, le=MAX_ID), IntegerOnly]
 
 
