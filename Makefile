@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest system-packages bench clean
 
 # Installs are stamped and keyed on pyproject.toml: nothing is reinstalled until it changes.
 $(BIN)/python:
@@ -32,8 +32,12 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-dev
+pytest: $(VENV)/.installed-dev system-packages
 	$(BIN)/pytest
+
+# PgBouncer, promtool and the PostgreSQL 15 client tools, installed (with apt, as root) if missing
+system-packages:
+	bash .ci/system-packages
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run

@@ -38,6 +38,8 @@ from tests.fixtures.clients import running_app
 from tests.fixtures.tokens import DevTokens
 from wellbeing.seeding import seed_service
 
+pytestmark = pytest.mark.server
+
 # a list each service answers from many tables, read before and after
 READS = {
     "childcare": ["/childcare/v1/institutions?limit=100", "/childcare/v1/plans"],
