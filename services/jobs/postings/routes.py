@@ -60,6 +60,7 @@ async def list_postings(
     cursor: CursorQuery = None,
 ) -> Response:
     filters = PostingFilter(
+        now=clock.now(),
         q=q,
         district=district,
         category=category,
@@ -68,7 +69,7 @@ async def list_postings(
         graduate_friendly=graduate_friendly,
     )
     page = await service.search_postings(
-        reader, filters=filters, limit=limit, cursor=cursor, codec=codec, now=clock.now()
+        reader, filters=filters, limit=limit, cursor=cursor, codec=codec
     )
     return model_response(page)
 

@@ -3,12 +3,13 @@ staff edits (a salary range that is a range, an expiry after the posting date)."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.pagination import CursorCodec, Page, page_of_rows
+from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.fields import aware
 from services.jobs.models import Posting
@@ -19,28 +20,24 @@ from services.jobs.postings.schemas import PostingCreate, PostingRead, PostingUp
 
 
 async def search_postings(
-    reader: Reader,
-    *,
-    filters: PostingFilter,
-    limit: int,
-    cursor: str | None,
-    codec: CursorCodec,
-    now: datetime,
+    reader: Reader, *, filters: PostingFilter, limit: int, cursor: str | None, codec: CursorCodec
 ) -> Page[PostingRead]:
-    scope = repr(filters)
-    after = codec.decode(cursor, scope) if cursor else None
+    # `now` moves between pages; the cursor's position bounds them
+    scope = repr(replace(filters, now=datetime.min))
     async with reader.connection() as conn:
-        rows = await repository.search(conn, filters, now=now, limit=limit, after=after)
-    return page_of_rows(
-        rows, limit=limit, codec=codec, scope=scope, shape=lambda r: PostingRead.of(r, now)
-    )
+        return await repository.SEARCH.page(
+            conn,
+            filters,
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            scope=scope,
+            shape=lambda row: PostingRead.of(row, filters.now),
+        )
 
 
 async def get_posting(reader: Reader, *, posting_id: int, now: datetime) -> PostingRead:
-    async with reader.connection() as conn:
-        row = await repository.get(conn, posting_id)
-    if row is None:
-        raise PostingNotFound(f"Posting {posting_id} does not exist.")
+    row = await reader.one(repository.GET, PostingNotFound, id=posting_id)
     return PostingRead.of(row, now)
 
 
@@ -75,7 +72,7 @@ async def create_posting(
     posting = Posting(**values)
     session.add(posting)
     await session.flush()
-    return PostingRead.of(await repository.row_in_session(session, posting.id), now)
+    return PostingRead.of(await repository.GET.one_in(session, PostingNotFound, id=posting.id), now)
 
 
 async def update_posting(
@@ -83,7 +80,7 @@ async def update_posting(
 ) -> PostingRead:
     posting = await repository.lock_posting(session, posting_id)
     if posting is None:
-        raise PostingNotFound(f"Posting {posting_id} does not exist.")
+        raise PostingNotFound(id=posting_id)
     values = _values(body.changes())
     merged = {
         key: values.get(key, getattr(posting, key))
@@ -93,4 +90,4 @@ async def update_posting(
     for key, value in values.items():
         setattr(posting, key, value)
     await session.flush()
-    return PostingRead.of(await repository.row_in_session(session, posting.id), now)
+    return PostingRead.of(await repository.GET.one_in(session, PostingNotFound, id=posting.id), now)
