@@ -36,6 +36,7 @@ from common.pagination import CursorCodec
 from common.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers, problem_response
 from common.read import Reader
 from common.settings import Environment, ServiceSettings
+from common.state import Database, ServiceContext, service_context
 from common.tasks import periodic
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -74,9 +75,10 @@ def ops_router(readiness: Callable[[Request], Any]) -> APIRouter:
 
 async def database_readiness(request: Request) -> dict[str, str]:
     checks: dict[str, str] = {}
-    schema = request.app.state.schema
+    context = service_context(request.app)
+    schema = context.schema
     try:
-        async with request.app.state.engine.connect() as conn:
+        async with context.database.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
             checks["database"] = "ok"
             current = await conn.scalar(text(f'SELECT version_num FROM "{schema}".alembic_version'))
@@ -85,7 +87,7 @@ async def database_readiness(request: Request) -> dict[str, str]:
         if checks["database"] == "ok":
             checks["migrations"] = "not applied"
         return checks
-    head = request.app.state.migration_head
+    head = context.migration_head
     checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
     return checks
 
@@ -165,12 +167,12 @@ def create_service_app(
             pool_recycle_seconds=settings.database_pool_recycle_seconds,
             application_name=name,
         )
-        app.state.engine = engine
-        app.state.sessionmaker = make_sessionmaker(engine)
-        # periodic jobs use their own factory: the test isolation fixture swaps the request one
-        # for its rolled-back connection, which a job must never share with a test's requests
-        app.state.background_sessionmaker = make_sessionmaker(engine)
-        app.state.reader = Reader(engine)
+        context.database = Database(
+            engine=engine,
+            sessionmaker=make_sessionmaker(engine),
+            background_sessionmaker=make_sessionmaker(engine),
+            reader=Reader(engine),
+        )
         try:
             async with AsyncExitStack() as stack:
                 for hook in (purge_keys, *hooks):
@@ -181,6 +183,7 @@ def create_service_app(
                 gc.freeze()
                 yield
         finally:
+            context.database = None
             await engine.dispose()
 
     # at factory time, so uvicorn's own lines are JSON from "Started server process" on
@@ -199,13 +202,17 @@ def create_service_app(
         # which behind the gateway is a backend address (DESIGN §2)
         redirect_slashes=False,
     )
-    app.state.settings = settings
-    app.state.schema = schema
-    app.state.token_verifier = TokenVerifier(settings)
-    app.state.idempotency_table = idempotency_table
-    app.state.migration_head = head_revision(name)
-    app.state.clock = Clock()
-    app.state.cursor_codec = CursorCodec(settings.cursor_key)
+    context = ServiceContext(
+        name=name,
+        schema=schema,
+        settings=settings,
+        token_verifier=TokenVerifier(settings),
+        clock=Clock(),
+        migration_head=head_revision(name),
+        idempotency_table=idempotency_table,
+        cursor_codec=CursorCodec(settings.cursor_key),
+    )
+    app.state.context = context
     install_problem_handlers(app)
     install_problem_openapi(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -229,6 +236,6 @@ def create_service_app(
 
 purge_keys = periodic(
     "idempotency_keys_purged",
-    lambda app: float(app.state.settings.idempotency_purge_seconds),
+    lambda app: float(service_context(app).settings.idempotency_purge_seconds),
     purge_expired_keys,
 )

@@ -1,6 +1,7 @@
 """Async engine and the per-request unit of work.
 
-The engine is created in the app's lifespan (never at import time) and kept on `app.state`.
+The engine is created in the app's lifespan (never at import time) and kept in the app's
+context (`common.state.Database`).
 Repositories only `flush`; the unit of work commits once when the route returns, before the
 response is sent, or rolls back on any error.
 """
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from common.errors import ProblemError
+from common.state import service_context
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -73,8 +75,7 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request: commit when the route returns, roll back when it raises (unless
     the error says its effects must stand)."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with sessionmaker() as session:
+    async with service_context(request.app).database.sessionmaker() as session:
         try:
             yield session
         except ProblemError as exc:

@@ -17,6 +17,7 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 
 from common.errors import BadRequest
+from common.state import service_context
 
 T = TypeVar("T")
 
@@ -33,8 +34,7 @@ class Page(BaseModel, Generic[T]):
 
 
 async def get_cursor_codec(request: Request) -> CursorCodec:
-    codec: CursorCodec = request.app.state.cursor_codec
-    return codec
+    return service_context(request.app).cursor_codec
 
 
 class CursorCodec:

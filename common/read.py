@@ -29,6 +29,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from common.db import driver_connection
 from common.errors import ProblemError, ServiceUnavailable
+from common.state import service_context
 
 _DIALECT = PGDialect_asyncpg(paramstyle="numeric_dollar")  # type: ignore[no-untyped-call]
 
@@ -194,8 +195,7 @@ class Reader:
 
 
 async def get_reader(request: Request) -> Reader:
-    reader: Reader = request.app.state.reader
-    return reader
+    return service_context(request.app).database.reader
 
 
 ReaderDep = Annotated[Reader, Depends(get_reader)]

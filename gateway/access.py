@@ -12,8 +12,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from common.auth import Principal, Role, TokenVerifier
+from common.auth import Principal, Role
 from common.errors import Forbidden, Unauthenticated
+from common.state import context_of
 from gateway.edge import ClientAddress
 from gateway.ratelimit import RateLimiter
 
@@ -40,9 +41,8 @@ async def caller_of(request: Request) -> Principal | None:
     if token is None:
         await limiter.check(sub=None, address=address)
         return None
-    verifier: TokenVerifier = request.app.state.token_verifier
     try:
-        principal = await verifier.verify(token)
+        principal = await context_of(request.app).token_verifier.verify(token)
     except Unauthenticated:
         await limiter.check(sub=None, address=address)  # over the limit: 429 instead of 401
         raise

@@ -15,6 +15,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from common.app import install_problem_openapi, ops_router
 from common.auth import TokenVerifier
+from common.clock import Clock
 from common.docs import install_offline_docs
 from common.gc_metrics import install_gc_metrics
 from common.http_cache import HttpCacheMiddleware
@@ -26,6 +27,7 @@ from common.middleware import (
 )
 from common.problems import install_problem_handlers
 from common.registry import SERVICE_NAMES
+from common.state import AppContext
 from gateway.clients.base import Resilience, ServiceClient
 from gateway.clients.breakers import Breakers
 from gateway.clients.childcare import childcare_client
@@ -153,7 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.token_verifier = TokenVerifier(settings)
+    app.state.context = AppContext(token_verifier=TokenVerifier(settings), clock=Clock())
     app.state.rate_limiter = RateLimiter(
         settings.rate_limit,
         settings.anonymous_rate_limit,

@@ -12,6 +12,7 @@ import httpx
 from fastapi import FastAPI
 
 from common.clock import city_today
+from common.state import service_context
 from services.eldercare.models import Activity, Community, Facility
 
 # earthdistance measures on a sphere of this radius (its `earth()`); offsets in the same metric
@@ -41,7 +42,7 @@ async def add_community(app: FastAPI, **overrides: Any) -> Community:
         "programmes": [],
     }
     values.update(overrides)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         row = Community(**values)
         session.add(row)
         await session.commit()
@@ -65,7 +66,7 @@ async def add_facility(
         "services": [],
     }
     values.update(overrides)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         row = Facility(**values)
         session.add(row)
         await session.commit()
@@ -121,7 +122,7 @@ async def add_activity(app: FastAPI, community: Community, **overrides: Any) -> 
         "status": "scheduled",
     }
     values.update(overrides)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         row = Activity(**values)
         session.add(row)
         await session.commit()

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from common.state import service_context
 from services.jobs.models import Fair, Station, StationException, StationHours
 
 EVERY_DAY_8_TO_20 = [(d, 8 * 60, 20 * 60) for d in range(1, 8)]
@@ -34,7 +35,7 @@ async def add_station(
         "phone": "0471-0000000",
     }
     values.update(overrides)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         station = Station(**values)
         session.add(station)
         await session.flush()
@@ -72,7 +73,7 @@ async def add_fair(
         "employers": [{"employer": "测试公司", "positions": [{"title": "会计", "openings": 2}]}],
     }
     values.update(overrides)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         fair = Fair(**values)
         session.add(fair)
         await session.commit()

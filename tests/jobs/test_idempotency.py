@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from common.state import service_context
 from services.jobs.demo_programmes import RENT_SUBSIDY
 from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import MovableClock, pinned_clock
@@ -178,7 +179,7 @@ async def test_replay_other_body_and_in_flight(
     again = await _post(client, path, body, headers)
     different = await _post(client, other_path, other_body, headers)
     lock_key = f"jobs:{case.caller}:{headers['Idempotency-Key']}-busy"
-    async with jobs_app.state.engine.connect() as elsewhere:
+    async with service_context(jobs_app).database.engine.connect() as elsewhere:
         await elsewhere.execute(
             text("SELECT pg_advisory_lock(hashtextextended(:k, 0))"), {"k": lock_key}
         )

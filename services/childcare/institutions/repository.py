@@ -138,7 +138,7 @@ def _conditions(s: _Shape) -> list[ColumnElement[bool]]:
 
 
 @lru_cache(maxsize=512)
-def _search_statement(shape: _Shape) -> Statement:
+def _search_statement(shape: _Shape) -> Statement[asyncpg.Record]:
     return Statement(
         keyset_statement(
             COLUMNS,

@@ -77,7 +77,7 @@ class ActivityFilter:
 @lru_cache(maxsize=64)
 def _search(
     until: bool, category: bool, community: bool, district: bool, cancelled: bool, after: bool
-) -> Statement:
+) -> Statement[asyncpg.Record]:
     conditions: list[ColumnElement[bool]] = [
         Activity.starts_at >= bindparam("starts_from", type_=DateTime(timezone=True))
     ]

@@ -41,10 +41,10 @@ class Reads:
 
     model: Model
     by_id: Any
-    mine_newest: Statement
-    mine_before: Statement
-    get_mine: Statement
-    open_mine: Statement
+    mine_newest: Statement[asyncpg.Record]
+    mine_before: Statement[asyncpg.Record]
+    get_mine: Statement[asyncpg.Record]
+    open_mine: Statement[asyncpg.Record]
 
     @classmethod
     def of(cls, model: Model) -> Reads:

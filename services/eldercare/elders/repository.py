@@ -207,7 +207,9 @@ class AuditFilter:
 
 
 @lru_cache(maxsize=16)
-def _audit_page(resource: bool, actor: bool, action: bool, before: bool) -> Statement:
+def _audit_page(
+    resource: bool, actor: bool, action: bool, before: bool
+) -> Statement[asyncpg.Record]:
     conditions: list[ColumnElement[bool]] = []
     if resource:
         conditions.append(access_audit.c.resource == bindparam("resource"))

@@ -90,7 +90,7 @@ GET_COMMUNITY = Statement(select(*COMMUNITY_COLUMNS).where(Community.id == bindp
 @lru_cache(maxsize=64)
 def _facility_search(
     kind: bool, district: bool, community: bool, community_id: bool, near: bool, after: bool
-) -> Statement:
+) -> Statement[asyncpg.Record]:
     conditions: list[ColumnElement[bool]] = [OF_COMMUNITY]
     if kind:
         conditions.append(Facility.kind == bindparam("kind"))
@@ -136,7 +136,7 @@ async def get_facility(conn: asyncpg.Connection, facility_id: int) -> asyncpg.Re
 
 
 @lru_cache(maxsize=16)
-def _community_search(district: bool, near: bool, after: bool) -> Statement:
+def _community_search(district: bool, near: bool, after: bool) -> Statement[asyncpg.Record]:
     conditions = [Community.district == bindparam("district")] if district else []
     return Statement(
         keyset_statement(

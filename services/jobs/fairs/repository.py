@@ -75,7 +75,7 @@ def _conditions(when: str | None, district: bool, after: bool) -> list[ColumnEle
 
 
 @lru_cache(maxsize=32)
-def _list_statement(when: str | None, district: bool, after: bool) -> Statement:
+def _list_statement(when: str | None, district: bool, after: bool) -> Statement[asyncpg.Record]:
     """Soonest first, keyset on (starts_at, id)."""
     return Statement(
         select(*COLUMNS, _SORT_KEY.label("sort_key"))

@@ -167,7 +167,7 @@ def _conditions(s: _Shape) -> list[ColumnElement[bool]]:
 
 
 @lru_cache(maxsize=128)
-def _search_statement(shape: _Shape) -> Statement:
+def _search_statement(shape: _Shape) -> Statement[asyncpg.Record]:
     return Statement(
         keyset_statement(
             COLUMNS,
@@ -181,7 +181,7 @@ def _search_statement(shape: _Shape) -> Statement:
 
 
 @lru_cache(maxsize=32)
-def _layer_statement(shape: _Shape) -> Statement:
+def _layer_statement(shape: _Shape) -> Statement[asyncpg.Record]:
     return Statement(select(*LAYER_COLUMNS).where(*_conditions(shape)).order_by(Station.id))
 
 

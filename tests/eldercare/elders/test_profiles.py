@@ -11,6 +11,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from common.state import service_context
 from services.eldercare.models import access_audit
 from tests.common.test_problems import assert_problem
 from tests.eldercare.factories import add_community, create_elder, elder_body, id_number, years_ago
@@ -22,7 +23,7 @@ MUM_ID = id_number("15010419440312002")
 
 
 async def audit_rows(app: FastAPI, resource: str) -> list[dict[str, Any]]:
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         rows = await session.execute(
             select(access_audit).where(access_audit.c.resource == resource)
         )
@@ -278,6 +279,6 @@ async def test_admins_page_the_audit_newest_first(
     assert rows[0]["actor_roles"] == ["eldercare_staff"] and rows[0]["action"] == "read_elder"
     assert rest.json()["next_cursor"] is None
     assert_problem(await client.get("/eldercare/v1/audit", headers=staff), 403, "forbidden")
-    async with eldercare_app.state.sessionmaker() as session:
+    async with service_context(eldercare_app).database.sessionmaker() as session:
         total = await session.scalar(select(func.count()).select_from(access_audit))
     assert total is not None and total >= 3

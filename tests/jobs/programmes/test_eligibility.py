@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from common.state import service_context
 from services.jobs.models import Application
 from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import pinned_clock
@@ -240,5 +241,5 @@ async def test_the_prescreen_stores_nothing_and_needs_a_citizen(
     assert_problem(anonymous, 401, "unauthenticated")
     assert_problem(missing, 404, "programme_not_found")
     assert_problem(unknown_fact, 422, "validation_error")
-    async with jobs_app.state.sessionmaker() as session:
+    async with service_context(jobs_app).database.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Application)) == 0
