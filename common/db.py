@@ -9,17 +9,18 @@ response is sent, or rolls back on any error.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, select, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import DeclarativeBase
 
 from common.errors import ProblemError
 from common.state import service_context
@@ -100,6 +101,23 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
         # anything, or the statements would commit one by one
         await session.execute(text("SELECT 1"))
     return driver
+
+
+M = TypeVar("M", bound=DeclarativeBase)
+
+
+async def load(
+    session: AsyncSession, model: type[M], ident: int, missing: type[ProblemError], *, lock: bool
+) -> M:
+    """The entity with this id, or `missing` raised (the load-or-404 of a write). `lock` takes
+    its row lock (`FOR UPDATE`) and reloads its attributes, for a change that depends on them."""
+    statement = select(model).where(model.id == ident)  # type: ignore[attr-defined]
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    found = await session.scalar(statement)
+    if found is None:
+        raise missing.about({"id": ident})
+    return found
 
 
 # scope="function": the commit happens before the response is sent, so a client never

@@ -91,15 +91,6 @@ SEARCH = Listing(
 # --- writes (the request's session) ----------------------------------------------------------
 
 
-async def lock_posting(session: AsyncSession, posting_id: int) -> Posting | None:
-    return await session.scalar(
-        select(Posting)
-        .where(Posting.id == posting_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-
-
 async def find_by_key(
     session: AsyncSession, *, employer: str, title: str, district: str
 ) -> Posting | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.db import load
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.fields import aware
@@ -78,9 +79,7 @@ async def create_posting(
 async def update_posting(
     session: AsyncSession, *, posting_id: int, body: PostingUpdate, now: datetime
 ) -> PostingRead:
-    posting = await repository.lock_posting(session, posting_id)
-    if posting is None:
-        raise PostingNotFound(id=posting_id)
+    posting = await load(session, Posting, posting_id, PostingNotFound, lock=True)
     values = _values(body.changes())
     merged = {
         key: values.get(key, getattr(posting, key))
