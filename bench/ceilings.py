@@ -7,12 +7,14 @@ middleware cost."""
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from typing import Any
 
 import asyncpg
 import orjson
 from fastapi import FastAPI, Request, Response
 
+from common.pagination import CursorCodec
 from common.provisioning import asyncpg_dsn
 from services.childcare.institutions import repository as institutions
 from services.childcare.institutions.repository import InstitutionFilter
@@ -41,6 +43,9 @@ class RawPool:
             url = asyncpg_dsn(os.environ["DATABASE_URL"])
             self.pool = await asyncpg.create_pool(url, min_size=POOL_SIZE, max_size=POOL_SIZE)
         return self.pool
+
+
+CODEC = CursorCodec("bench")
 
 
 def _json(value: Any) -> Response:
@@ -117,22 +122,32 @@ def jobs_app() -> FastAPI:
         q = request.query_params
         near = (float(q["lat"]), float(q["lon"]), int(q["radius_m"]))
         async with pool.acquire() as conn:
-            rows = await stations.search(
-                conn, StationFilter(near=near), at=LocalMoment.of(utc_now()), limit=20, after=None
+            page = await stations.SEARCH.page(
+                conn,
+                StationFilter(),
+                near=near,
+                params=stations.moment_params(LocalMoment.of(utc_now())),
+                limit=20,
+                cursor=None,
+                codec=CODEC,
+                scope="bench",
+                shape=asdict,
             )
-        return _json({"items": [dict(r) for r in rows[:20]]})
+        return _json({"items": page.items})
 
     async def search(request: Request) -> Response:
         pool = await raw.get()
         async with pool.acquire() as conn:
-            rows = await postings.search(
+            page = await postings.SEARCH.page(
                 conn,
-                PostingFilter(q=request.query_params["q"]),
-                now=utc_now(),
+                PostingFilter(now=utc_now(), q=request.query_params["q"]),
                 limit=20,
-                after=None,
+                cursor=None,
+                codec=CODEC,
+                scope="bench",
+                shape=asdict,
             )
-        return _json({"items": [dict(r) for r in rows[:20]]})
+        return _json({"items": page.items})
 
     app.add_route("/bench/raw/stations", nearby)
     app.add_route("/bench/raw/postings", search)

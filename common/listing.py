@@ -209,20 +209,22 @@ class Listing(Generic[R]):
         scope: str,
         shape: Callable[[R], T],
         near: tuple[float, float, float] | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> Page[T]:
         """One page: `values` holds the filters (a dataclass or a mapping, `None` = not given),
         `near` a WGS-84 (lat, lon, radius in metres), `scope` what a cursor is only valid for
-        (the filters' values, say)."""
+        (the filters' values, say), `params` parameters the select itself binds."""
         scope = f"{scope}|{'near' if near else 'order'}"
         after = self._decode(codec.decode(cursor, scope), near is not None) if cursor else None
-        statement_shape, params = self._shape(values, near is not None, after is not None)
-        params["limit"] = limit + 1
+        statement_shape, bound = self._shape(values, near is not None, after is not None)
+        bound.update(params or {})
+        bound["limit"] = limit + 1
         if near is not None:
-            params.update(lat=near[0], lon=near[1], radius_m=float(near[2]))
+            bound.update(lat=near[0], lon=near[1], radius_m=float(near[2]))
         for i, value in enumerate(after or ()):
-            params[f"after_{i}"] = value
+            bound[f"after_{i}"] = value
         statement = self.statement(statement_shape)
-        records = await conn.fetch(statement.sql, *statement.args(params))
+        records = await conn.fetch(statement.sql, *statement.args(bound))
         items = [shape(statement.typed(r)) for r in records[:limit]]
         next_cursor = None
         if len(records) > limit:
@@ -230,6 +232,15 @@ class Listing(Generic[R]):
             keys = ("sort_key", self._keys[-1]) if near is not None else self._keys
             next_cursor = codec.encode([_plain(last[k]) for k in keys], scope)
         return Page[T](items=items, next_cursor=next_cursor)
+
+    async def everything(
+        self, conn: asyncpg.Connection, values: Any, *, params: Mapping[str, Any] | None = None
+    ) -> list[R]:
+        """Every row the filters match, in the list's order, at once (a map layer)."""
+        statement_shape, bound = self._shape(values, False, False)
+        bound.update(params or {})
+        bound["limit"] = None  # LIMIT NULL: no limit, the same compiled statement
+        return await self.statement(statement_shape).rows(conn, **bound)
 
     def _decode(self, values: list[Any], near: bool) -> list[Any]:
         types = [float, int] if near else [_python_type(c) for c in self._order.columns]

@@ -75,17 +75,16 @@ async def list_stations(
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
-    filters = StationFilter(
-        district=district, amenities=_amenities(amenity), open_now=open_now, near=near.near
-    )
+    filters = StationFilter(district=district, amenities=_amenities(amenity), open_now=open_now)
     page = await service.search_stations(
         reader,
         filters=filters,
+        near=near.near,
         coord_sys=near.coord_sys,
         limit=limit,
         cursor=cursor,
         codec=codec,
-        now=clock.now(),
+        clock=clock,
     )
     return model_response(page)
 
@@ -104,9 +103,7 @@ async def station_layer(
     coord_sys: CoordSysQuery = CoordSys.wgs84,
 ) -> Response:
     filters = StationFilter(district=district, amenities=_amenities(amenity), open_now=open_now)
-    layer = await service.station_layer(
-        reader, filters=filters, coord_sys=coord_sys, now=clock.now()
-    )
+    layer = await service.station_layer(reader, filters=filters, coord_sys=coord_sys, clock=clock)
     return model_response(layer)
 
 
@@ -123,7 +120,7 @@ async def get_station(
     coord_sys: CoordSysQuery = CoordSys.wgs84,
 ) -> Response:
     station = await service.get_station(
-        reader, station_id=station_id, coord_sys=coord_sys, now=clock.now()
+        reader, station_id=station_id, coord_sys=coord_sys, clock=clock
     )
     return model_response(station)
 
@@ -146,7 +143,7 @@ async def create_station(
     system = one_coord_sys(coord_sys, body.coord_sys)
     return await idem.run(
         staff.sub,
-        lambda: service.create_station(session, body=body, coord_sys=system, now=clock.now()),
+        lambda: service.create_station(session, body=body, coord_sys=system, clock=clock),
     )
 
 
@@ -169,7 +166,7 @@ async def update_station(
         station_id=station_id,
         body=body,
         coord_sys=one_coord_sys(coord_sys, body.coord_sys),
-        now=clock.now(),
+        clock=clock,
     )
     return model_response(updated)
 
@@ -197,7 +194,7 @@ async def check_in(
     caller = viewer.sub if viewer is not None else ANONYMOUS
     return await idem.run(
         caller,
-        lambda: usage.check_in(session, station_id=station_id, body=body, now=clock.now()),
+        lambda: usage.check_in(session, station_id=station_id, body=body, clock=clock),
     )
 
 
@@ -208,5 +205,5 @@ async def check_in(
     responses=NOT_FOUND,
 )
 async def station_usage(station_id: Id, reader: ReaderDep, clock: ClockDep) -> Response:
-    result = await usage.station_usage(reader, station_id=station_id, now=clock.now())
+    result = await usage.station_usage(reader, station_id=station_id, clock=clock)
     return model_response(result)
