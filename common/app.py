@@ -12,6 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import Table, text
+from starlette.exceptions import HTTPException
 
 from common.auth import (
     BEARER_SCHEME,
@@ -21,23 +22,27 @@ from common.auth import (
 )
 from common.clock import Clock
 from common.db import make_engine, make_sessionmaker
+from common.db_metrics import POOLS
 from common.docs import install_offline_docs
 from common.gc_metrics import install_gc_metrics
 from common.http_cache import HttpCacheMiddleware
 from common.idempotency import purge_expired_keys
 from common.logging import configure_logging
 from common.middleware import (
-    BodySizeLimitMiddleware,
     HeadAsGetMiddleware,
+    PathGuardMiddleware,
+    RequestBodyLimitMiddleware,
     RequestContextMiddleware,
 )
-from common.migrations import head_revision
+from common.migrations import head_revision, known_revisions
+from common.networks import Networks
 from common.pagination import CursorCodec
 from common.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers, problem_response
 from common.read import Reader
 from common.settings import Environment, ServiceSettings
 from common.state import Database, ServiceContext, service_context
 from common.tasks import periodic
+from common.tracing import trace_app
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -47,8 +52,12 @@ class Health(BaseModel):
     checks: dict[str, str] = {}
 
 
-def ops_router(readiness: Callable[[Request], Any]) -> APIRouter:
-    """`/healthz` (alive, no dependencies), `/readyz` (dependencies), `/metrics` (Prometheus)."""
+def ops_router(
+    readiness: Callable[[Request], Any], metrics_allow: Networks | None = None
+) -> APIRouter:
+    """`/healthz` (alive, no dependencies), `/readyz` (dependencies), `/metrics` (Prometheus;
+    with `metrics_allow`, only for direct peers in those networks: to anyone else it is a path
+    like any unknown one, `404`)."""
     router = APIRouter(include_in_schema=False)
 
     @router.get("/healthz")
@@ -67,7 +76,11 @@ def ops_router(readiness: Callable[[Request], Any]) -> APIRouter:
         return problem_response(503, "not_ready", f"Not ready ({failing}).", checks=checks)
 
     @router.get("/metrics")
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        # the socket's peer: uvicorn runs without proxy headers, so no header can set it
+        peer = request.client.host if request.client else None
+        if metrics_allow is not None and peer not in metrics_allow:
+            raise HTTPException(404)  # answered exactly as any unknown path is
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
@@ -88,7 +101,11 @@ async def database_readiness(request: Request) -> dict[str, str]:
             checks["migrations"] = "not applied"
         return checks
     head = context.migration_head
-    checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
+    # a revision this image does not know was written by a newer release's migration Job:
+    # migrations are expand/contract, so the schema still serves this image while the rollout
+    # replaces it (else every old pod turned unready before a new one was up)
+    newer = current is not None and current not in context.known_revisions
+    checks["migrations"] = "ok" if current == head or newer else f"at {current}, head is {head}"
     return checks
 
 
@@ -166,6 +183,7 @@ def create_service_app(
             max_overflow=settings.database_max_overflow,
             pool_recycle_seconds=settings.database_pool_recycle_seconds,
             application_name=name,
+            pgbouncer=settings.database_pgbouncer,
         )
         context.database = Database(
             engine=engine,
@@ -173,6 +191,7 @@ def create_service_app(
             background_sessionmaker=make_sessionmaker(engine),
             reader=Reader(engine),
         )
+        POOLS.register(name, engine)
         try:
             async with AsyncExitStack() as stack:
                 for hook in (purge_keys, *hooks):
@@ -183,6 +202,7 @@ def create_service_app(
                 gc.freeze()
                 yield
         finally:
+            POOLS.unregister(name, engine)
             context.database = None
             await engine.dispose()
 
@@ -209,16 +229,23 @@ def create_service_app(
         token_verifier=TokenVerifier(settings),
         clock=Clock(),
         migration_head=head_revision(name),
+        known_revisions=known_revisions(name),
         idempotency_table=idempotency_table,
         cursor_codec=CursorCodec(settings.cursor_key),
     )
     app.state.context = context
     install_problem_handlers(app)
     install_problem_openapi(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestBodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        read_timeout=settings.body_read_timeout_seconds,
+    )
     app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
     # outside the cache layer: a HEAD is tagged as its GET is, then its body is dropped
     app.add_middleware(HeadAsGetMiddleware)
+    # before routing, and before HEAD becomes GET: one rule for every method
+    app.add_middleware(PathGuardMiddleware)
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(ops_router(database_readiness))
     for router in routers:
@@ -231,6 +258,7 @@ def create_service_app(
         enabled=settings.docs_enabled,
         ui_parameters={"persistAuthorization": dev},
     )
+    trace_app(app, name)
     return app
 
 

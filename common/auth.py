@@ -180,6 +180,7 @@ def require_roles(*roles: Role) -> Any:
 PrincipalDep = Annotated[Principal, Depends(require_principal)]
 OptionalPrincipalDep = Annotated[Principal | None, Depends(optional_principal)]
 CitizenDep = Annotated[Principal, require_roles(Role.citizen)]
+AdminDep = Annotated[Principal, require_roles(Role.admin)]
 
 
 # --- development keys: generated per data dir, used only when ENVIRONMENT=development ---

@@ -13,7 +13,8 @@ from typing import Annotated, TypeVar
 
 import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, select, text
+from sqlalchemy import MetaData, inspect, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -47,6 +48,24 @@ def asyncpg_url(url: str) -> str:
     raise ValueError("DATABASE_URL must be a postgresql:// URL")
 
 
+def _unnamed() -> str:
+    return ""
+
+
+# Behind PgBouncer in transaction mode, consecutive statements of one client connection may run
+# on different server connections, so a statement prepared under a name on one server is
+# missing (or already taken) on the next. asyncpg's and SQLAlchemy's caches of named
+# statements are therefore off, and every statement is prepared unnamed: asyncpg sends
+# Parse/Describe with Flush, not Sync, so PgBouncer keeps the same server until the Bind/Execute's
+# Sync, and an unnamed statement is never left behind on a server. Works with PgBouncer 1.18
+# (Debian 12), which has no `max_prepared_statements`.
+PGBOUNCER_CONNECT_ARGS: dict[str, object] = {
+    "statement_cache_size": 0,
+    "prepared_statement_cache_size": 0,
+    "prepared_statement_name_func": _unnamed,
+}
+
+
 def make_engine(
     url: str,
     *,
@@ -54,18 +73,23 @@ def make_engine(
     max_overflow: int = 0,
     pool_recycle_seconds: int = 1800,
     application_name: str = "wellbeing",
+    pgbouncer: bool = False,
 ) -> AsyncEngine:
     """A pool sized to the process's concurrency. No pre-ping (it cost three round trips per
     checkout); connections are recycled after `pool_recycle_seconds` instead, and a connection
     that died in between fails one request with a 503 problem. No overflow by default: opening
-    and closing overflow connections under load churned 120-210 connections per 5 s."""
+    and closing overflow connections under load churned 120-210 connections per 5 s.
+    `pgbouncer=True` when the URL is a PgBouncer in transaction mode (no named statements)."""
     return create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_recycle=pool_recycle_seconds,
         pool_pre_ping=False,
-        connect_args={"server_settings": {"application_name": application_name}},
+        connect_args={
+            "server_settings": {"application_name": application_name},
+            **(PGBOUNCER_CONNECT_ARGS if pgbouncer else {}),
+        },
     )
 
 
@@ -118,6 +142,21 @@ async def load(
     if found is None:
         raise missing.about({"id": ident})
     return found
+
+
+async def insert_unless_taken(session: AsyncSession, entity: M) -> M | None:
+    """Inserts `entity`, or returns None when one of its unique keys is taken already — asked
+    with `ON CONFLICT DO NOTHING` instead of provoking a unique violation, whose error the
+    database server would log with the key's values (a child's name and birth date)."""
+    state = inspect(entity)
+    set_here = state.dict
+    values = {c.key: set_here[c.key] for c in state.mapper.column_attrs if c.key in set_here}
+    model = type(entity)
+    statement = pg_insert(model).values(**values).on_conflict_do_nothing().returning(model)
+    inserted: M | None = await session.scalar(
+        statement, execution_options={"populate_existing": True}
+    )
+    return inserted
 
 
 # scope="function": the commit happens before the response is sent, so a client never

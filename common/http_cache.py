@@ -12,6 +12,11 @@ with status 200 and a JSON media type (`application/json`, `application/geo+json
 - Otherwise: a strong `ETag` (a hash of the body, unless the route set one) and
   `Cache-Control: public, max-age=<max_age>` (unless the route set its own). A request whose
   `If-None-Match` names that tag gets `304` with no body.
+
+Compressed answers (`CodedGZipMiddleware`, outside this one) carry their own strong tag,
+`"<tag>-gzip"`: RFC 9110 §8.8.3 wants a different strong validator per content coding. This
+layer sees the identity body, so it takes `"<tag>-gzip"` in `If-None-Match` for `"<tag>"`, and
+the 304 carries the tag the client holds.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import hashlib
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _JSON_TYPES = ("application/json", "application/geo+json")
@@ -35,14 +41,27 @@ def strong_etag(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
+GZIP_SUFFIX = '-gzip"'
+
+
+def _opaque(tag: str) -> str:
+    """The tag for comparison: weak comparison (RFC 9110 §8.8.3.2), any content coding."""
+    bare = tag.strip().removeprefix("W/")
+    return bare.removesuffix(GZIP_SUFFIX) + '"' if bare.endswith(GZIP_SUFFIX) else bare
+
+
 def etag_matches(if_none_match: str, etag: str) -> bool:
-    """RFC 9110 §13.1.2: weak comparison, `*` matches any current representation."""
+    """RFC 9110 §13.1.2: weak comparison, `*` matches any current representation; the gzip
+    answer's tag matches the identity answer's it was made from."""
     if if_none_match.strip() == "*":
         return True
-    bare = etag.removeprefix("W/")
-    return any(
-        candidate.strip().removeprefix("W/") == bare for candidate in if_none_match.split(",")
-    )
+    wanted = _opaque(etag)
+    return any(_opaque(candidate) == wanted for candidate in if_none_match.split(","))
+
+
+def gzip_etag(etag: str) -> str:
+    """`"abc"` → `"abc-gzip"` (weak tags stay weak)."""
+    return etag if etag.endswith(GZIP_SUFFIX) else etag[:-1] + GZIP_SUFFIX
 
 
 # operational routes are probed, never cached
@@ -145,3 +164,27 @@ class HttpCacheMiddleware:
             return
         await send(start)
         await send({"type": "http.response.body", "body": body})
+
+
+class CodedGZipMiddleware(GZipMiddleware):
+    """Starlette's gzip, with a compressed answer's `ETag` made its own (`gzip_etag`). A `304`
+    (never compressed) carries the gzip tag when that is the one the client sent."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        if_none_match = Headers(scope=scope).get("if-none-match", "")
+
+        async def tagging_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                etag = headers.get("etag")
+                if etag and etag.endswith('"'):
+                    compressed = headers.get("content-encoding") == "gzip"
+                    held = message["status"] == 304 and gzip_etag(etag) in if_none_match
+                    if compressed or held:
+                        headers["ETag"] = gzip_etag(etag)
+            await send(message)
+
+        await super().__call__(scope, receive, tagging_send)

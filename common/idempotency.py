@@ -102,7 +102,11 @@ class Idempotency:
         *,
         status_code: int = 201,
         headers: dict[str, str] | None = None,
+        replayed: Callable[[Any], Awaitable[None]] | None = None,
     ) -> JSONResponse:
+        """`produce`'s answer, stored under the key; a retry gets the stored answer. `replayed`
+        runs (in the same transaction) when a stored answer is given again, with its body: the
+        access audit of a staff write records that the record was shown once more."""
         if self.key is None:
             result = await produce()
             return JSONResponse(
@@ -133,6 +137,8 @@ class Idempotency:
                     "This Idempotency-Key was used with a different request body.",
                     code="idempotency_key_reused",
                 )
+            if replayed is not None:
+                await replayed(stored["response_body"])
             replay_headers = {**(headers or {}), REPLAYED_HEADER: "true"}
             return JSONResponse(
                 stored["response_body"], status_code=stored["status_code"], headers=replay_headers

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 import structlog
+from opentelemetry import trace
 
 # 18-character PRC national ID numbers must never reach a log line in clear
 _ID_NUMBER = re.compile(r"\b\d{17}[\dXx]\b")
@@ -27,6 +28,16 @@ def _redact_id_numbers(
     for key, value in event.items():
         if isinstance(value, str) and _ID_NUMBER.search(value):
             event[key] = _ID_NUMBER.sub("[redacted-id]", value)
+    return event
+
+
+def _add_trace_id(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """The OpenTelemetry trace of the request, so a log line leads to its trace (no-op while
+    tracing is off: there is no valid current span)."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event.setdefault("trace_id", format(context.trace_id, "032x"))
+        event.setdefault("span_id", format(context.span_id, "016x"))
     return event
 
 
@@ -57,6 +68,7 @@ def configure_logging(level: str = "INFO", service: str = "wellbeing") -> None:
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         add_service,
+        _add_trace_id,
         _redact_id_numbers,
     ]
     handler = logging.StreamHandler(sys.stdout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -9,6 +10,9 @@ import uuid
 import structlog
 from fastapi import HTTPException
 from prometheus_client import Counter, Histogram
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.problems import problem_response
@@ -84,59 +88,116 @@ class RequestContextMiddleware:
             structlog.contextvars.unbind_contextvars("request_id", "service")
 
 
+# the connection is closed after these: the rest of the body is never read
+_CLOSE = {"Connection": "close"}
+
+
 class _BodyTooLarge(HTTPException):
     """Raised from `receive`; FastAPI re-raises HTTPExceptions from body reading untouched."""
 
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, f"Request bodies are limited to {max_bytes} bytes.")
+        super().__init__(413, f"Request bodies are limited to {max_bytes} bytes.", _CLOSE)
 
 
-class BodySizeLimitMiddleware:
-    """Refuses bodies over `max_bytes` with 413: by Content-Length, else while streaming."""
+class _BodyTooSlow(HTTPException):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(408, f"The request body did not arrive within {seconds:g} s.", _CLOSE)
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class RequestBodyLimitMiddleware:
+    """Limits on the request body: more than `max_bytes` is `413` (by Content-Length before
+    anything is read, else while streaming); a body not all there `read_timeout` seconds after
+    the request began is `408`. Both close the connection, and so does any answer sent before
+    the body was read to its end: what is left of it is never waited for."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, read_timeout: float) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+            await self._refuse(_BodyTooLarge(self.max_bytes), scope, receive, send)
             return
+        if declared in (None, b"0") and b"transfer-encoding" not in headers:
+            await self.app(scope, receive, send)  # no body (HTTP/1.1 has no third way)
+            return
+        deadline = asyncio.get_running_loop().time() + self.read_timeout
         seen = 0
-        response_started = False
+        body_done = response_started = False
 
-        async def counting_receive() -> Message:
-            nonlocal seen
-            message = await receive()
+        async def limited_receive() -> Message:
+            nonlocal seen, body_done
+            if body_done:
+                return await receive()  # after the body: only a disconnect, never timed
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise _BodyTooSlow(self.read_timeout) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
                     raise _BodyTooLarge(self.max_bytes)
+                body_done = not message.get("more_body", False)
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def closing_send(message: Message) -> None:
             nonlocal response_started
             if message["type"] == "http.response.start":
                 response_started = True
+                if not body_done:
+                    MutableHeaders(scope=message)["Connection"] = "close"
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _BodyTooLarge:
+            await self.app(scope, limited_receive, closing_send)
+        except (_BodyTooLarge, _BodyTooSlow) as exc:
             if not response_started:
-                await self._refuse(scope, receive, send)
+                await self._refuse(exc, scope, receive, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem_response(
-            413,
-            "payload_too_large",
-            f"Request bodies are limited to {self.max_bytes} bytes.",
-        )
+    async def _refuse(self, exc: HTTPException, scope: Scope, receive: Receive, send: Send) -> None:
+        code = "payload_too_large" if exc.status_code == 413 else "request_timeout"
+        response = problem_response(exc.status_code, code, exc.detail, headers=_CLOSE)
         await response(scope, receive, send)
+
+
+# an encoded slash or backslash: some servers and proxies split paths on either
+_ENCODED_SEPARATORS = (b"%2f", b"%5c")
+
+
+def has_unsafe_segment(raw_path: bytes) -> bool:
+    """A `.` or `..` segment (plain or percent-encoded in any case) or an encoded slash or
+    backslash: a path that something between the client and a route may resolve differently
+    from the router that checked it."""
+    lowered = raw_path.lower()
+    if any(separator in lowered for separator in _ENCODED_SEPARATORS):
+        return True
+    return any(segment.replace(b"%2e", b".") in (b".", b"..") for segment in lowered.split(b"/"))
+
+
+class PathGuardMiddleware:
+    """Refuses a raw path with dot segments or encoded separators (`has_unsafe_segment`) with
+    `400 invalid_path` before routing, so every rule sees the path the backend sees."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            # ASGI's raw_path is the path as sent, without the query (some clients add it)
+            raw = (scope.get("raw_path") or scope["path"].encode()).split(b"?", 1)[0]
+            if has_unsafe_segment(raw):
+                detail = "The path has a dot segment or an encoded slash; send it resolved."
+                response = problem_response(400, "invalid_path", detail)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class HeadAsGetMiddleware:
@@ -159,3 +220,26 @@ class HeadAsGetMiddleware:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS from an allowlist, with a refused preflight answered as problem+json
+    with a code naming what was refused (Starlette answers it in plain text)."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        refused = super().preflight_response(request_headers)
+        if refused.status_code != 400:
+            return refused
+        if not self.is_allowed_origin(origin=request_headers["origin"]):
+            what = "origin"
+        elif request_headers["access-control-request-method"] not in self.allow_methods:
+            what = "method"
+        else:
+            what = "headers"
+        problem = problem_response(
+            400, f"cors_{what}_not_allowed", f"CORS preflight refused: this {what} is not allowed."
+        )
+        for name, value in refused.headers.items():  # Vary and what CORS would allow
+            if name not in ("content-type", "content-length"):
+                problem.headers.append(name, value)
+        return problem

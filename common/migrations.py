@@ -40,6 +40,13 @@ def head_revision(service: str) -> str | None:
     return ScriptDirectory.from_config(alembic_config(service)).get_current_head()
 
 
+def known_revisions(service: str) -> frozenset[str]:
+    """Every revision this code base has for `service` (a database at another one was
+    migrated by a newer release)."""
+    scripts = ScriptDirectory.from_config(alembic_config(service))
+    return frozenset(r.revision for r in scripts.walk_revisions())
+
+
 def run_env(metadata: MetaData) -> None:
     """Body of every `migrations/<service>/env.py`."""
     schema = metadata.schema

@@ -31,6 +31,7 @@ _CODE_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    408: "request_timeout",
     409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
@@ -85,7 +86,25 @@ def problem_response(
 
 
 def _clean_loc(loc: tuple[Any, ...] | list[Any]) -> list[str | int]:
-    return [p if isinstance(p, int) else str(p) for p in loc]
+    # a union's branch shows as a tag such as `function-after[…]`: not a place in the request
+    return [p if isinstance(p, int) else str(p) for p in loc if not _union_tag(p)]
+
+
+def _union_tag(part: Any) -> bool:
+    return isinstance(part, str) and "[" in part
+
+
+def _without_union_noise(issues: list[Any]) -> list[Any]:
+    """An optional field (`X | None`) fails its `None` branch for every value sent; beside the
+    error of its real branch that says nothing."""
+    real = {tuple(_clean_loc(i.get("loc", ()))) for i in issues if i.get("type") != "none_required"}
+    return [
+        i
+        for i in issues
+        if not (
+            i.get("type") == "none_required" and tuple(_clean_loc(i.get("loc", ()))[:-1]) in real
+        )
+    ]
 
 
 async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
@@ -113,15 +132,16 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
         )
     errors = [
         {"loc": _clean_loc(i.get("loc", ())), "msg": str(i.get("msg", "")), "type": i["type"]}
-        for i in issues
+        for i in _without_union_noise(issues)
     ]
     first = errors[0] if errors else None
     detail = "The request is not valid"
     if first:
         detail += f": {'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    return problem_response(
-        422, "validation_error", detail, instance=request.url.path, errors=errors
-    )
+    # well-formed, but outside what is plausible (a birth in 0001): a rule, not malformed input
+    implausible = all(e["type"] == "implausible_date" for e in errors) and errors
+    code = "implausible_date" if implausible else "validation_error"
+    return problem_response(422, code, detail, instance=request.url.path, errors=errors)
 
 
 def _route_table(app: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:

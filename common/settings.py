@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from fastapi import Request
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from common.state import service_context
@@ -17,6 +17,17 @@ from common.state import service_context
 class Environment(StrEnum):
     development = "development"
     production = "production"
+
+
+class _EnvironmentOnly(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    environment: Environment = Environment.production
+
+
+def current_environment() -> Environment:
+    """ENVIRONMENT as every process reads it (production unless said otherwise)."""
+    return _EnvironmentOnly().environment
 
 
 class AuthSettings(BaseSettings):
@@ -34,14 +45,40 @@ class AuthSettings(BaseSettings):
     jwt_leeway_seconds: int = Field(10, ge=0, le=300)
     dev_key_file: Path | None = None
 
+    @field_validator("jwt_public_key", "jwt_jwks_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # compose passes `${JWT_PUBLIC_KEY:-}`: an empty variable means "not configured"
+        return None if isinstance(value, str) and not value.strip() else value
+
     @model_validator(mode="after")
     def _dev_key_only_in_development(self) -> AuthSettings:
         if self.dev_key_file is not None and self.environment is not Environment.development:
             raise ValueError("DEV_KEY_FILE is refused unless ENVIRONMENT=development")
         return self
 
+    @model_validator(mode="after")
+    def _one_source_of_keys(self) -> AuthSettings:
+        # with both, one would silently win and tokens signed for the other would all be 401
+        if self.jwt_jwks_url and self.jwt_public_key:
+            raise ValueError(
+                "JWT_JWKS_URL and JWT_PUBLIC_KEY are both set; set exactly one "
+                "(the identity provider's JWKS URL, or one PEM public key)"
+            )
+        return self
 
-class ServiceSettings(AuthSettings):
+
+class EdgeSettings(AuthSettings):
+    """What every process's HTTP edge holds to (`common.middleware.RequestBodyLimitMiddleware`)."""
+
+    # a larger declared body is refused (413) before it is read
+    max_body_bytes: int = Field(1024 * 1024, ge=1)
+    # a body not all there this long after the request began is refused (408), and its
+    # connection closed: a Content-Length longer than the body cannot hold a connection
+    body_read_timeout_seconds: float = Field(30.0, gt=0)
+
+
+class ServiceSettings(EdgeSettings):
     """Base of each service's settings class."""
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -50,10 +87,11 @@ class ServiceSettings(AuthSettings):
     database_pool_size: int = Field(16, ge=1, le=200)
     database_max_overflow: int = Field(0, ge=0, le=200)
     database_pool_recycle_seconds: int = Field(1800, ge=60)
+    # DATABASE_URL is a PgBouncer in transaction mode: no named prepared statements
+    database_pgbouncer: bool = False
     log_level: str = "INFO"
     idempotency_retention_hours: int = Field(48, ge=24)
     idempotency_purge_seconds: float = Field(3600.0, gt=0)
-    max_body_bytes: int = 1024 * 1024
     # /docs (Swagger UI, served from the package, no CDN); off where operators want no docs
     docs_enabled: bool = True
     # Cache-Control max-age of anonymous public reads (ETag/304 on top)

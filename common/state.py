@@ -54,6 +54,7 @@ class ServiceContext(AppContext):
     schema: str
     settings: ServiceSettings
     migration_head: str | None
+    known_revisions: frozenset[str]  # every revision this image's migrations know
     idempotency_table: Table
     cursor_codec: CursorCodec
     _database: Database | None = None

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from common.auth import Principal
 from common.errors import ProblemError
-from gateway.clients.base import ServiceDown, ServiceTimeout
+from gateway.clients.failures import ServiceDown, ServiceTimeout
 from gateway.schemas import (
     ChildcareSection,
     CitizenView,

@@ -7,13 +7,13 @@ from pydantic import Field, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from common.registry import SERVICE_NAMES
-from common.settings import AuthSettings
+from common.settings import EdgeSettings
 
 # `TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1` reads better in a deployment than a JSON list
 CommaList = Annotated[list[str], NoDecode]
 
 
-class Settings(AuthSettings):
+class Settings(EdgeSettings):
     """Gateway settings; each field can be set by the environment variable of the same name."""
 
     model_config = SettingsConfigDict(extra="ignore")
@@ -57,21 +57,24 @@ class Settings(AuthSettings):
         default_factory=list,
         description="CIDRs of proxies whose X-Forwarded-For is believed (e.g. 10.0.0.0/8)",
     )
+    metrics_allow: CommaList = Field(
+        default_factory=lambda: ["127.0.0.0/8", "::1/128"],
+        description="CIDRs whose direct peers may read /metrics; others get 404",
+    )
     cors_origins: CommaList = Field(default_factory=list)
     gzip_minimum_bytes: int = Field(1024, ge=0)
     public_cache_seconds: int = Field(30, ge=0, description="max-age of public reads")
     docs_enabled: bool = True
-    max_body_bytes: int = 1024 * 1024
     log_level: str = "INFO"
 
-    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @field_validator("trusted_proxies", "metrics_allow", "cors_origins", mode="before")
     @classmethod
     def _split_commas(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("trusted_proxies")
+    @field_validator("trusted_proxies", "metrics_allow")
     @classmethod
     def _valid_networks(cls, value: list[str]) -> list[str]:
         for cidr in value:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import Request
 
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+from common.networks import Networks
 
 
 class ClientAddress:
@@ -17,20 +17,11 @@ class ClientAddress:
     limit bucket)."""
 
     def __init__(self, trusted_cidrs: list[str]) -> None:
-        self._trusted: list[IPNetwork] = [
-            ipaddress.ip_network(c, strict=False) for c in trusted_cidrs
-        ]
-
-    def _is_trusted(self, host: str) -> bool:
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            return False
-        return any(address in network for network in self._trusted)
+        self._trusted = Networks(trusted_cidrs)
 
     def of(self, request: Request) -> str:
         peer = request.client.host if request.client else "unknown"
-        if not self._trusted or not self._is_trusted(peer):
+        if peer not in self._trusted:
             return peer
         hops = [
             hop.strip()
@@ -39,7 +30,7 @@ class ClientAddress:
             if hop.strip()
         ]
         for hop in reversed(hops):
-            if not self._is_trusted(hop):
+            if hop not in self._trusted:
                 try:
                     return str(ipaddress.ip_address(hop))
                 except ValueError:
@@ -50,7 +41,7 @@ class ClientAddress:
         """`X-Forwarded-For` to send on: a trusted proxy's chain plus the peer, else the peer."""
         peer = request.client.host if request.client else "unknown"
         prior = ", ".join(request.headers.getlist("x-forwarded-for"))
-        if prior and self._is_trusted(peer):
+        if prior and peer in self._trusted:
             return f"{prior}, {peer}"
         return peer
 

@@ -10,25 +10,27 @@ from contextlib import asynccontextmanager
 import aiohttp
 import structlog
 from fastapi import FastAPI, Request
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
 
 from common.app import install_problem_openapi, ops_router
 from common.auth import TokenVerifier
 from common.clock import Clock
 from common.docs import install_offline_docs
 from common.gc_metrics import install_gc_metrics
-from common.http_cache import HttpCacheMiddleware
+from common.http_cache import CodedGZipMiddleware, HttpCacheMiddleware
 from common.logging import configure_logging
 from common.middleware import (
-    BodySizeLimitMiddleware,
     HeadAsGetMiddleware,
+    PathGuardMiddleware,
+    ProblemCORSMiddleware,
+    RequestBodyLimitMiddleware,
     RequestContextMiddleware,
 )
+from common.networks import Networks
 from common.problems import install_problem_handlers
 from common.registry import SERVICE_NAMES
 from common.state import AppContext
-from gateway.clients.base import Resilience, ServiceClient
+from common.tracing import client_trace_configs, trace_app
+from gateway.clients.base import Resilience, ServiceClient, service_session
 from gateway.clients.breakers import Breakers
 from gateway.clients.childcare import childcare_client
 from gateway.clients.eldercare import eldercare_client
@@ -129,8 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        connector = aiohttp.TCPConnector(limit=200, limit_per_host=100, keepalive_timeout=30)
-        session = aiohttp.ClientSession(connector=connector, auto_decompress=False)
+        session = service_session(trace_configs=client_trace_configs())
         app.state.gateway = gateway = build_gateway(settings, session)
         await warm(gateway)
         # what start-up built lives as long as the process: keep it out of later collections
@@ -167,14 +168,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.location_rewriter = LocationRewriter(list(settings.service_urls().values()))
     install_problem_handlers(app)
     install_problem_openapi(app)
-    # added innermost first: the request id wraps everything, CORS answers preflights before
-    # any limit, gzip compresses what the cache layer tagged, and a HEAD goes through all of
-    # them as its GET (same ETag, Content-Encoding, Content-Length) before its body is dropped
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
-    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_bytes, compresslevel=6)
+    # added innermost first: the request id wraps everything, a bad path is refused before
+    # anything else, CORS answers preflights before any limit, gzip compresses what the cache
+    # layer tagged (and gives it a tag of its own), and a HEAD goes through all of them as its
+    # GET (same ETag, Content-Encoding, Content-Length) before its body is dropped
     app.add_middleware(
-        CORSMiddleware,
+        RequestBodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        read_timeout=settings.body_read_timeout_seconds,
+    )
+    app.add_middleware(HttpCacheMiddleware, max_age=settings.public_cache_seconds)
+    app.add_middleware(
+        CodedGZipMiddleware, minimum_size=settings.gzip_minimum_bytes, compresslevel=6
+    )
+    app.add_middleware(
+        ProblemCORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=[
@@ -188,11 +196,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(HeadAsGetMiddleware)
+    # before routing, and before HEAD becomes GET: one rule for every method
+    app.add_middleware(PathGuardMiddleware)
     app.add_middleware(RequestContextMiddleware, service="gateway")
-    app.include_router(ops_router(readiness))
+    app.include_router(ops_router(readiness, metrics_allow=Networks(settings.metrics_allow)))
     app.include_router(router)
     install_offline_docs(app, openapi_url="/openapi.json", enabled=settings.docs_enabled)
     install_proxy(app)
+    trace_app(app, "gateway")
     return app
 
 

@@ -4,6 +4,7 @@ the rate limit."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from multidict import CIMultiDict
@@ -12,7 +13,8 @@ from starlette.routing import Route
 from common.problems import PROBLEM_MEDIA_TYPE
 from common.registry import SERVICE_NAMES
 from gateway.access import caller_of
-from gateway.clients.base import HOP_BY_HOP, IDEMPOTENT, BadGateway, Reply
+from gateway.clients.base import HOP_BY_HOP, IDEMPOTENT, Reply
+from gateway.clients.failures import BadGateway
 from gateway.edge import ClientAddress, LocationRewriter
 from gateway.ratelimit import RateLimiter
 from gateway.state import Gateway
@@ -49,6 +51,17 @@ def _response(reply: Reply, service: str, rewrite: LocationRewriter) -> Response
     return response
 
 
+# what a request target may hold as it is (RFC 3986 pchar, "/", "?" and the "%" of an escape)
+_TARGET_SAFE = "/?:@!$&'()*+,;=-._~%"
+
+
+def _as_sent(raw: bytes) -> str:
+    """A raw path or query as the client sent it; only bytes no request line may hold (a space,
+    non-ASCII) are percent-encoded. Forwarded undecoded, so the service routes the very path
+    the gateway checked and limited (PathGuardMiddleware refused dot segments before)."""
+    return quote(raw.decode("latin-1"), safe=_TARGET_SAFE, encoding="latin-1")
+
+
 _CHECK_IN = re.compile(r"^/jobs/v1/stations/[^/]+/check-ins$")
 
 
@@ -62,10 +75,11 @@ async def proxy(request: Request) -> Response:
     settings = gateway.settings
     service = request.url.path.split("/", 2)[1]
     read = request.method in IDEMPOTENT
+    raw_path = (request.scope.get("raw_path") or request.url.path.encode()).split(b"?", 1)[0]
     reply = await gateway.transports[service].request(
         request.method,
-        request.url.path,
-        query=request.url.query,
+        _as_sent(raw_path),
+        query=_as_sent(request.scope["query_string"]),
         headers=_outgoing_headers(request, request.app.state.client_address),
         body=await request.body(),
         timeout=settings.read_timeout_seconds if read else settings.write_timeout_seconds,

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from prometheus_client import Gauge
 
 from common.errors import ProblemError
-from gateway.clients.base import ServiceDown, ServiceTimeout
+from gateway.clients.failures import ServiceDown, ServiceTimeout
 from gateway.clients.typed import StatsBase, TypedClient
 
 T = TypeVar("T", bound=StatsBase)

@@ -89,6 +89,25 @@ def up(
     raise typer.Exit(run_up(data_dir, host, ports))
 
 
+def _check_settings(app_factory: str) -> None:
+    """Reads the process's settings before uvicorn starts, so a bad configuration is one clear
+    line and exit 2, not a traceback; the values themselves are never echoed (secrets)."""
+    from pydantic import ValidationError
+
+    package = app_factory.split(":", 1)[0].rsplit(".", 1)[0]
+    settings_class = importlib.import_module(f"{package}.config").Settings
+    try:
+        settings_class()
+    except ValidationError as exc:
+        problems = "; ".join(
+            ".".join(str(p) for p in e["loc"]).upper()
+            + ": " * bool(e["loc"])
+            + e["msg"].removeprefix("Value error, ")
+            for e in exc.errors(include_input=False, include_url=False)
+        )
+        raise _fail(f"invalid configuration: {problems}", 2) from None
+
+
 @app.command()
 def serve(
     process: Annotated[
@@ -101,22 +120,20 @@ def serve(
     port: Annotated[int | None, typer.Option(envvar="PORT", help="Default: 8000-8003")] = None,
 ) -> None:
     """Run one process in the foreground (what a container runs); config from env vars."""
-    import uvicorn
+    from uvicorn.main import main as uvicorn_cli
 
-    from wellbeing.processes import GRACEFUL_SHUTDOWN_SECONDS
+    from wellbeing.processes import uvicorn_options
 
     spec = process_spec(process)
+    _check_settings(spec.app_factory)
     # uvicorn shuts down gracefully on SIGTERM and then re-raises it to the handler found at
     # start; ours turns that into exit 0, so an orchestrator sees a clean stop, not a kill
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    uvicorn.run(
-        spec.app_factory,
-        factory=True,
-        host=host,
-        port=port or spec.port,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-        access_log=False,
-        proxy_headers=True,
+    # the very command line `wellbeing up` and the tests run, parsed by uvicorn's own CLI
+    uvicorn_cli.main(
+        args=uvicorn_options(spec.app_factory, host, port or spec.port),
+        prog_name="uvicorn",
+        standalone_mode=False,
     )
 
 
@@ -182,10 +199,28 @@ def seed(
             help=f"One of {' | '.join(SERVICE_NAMES)}; default: all",
         ),
     ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="Load the invented demo data outside development mode (a trial)."
+        ),
+    ] = False,
 ) -> None:
-    """Load the demo data of FACTS.md into migrated databases (once; safe to repeat)."""
+    """Load the demo data of FACTS.md into migrated databases (once; safe to repeat).
+
+    Refused unless ENVIRONMENT=development or --demo: the demo is invented institutions,
+    postings, elders and citizen records, which must never reach a production database.
+    """
+    from common.settings import Environment, current_environment
     from wellbeing.seeding import seed_service
 
+    if not demo and current_environment() is not Environment.development:
+        raise _fail(
+            "refusing to load the invented demo data: ENVIRONMENT is not development. "
+            "Give --demo for a trial deployment (the migration step does so only with "
+            "SEED_DEMO=true).",
+            2,
+        )
     for name in [service] if service else list(SERVICE_NAMES):
         inserted = asyncio.run(seed_service(name, _database_url(name)))
         state = {True: "demo data inserted", False: "already seeded", None: "no demo data"}

@@ -23,21 +23,42 @@ class StartupError(RuntimeError):
     """The platform could not be brought up; the message says why and where to look."""
 
 
-def uvicorn_argv(process: str, host: str, port: int) -> list[str]:
+# the httptools protocol with a limit on the request line plus headers (431), see
+# common/http_server.py; a module path, because uvicorn imports it by name
+HTTP_PROTOCOL = "common.http_server:HeaderLimitedHttpToolsProtocol"
+
+
+def uvicorn_options(app_factory: str, host: str, port: int) -> list[str]:
+    """uvicorn's command line for every process we run: `wellbeing serve`, `wellbeing up` and
+    the tests' real processes all start from here, so they behave alike at the edge.
+
+    `--no-proxy-headers`: uvicorn would otherwise believe `X-Forwarded-For` from 127.0.0.1 (its
+    default `FORWARDED_ALLOW_IPS`) and rewrite the client address before the gateway's own
+    `TRUSTED_PROXIES` rule runs; a forged header would then pick its own rate-limit bucket.
+    `--timeout-graceful-shutdown`: on SIGTERM requests in flight finish (up to that long)."""
     return [
-        sys.executable,
-        "-m",
-        "uvicorn",
         "--factory",
-        process_spec(process).app_factory,
+        app_factory,
         "--host",
         host,
         "--port",
         str(port),
+        "--http",
+        HTTP_PROTOCOL,
+        "--no-proxy-headers",
         "--timeout-graceful-shutdown",
         str(GRACEFUL_SHUTDOWN_SECONDS),
         "--no-access-log",
     ]
+
+
+def uvicorn_command(app_factory: str, host: str, port: int) -> list[str]:
+    """`uvicorn_options` as a child process's argv."""
+    return [sys.executable, "-m", "uvicorn", *uvicorn_options(app_factory, host, port)]
+
+
+def uvicorn_argv(process: str, host: str, port: int) -> list[str]:
+    return uvicorn_command(process_spec(process).app_factory, host, port)
 
 
 @dataclass

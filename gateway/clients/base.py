@@ -6,12 +6,10 @@ CPU per proxied call against ~85 µs for aiohttp (httpcore rescans its pool on e
 encode/httpx#3215), and the gateway is CPU-bound on exactly this. Only the configured base URLs
 are ever called; no URL comes from a request (SSRF), and redirects are not followed.
 
-Failures, and what the caller sees:
-- `ServiceDown` (503): refused or reset, or the circuit is open (then no connection is tried);
-- `ServiceTimeout` (504): no answer within the call's budget;
-- `BadGateway` (502): an answer that is not HTTP, or (`get_model`) not the documented JSON.
-Their `detail` is the gateway's own sentence; the backend's exception text never reaches a
-client.
+Failures (`gateway/clients/failures.py` says which is which): `ServiceDown` (503) when the
+call could not start or the circuit is open (then no connection is tried), `ServiceTimeout`
+(504) when no answer came within the call's budget, `BadGateway` (502) when the service may
+have acted but gave no valid answer, or (`get_model`) not the documented JSON.
 """
 
 from __future__ import annotations
@@ -24,9 +22,19 @@ import aiohttp
 import stamina
 from multidict import CIMultiDict
 from pydantic import BaseModel, ValidationError
+from yarl import URL
 
-from common.errors import ProblemError
 from gateway.clients.breakers import Breakers, CircuitOpen
+from gateway.clients.failures import (
+    Attempt,
+    BadGateway,
+    Dropped,
+    NotStarted,
+    ServiceDown,
+    ServiceTimeout,
+    before_answer,
+    connection_reuse_trace,
+)
 
 HOP_BY_HOP = frozenset(
     {
@@ -50,19 +58,24 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 M = TypeVar("M", bound=BaseModel)
 
 
-class ServiceDown(
-    ProblemError, status=503, code="service_unavailable", title="Service unavailable"
-): ...
+# below uvicorn's keep-alive timeout (5 s): the gateway lets go of an idle connection before
+# the service closes it, so a request rarely goes out on a connection that is being closed
+KEEPALIVE_SECONDS = 4.0
 
 
-class ServiceTimeout(ProblemError, status=504, code="service_timeout", title="Service timeout"): ...
-
-
-class BadGateway(ProblemError, status=502, code="bad_gateway", title="Bad gateway"): ...
-
-
-class _Refused(Exception):
-    """A connection error worth one more try (idempotent methods only)."""
+def service_session(
+    trace_configs: list[aiohttp.TraceConfig] | None = None,
+) -> aiohttp.ClientSession:
+    """The one session the gateway calls every service with (built in its lifespan); tracing
+    adds its own trace configs beside the connection-reuse one."""
+    connector = aiohttp.TCPConnector(
+        limit=200, limit_per_host=100, keepalive_timeout=KEEPALIVE_SECONDS
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        auto_decompress=False,
+        trace_configs=[connection_reuse_trace(), *(trace_configs or [])],
+    )
 
 
 @dataclass(frozen=True)
@@ -99,13 +112,15 @@ class ServiceClient:
         body: bytes | None = None,
         timeout: float,  # noqa: ASYNC109 - per-call budget handed to aiohttp
     ) -> Reply:
-        """One call under the service's breaker; idempotent methods retried on refusal."""
-        url = f"{self.base_url}{path}" + (f"?{query}" if query else "")
+        """One call under the service's breaker; an idempotent one is retried once when it did
+        not start or was dropped unanswered. `path` and `query` are sent as given
+        (percent-encoded already): no normalisation."""
+        url = URL(f"{self.base_url}{path}" + (f"?{query}" if query else ""), encoded=True)
         attempts = self._resilience.retry_attempts if method in IDEMPOTENT else 1
         try:
             async with self._resilience.breakers.guard(self.name):
                 async for attempt in stamina.retry_context(
-                    on=_Refused,
+                    on=(NotStarted, Dropped),
                     attempts=attempts,
                     timeout=timeout,
                     wait_initial=0.02,
@@ -121,16 +136,25 @@ class ServiceClient:
             )
             down.headers["Retry-After"] = str(max(1, math.ceil(self._resilience.reset_seconds)))
             raise down from exc
-        except _Refused as exc:
-            down = ServiceDown(f"The {self.name} service is not reachable.", service=self.name)
+        except NotStarted as exc:
+            down = ServiceDown(
+                f"The {self.name} service is not reachable; the request was not started.",
+                service=self.name,
+            )
             down.headers["Retry-After"] = "1"
             raise down from exc
+        except Dropped as exc:
+            raise BadGateway(
+                f"The {self.name} service closed the connection without answering; the outcome "
+                "is unknown (retry with the same Idempotency-Key).",
+                service=self.name,
+            ) from exc
         raise AssertionError("unreachable: retry_context ends in a return or a raise")
 
     async def _send(
         self,
         method: str,
-        url: str,
+        url: URL,
         headers: CIMultiDict[str] | None,
         body: bytes | None,
         timeout: float,  # noqa: ASYNC109
@@ -138,6 +162,8 @@ class ServiceClient:
         budget = aiohttp.ClientTimeout(
             total=timeout, sock_connect=min(timeout, self._resilience.connect_timeout)
         )
+        sent = Attempt()
+        answered = False
         try:
             async with self._session.request(
                 method,
@@ -147,7 +173,9 @@ class ServiceClient:
                 allow_redirects=False,
                 auto_decompress=False,
                 timeout=budget,
+                trace_request_ctx=sent,
             ) as response:
+                answered = True
                 payload = await response.read()
                 kept = [
                     (k, v)
@@ -155,16 +183,26 @@ class ServiceClient:
                     if k.lower() not in HOP_BY_HOP and k.lower() not in BACKEND_ONLY
                 ]
                 return Reply(response.status, kept, payload)
-        except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as exc:
-            raise _Refused(str(exc)) from exc
+        except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
+            # a connect timeout is one of these too: a service never reached is not slow
+            if isinstance(exc, aiohttp.ServerTimeoutError) and not isinstance(
+                exc, aiohttp.ConnectionTimeoutError
+            ):
+                raise self._timeout(timeout) from exc
+            if answered:
+                raise Dropped("the answer broke off") from exc
+            raise before_answer(exc, sent) from exc
         except TimeoutError as exc:
-            raise ServiceTimeout(
-                f"The {self.name} service did not answer within {timeout:g} s.", service=self.name
-            ) from exc
+            raise self._timeout(timeout) from exc
         except aiohttp.ClientError as exc:
             raise BadGateway(
                 f"The {self.name} service gave an invalid answer.", service=self.name
             ) from exc
+
+    def _timeout(self, timeout: float) -> ServiceTimeout:
+        return ServiceTimeout(
+            f"The {self.name} service did not answer within {timeout:g} s.", service=self.name
+        )
 
     async def get_model(
         self,

@@ -33,6 +33,7 @@ class ChildcareEnrollmentStatus(StrEnum):
     declined = "declined"
     withdrawn = "withdrawn"
     expired = "expired"
+    ineligible = "ineligible"  # outside the institution's age range by the start date
 
 
 class ChildcareEnrollment(ContractModel):

@@ -57,6 +57,13 @@ class TypedClient(Generic[S, T]):
     def name(self) -> str:
         return self.transport.name
 
+    def documents(self) -> dict[str, type[ContractModel]]:
+        """Each path the gateway reads from the service, with the mirror that validates it."""
+        return {
+            f"/{self.name}/v1/me/summary": self._summary,
+            f"/{self.name}/v1/stats": self._stats,
+        }
+
     async def me_summary(self, *, headers: dict[str, str], timeout: float) -> S:  # noqa: ASYNC109
         """The citizen's part of the view, read with the citizen's own token."""
         path = f"/{self.name}/v1/me/summary"

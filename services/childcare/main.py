@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from common.app import create_service_app
+from common.audit import audit_router
 from services.childcare.children.routes import router as children_router
 from services.childcare.config import Settings
 from services.childcare.enrollments.routes import router as enrollments_router
 from services.childcare.enrollments.tasks import offer_sweeper
 from services.childcare.institutions.routes import router as institutions_router
-from services.childcare.models import SCHEMA, idempotency_key
+from services.childcare.models import SCHEMA, access_audit, idempotency_key
 from services.childcare.planning.routes import router as planning_router
 
 
@@ -22,7 +23,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Childcare institutions for children under 3, enrollments and waitlists.",
         settings=settings,
         schema=SCHEMA,
-        routers=[institutions_router, children_router, enrollments_router, planning_router],
+        routers=[
+            institutions_router,
+            children_router,
+            enrollments_router,
+            planning_router,
+            audit_router(
+                "/childcare/v1",
+                access_audit,
+                tags=["childcare"],
+                records="a child's record (an institution's roster lists its children)",
+            ),
+        ],
         idempotency_table=idempotency_key,
         hooks=[offer_sweeper],
     )

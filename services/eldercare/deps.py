@@ -10,7 +10,6 @@ from common.auth import Principal, Role, require_roles
 from common.validation import MAX_ID
 
 StaffDep = Annotated[Principal, require_roles(Role.eldercare_staff)]
-AdminDep = Annotated[Principal, require_roles(Role.admin)]
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

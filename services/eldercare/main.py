@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from common.app import create_service_app
+from common.audit import audit_router
 from services.eldercare.activities.routes import router as activities_router
 from services.eldercare.care.renovation_routes import router as renovations_router
 from services.eldercare.care.routes import router as care_router
@@ -12,7 +13,7 @@ from services.eldercare.config import Settings
 from services.eldercare.elders.routes import router as elders_router
 from services.eldercare.elders.visit_routes import router as visits_router
 from services.eldercare.facilities.routes import router as facilities_router
-from services.eldercare.models import SCHEMA, idempotency_key
+from services.eldercare.models import SCHEMA, access_audit, idempotency_key
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -33,6 +34,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             visits_router,
             care_router,
             renovations_router,
+            audit_router(
+                "/eldercare/v1",
+                access_audit,
+                tags=["eldercare"],
+                records="an elder's profile, care requests, renovations or visits",
+            ),
         ],
         idempotency_table=idempotency_key,
     )

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.clock import Clock
 from common.demo import DEMO_CITIZEN
 from services.eldercare import demo_activities, demo_people, demo_places
+from services.eldercare.activities.registrations import participant_key
 from services.eldercare.demo_people import DEMO_STAFF, PROVIDERS, VISITOR, DemoCare, DemoElder
 from services.eldercare.models import (
     Activity,
@@ -180,7 +181,7 @@ async def _elder(
                     activity_id=activity.id,
                     registrant_sub=registrant,
                     elder_id=elder.id,
-                    participant=f"elder:{elder.id}",
+                    participant=participant_key(elder.id, elder.subject_sub),
                     status="registered",
                     registered_at=now,
                     status_changed_at=now,

@@ -9,13 +9,12 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from common.clock import CITY_TZ
+from common.times import CityDateTime
 
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
 Text300 = Annotated[str, Field(min_length=1, max_length=300)]
 Description = Annotated[str, Field(max_length=2000)]
-When = Annotated[
-    datetime, Field(description="RFC 3339; a time without an offset is Asia/Shanghai time.")
-]
+When = CityDateTime
 
 
 def aware(moment: datetime) -> datetime:

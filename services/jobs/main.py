@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from common.app import create_service_app
+from common.audit import audit_router
 from services.jobs.config import Settings
 from services.jobs.fairs.routes import router as fairs_router
 from services.jobs.graduates.routes import router as graduates_router
-from services.jobs.models import SCHEMA, idempotency_key
+from services.jobs.models import SCHEMA, access_audit, idempotency_key
 from services.jobs.overview.routes import router as overview_router
 from services.jobs.postings.routes import router as postings_router
 from services.jobs.programmes.application_routes import router as applications_router
@@ -32,6 +33,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             applications_router,
             stations_router,
             overview_router,
+            audit_router(
+                "/jobs/v1",
+                access_audit,
+                tags=["jobs"],
+                records="a support application (or its applicant's facts)",
+            ),
         ],
         idempotency_table=idempotency_key,
     )

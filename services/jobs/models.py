@@ -350,6 +350,10 @@ class Graduate(Base):
     employment_status: Mapped[str] = mapped_column(String(20))
     district: Mapped[str] = mapped_column(String(20))
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # every change moves the statistics' `as_of` (and so their ETag)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
 
 
 class RetentionAggregate(Base):

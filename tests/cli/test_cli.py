@@ -83,11 +83,17 @@ async def _count(url: str, sql: str) -> int:
 
 def test_migrate_then_seed_once(blank: dict[str, str]) -> None:
     migrated = run("migrate", env=_env(blank))
-    first = run("seed", env=_env(blank))
-    second = run("seed", "childcare", env=_env(blank))
+    production = {**_env(blank), "ENVIRONMENT": "production"}
+    refused = run("seed", env=production)
+    first = run("seed", "--demo", env=production)
+    second = run("seed", "childcare", env={**_env(blank), "ENVIRONMENT": "development"})
 
     assert migrated.returncode == 0, migrated.stderr
     assert "childcare: migrated to head" in migrated.stdout
+    # production never gets the invented demo data by accident: nothing was inserted
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "refusing to load the invented demo data" in refused.stderr
+    assert "--demo" in refused.stderr
     assert first.returncode == 0, first.stderr
     assert "childcare: demo data inserted" in first.stdout
     assert second.stdout.strip() == "childcare: already seeded"
@@ -153,3 +159,22 @@ def test_import_usage_errors_exit_2(blank: dict[str, str], tmp_path: Path) -> No
     assert wrong_kind.returncode == 2 and "children" in wrong_kind.stderr
     assert jobs_kind.returncode == 2 and "postings" in jobs_kind.stderr
     assert no_file.returncode == 2
+
+
+def test_serve_refuses_two_sources_of_token_keys_in_one_clear_line(tmp_path: Path) -> None:
+    _, public = ensure_dev_keys(tmp_path)
+    pem = public.read_text()
+    env = {
+        "ENVIRONMENT": "production",
+        "ID_HASH_KEY": "serve-test-id-hash-key",
+        "CURSOR_KEY": "serve-test-cursor-key",
+        "JWT_JWKS_URL": "https://id.example.gov.cn/.well-known/jwks.json",
+        "JWT_PUBLIC_KEY": pem,
+    }
+    for process in ("childcare", "gateway"):
+        out = run("serve", process, "--port", "1", env=env)
+
+        assert out.returncode == 2, out.stderr
+        (line,) = out.stderr.splitlines()
+        assert "JWT_JWKS_URL and JWT_PUBLIC_KEY are both set" in line
+        assert "Traceback" not in out.stderr and pem.splitlines()[1] not in out.stderr

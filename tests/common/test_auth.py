@@ -72,6 +72,16 @@ def test_dev_key_is_refused_outside_development(tokens: DevTokens) -> None:
         AuthSettings(environment="production", dev_key_file=tokens.public_key)  # type: ignore[arg-type]
 
 
+def test_a_jwks_url_and_a_public_key_together_are_refused(tokens: DevTokens) -> None:
+    pem = tokens.public_key.read_text()
+    with pytest.raises(ValueError, match="JWT_JWKS_URL and JWT_PUBLIC_KEY are both set"):
+        AuthSettings(jwt_jwks_url="https://id.example/jwks.json", jwt_public_key=pem)
+    # an empty variable (compose's `${JWT_PUBLIC_KEY:-}`) is not a second source
+    only_url = AuthSettings(jwt_jwks_url="https://id.example/jwks.json", jwt_public_key="")
+    assert only_url.jwt_public_key is None
+    assert AuthSettings(jwt_jwks_url=" ", jwt_public_key=pem).jwt_jwks_url is None
+
+
 async def test_tokens_verify_against_a_jwks_url(tokens: DevTokens, tmp_path: Path) -> None:
     env = {"JWKS_PUBLIC_KEY": str(tokens.public_key)}
     with served("tests.common.jwks_app:create_app", env) as idp:

@@ -1,9 +1,12 @@
-"""Loading the deployment files and running the offline validators the dev extra installs."""
+"""Loading the deployment files (the kustomize overlays rendered by kubectl) and running the
+offline validators the dev extra installs."""
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +21,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 DEPLOY_DIR = ROOT / "deploy"
 SERVICES = ("childcare", "jobs", "eldercare")
 PROCESSES = (*SERVICES, "gateway")
+OVERLAYS = ("dev", "prod")
 # console scripts of the dev extra live next to the interpreter running the tests
 BIN = Path(sys.executable).parent
 
@@ -38,19 +42,60 @@ def load_compose(path: Path = COMPOSE_FILE) -> dict[str, Any]:
     return data
 
 
-def manifest_files() -> list[Path]:
-    return sorted(DEPLOY_DIR.rglob("*.yaml"))
+def kubectl() -> str:
+    found = shutil.which("kubectl")
+    assert found, "kubectl (with its built-in kustomize) is not installed"
+    return found
 
 
-def manifests() -> list[dict[str, Any]]:
-    docs: list[dict[str, Any]] = []
-    for path in manifest_files():
-        docs.extend(d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d)
-    return docs
+@functools.cache
+def rendered_text(overlay: str) -> str:
+    """`kubectl kustomize deploy/overlays/<overlay>`: what `kubectl apply -k` would send."""
+    result = run_tool(kubectl(), "kustomize", str(DEPLOY_DIR / "overlays" / overlay))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
-def of_kind(kind: str) -> dict[str, dict[str, Any]]:
-    return {d["metadata"]["name"]: d for d in manifests() if d["kind"] == kind}
+def manifests(overlay: str = "prod") -> list[dict[str, Any]]:
+    return [d for d in yaml.safe_load_all(rendered_text(overlay)) if d]
+
+
+def of_kind(kind: str, overlay: str = "prod") -> dict[str, dict[str, Any]]:
+    return {d["metadata"]["name"]: d for d in manifests(overlay) if d["kind"] == kind}
+
+
+def config(overlay: str = "prod", name: str = "wellbeing-config") -> dict[str, str]:
+    """A generated ConfigMap's data (its name carries a content hash)."""
+    (found,) = [
+        d["data"]
+        for d in manifests(overlay)
+        if d["kind"] == "ConfigMap" and d["metadata"]["name"].rsplit("-", 1)[0] == name
+    ]
+    data: dict[str, str] = found
+    return data
+
+
+def pod_specs(overlay: str = "prod") -> dict[str, dict[str, Any]]:
+    """Every pod template, by `Kind/name`: Deployments, the Job and the CronJob."""
+    specs: dict[str, dict[str, Any]] = {}
+    for doc in manifests(overlay):
+        spec = doc.get("spec", {})
+        if doc["kind"] == "CronJob":
+            spec = spec["jobTemplate"]["spec"]
+        if "template" in spec and doc["kind"] != "HorizontalPodAutoscaler":
+            specs[f"{doc['kind']}/{doc['metadata']['name']}"] = spec["template"]["spec"]
+    return specs
+
+
+def secrets_read(pod: dict[str, Any]) -> set[str]:
+    """Names of the Secrets a pod can read: env, envFrom and volumes."""
+    names = {v["secret"]["secretName"] for v in pod.get("volumes", []) if "secret" in v}
+    for c in pod["containers"]:
+        names |= {e["secretRef"]["name"] for e in c.get("envFrom", []) if "secretRef" in e}
+        for e in c.get("env", []):
+            if ref := e.get("valueFrom", {}).get("secretKeyRef"):
+                names.add(ref["name"])
+    return names
 
 
 def wellbeing_invocations(

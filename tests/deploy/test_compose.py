@@ -81,9 +81,28 @@ def test_migrate_is_a_one_shot_step_after_a_healthy_database() -> None:
     migrate = load_compose()["services"]["migrate"]
     assert migrate["restart"] == "no"
     assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
+    # it serves nothing: the image's HEALTHCHECK would show it `unhealthy` after exiting 0
+    assert migrate["healthcheck"] == {"disable": True}
     script = " ".join(migrate["command"])
     steps = [s.strip() for s in script.split("&&")]
-    assert steps == ["wellbeing bootstrap", "wellbeing migrate", "wellbeing seed"]
+    assert steps[:2] == ["wellbeing bootstrap", "wellbeing migrate"]
+    # the demo only on request (compose's `$$` is the shell's `$`)
+    assert steps[2:] == ['{ [ "$$SEED_DEMO" != true ] || wellbeing seed --demo; }']
+    assert migrate["environment"]["SEED_DEMO"] == "${SEED_DEMO:-false}"
+
+
+def test_only_the_migrate_step_holds_the_superuser_url() -> None:
+    services = load_compose()["services"]
+    for name, svc in services.items():
+        env = svc.get("environment") or {}
+        superuser = {
+            key
+            for key, value in env.items()
+            if key == "ADMIN_DATABASE_URL" or "postgresql://postgres:" in str(value)
+        }
+        assert superuser == ({"ADMIN_DATABASE_URL"} if name == "migrate" else set()), name
+        if name not in {"db", "migrate"}:
+            assert not any("POSTGRES_PASSWORD" in str(v) for v in env.values()), name
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -108,6 +127,8 @@ def test_migrate_knows_every_service_role_url() -> None:
 def test_every_app_waits_for_migrations_and_stops_gracefully(process: str) -> None:
     svc = load_compose()["services"][process]
     assert svc["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    if process != "gateway":  # a service's readiness is its database: wait for it too
+        assert svc["depends_on"]["db"]["condition"] == "service_healthy"
     assert svc["stop_grace_period"] == "30s"
     assert svc["healthcheck"]["test"][0] == "CMD"
     assert svc.get("read_only") is True

@@ -45,14 +45,17 @@ VALUES = {
 VARIABLE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?:(?P<op>:[-?])(?P<arg>[^}]*))?\}")
 
 
-def interpolate(value: object) -> str:
+def interpolate(value: object, shell: dict[str, str] | None = None) -> str:
+    values = {**VALUES, **(shell or {})}
+
     def one(match: re.Match[str]) -> str:
-        if match["name"] in VALUES:
-            return VALUES[match["name"]]
+        if match["name"] in values:
+            return values[match["name"]]
         assert match["op"] == ":-", f"${{{match['name']}}} is required but has no test value"
         return match["arg"] or ""
 
-    return VARIABLE.sub(one, str(value))
+    # `$$` is compose's escape for a `$` the container's shell reads
+    return VARIABLE.sub(one, str(value)).replace("$$", "$")
 
 
 def on_test_server(url: str, db: ProvisionedDatabase, database: str) -> str:
@@ -64,12 +67,16 @@ def on_test_server(url: str, db: ProvisionedDatabase, database: str) -> str:
     return server._replace(netloc=f"{parts.username}:{parts.password}@{where}").geturl()
 
 
-def environment(service: str, db: ProvisionedDatabase, database: str) -> dict[str, str]:
+def environment(
+    service: str, db: ProvisionedDatabase, database: str, **shell: str
+) -> dict[str, str]:
+    """The service's compose environment, `${VAR}`s taken from `shell` first (as compose does
+    from the caller's shell), then from the test values."""
     compose_env: dict[str, Any] = load_compose()["services"][service]["environment"]
     env = {k: v for k, v in os.environ.items() if k not in compose_env and k != "DEV_KEY_FILE"}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     for key, raw in compose_env.items():
-        value = interpolate(raw)
+        value = interpolate(raw, shell)
         if key == "ADMIN_DATABASE_URL":
             # the superuser stays the suite server's own (its password is not ours to know)
             assert urlsplit(value).username == "postgres"
@@ -112,12 +119,14 @@ def database(db: ProvisionedDatabase) -> Iterator[str]:
         asyncio.run(_fetch(db.admin_url, f'ALTER ROLE "{service}_svc" PASSWORD NULL'))
 
 
-def run_migrate_step(db: ProvisionedDatabase, database: str) -> subprocess.CompletedProcess[str]:
+def run_migrate_step(
+    db: ProvisionedDatabase, database: str, **shell: str
+) -> subprocess.CompletedProcess[str]:
     migrate = load_compose()["services"]["migrate"]
-    argv = [*migrate["entrypoint"], *migrate["command"]]
+    argv = [*migrate["entrypoint"], *(interpolate(a, shell) for a in migrate["command"])]
     return subprocess.run(
         argv,
-        env=environment("migrate", db, database),
+        env=environment("migrate", db, database, **shell),
         capture_output=True,
         text=True,
         timeout=300,
@@ -143,21 +152,28 @@ def test_compose_migrate_step_then_services_in_production_mode(
 ) -> None:
     first = run_migrate_step(db, database)
     assert first.returncode == 0, first.stdout + first.stderr
-    again = run_migrate_step(db, database)  # `docker compose up` runs it on every start
+    admin = with_database(db.admin_url, database)
+    institutions = "SELECT count(*) AS n FROM childcare.institution"
+    # a production start loads no invented data
+    assert asyncio.run(_fetch(admin, institutions))[0]["n"] == 0
+    # `docker compose up` runs it on every start; a trial asks for the demo with SEED_DEMO
+    trial = run_migrate_step(db, database, SEED_DEMO="true")
+    assert trial.returncode == 0, trial.stdout + trial.stderr
+    again = run_migrate_step(db, database, SEED_DEMO="true")
     assert again.returncode == 0, again.stdout + again.stderr
 
     assert f"bootstrapped database {database}" in first.stdout
+    assert "demo data" not in first.stdout and "seeded" not in first.stdout
     for service in SERVICES:
         assert f"{service}: migrated to head" in first.stdout
         assert f"{service}: demo data inserted" not in again.stdout
-    assert "childcare: demo data inserted" in first.stdout
+    assert "childcare: demo data inserted" in trial.stdout
     assert "childcare: already seeded" in again.stdout
-    output = first.stdout + first.stderr + again.stdout + again.stderr
+    output = "".join(r.stdout + r.stderr for r in (first, trial, again))
     assert not any(secret in output for secret in VALUES.values())
 
     # each role's password is the one in the URL its service connects with (a server with
     # trust authentication would not notice a mismatch, so compare the stored verifier)
-    admin = with_database(db.admin_url, database)
     stored = asyncio.run(
         _fetch(admin, "SELECT rolname, rolpassword FROM pg_authid WHERE rolname LIKE '%\\_svc'")
     )
@@ -182,7 +198,7 @@ def test_compose_migrate_step_then_services_in_production_mode(
             _fetch(admin, f"SELECT version_num FROM {service}.alembic_version")
         )
         assert version["version_num"] == head_revision(service)
-    (seeded,) = asyncio.run(_fetch(admin, "SELECT count(*) AS n FROM childcare.institution"))
+    (seeded,) = asyncio.run(_fetch(admin, institutions))
     assert seeded["n"] > 0
 
     # the three services start with their compose environment (production mode, own role)
@@ -192,10 +208,9 @@ def test_compose_migrate_step_then_services_in_production_mode(
     try:
         for service in SERVICES:
             command = [str(a) for a in load_compose()["services"][service]["command"]]
-            assert command[:2] == ["serve", service]
-            port = free_port()
-            command[command.index("--host") + 1] = "127.0.0.1"
-            command[command.index("--port") + 1] = str(port)
+            assert command == ["serve", service]
+            port = free_port()  # options win over the HOST and PORT of the environment
+            command += ["--host", "127.0.0.1", "--port", str(port)]
             with (tmp_path / f"{service}.log").open("wb") as log:
                 procs[service] = (
                     subprocess.Popen(

@@ -6,7 +6,6 @@ once the service is back."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ import pytest
 from common.provisioning import ProvisionedDatabase
 from tests.e2e.platform import Platform, four_processes
 from tests.fixtures.tokens import DevTokens
+from tests.fixtures.waiting import eventually_sync
 
 pytestmark = pytest.mark.e2e
 DEADLINE = 1.5
@@ -38,6 +38,13 @@ def _breaker(gw: httpx.Client, service: str) -> float:
     match = re.search(rf'^gateway_circuit_breaker_state{{service="{service}"}} (\S+)$', text, re.M)
     assert match, text[:500]
     return float(match.group(1))
+
+
+def _rejections(gw: httpx.Client, service: str) -> float:
+    text = gw.get("/metrics").text
+    pattern = rf'^gateway_circuit_breaker_rejections_total{{service="{service}"}} (\S+)$'
+    match = re.search(pattern, text, re.M)
+    return float(match.group(1)) if match else 0.0
 
 
 def _when_up(spec: dict[str, Any], service: str, document: str) -> str:
@@ -70,16 +77,13 @@ def test_a_killed_service_degrades_its_parts_and_its_circuit_closes_when_it_retu
 
         platform.stop("childcare")
 
-        started = time.monotonic()
         during = gw.get("/wellbeing/v1/me", headers=citizen)
-        elapsed = time.monotonic() - started
         assert during.status_code == 200
         view = during.json()
         assert view["complete"] is False
         assert (view["childcare"]["status"], view["childcare"]["data"]) == ("unavailable", None)
         for service in ("jobs", "eldercare"):
             assert view[service]["status"] == before[service]["status"]
-        assert elapsed < DEADLINE + 1.0
 
         stale = gw.get("/wellbeing/v1/districts").json()["items"]
         assert {i["childcare"]["status"] for i in stale} == {"stale"}
@@ -89,16 +93,17 @@ def test_a_killed_service_degrades_its_parts_and_its_circuit_closes_when_it_retu
 
         # two failures opened the circuit: the next call is refused without a connection
         assert _breaker(gw, "childcare") == 2
-        started = time.monotonic()
+        rejected = _rejections(gw, "childcare")
         refused = gw.get("/childcare/v1/stats")
         assert refused.status_code == 503 and refused.json()["code"] == "service_unavailable"
-        assert time.monotonic() - started < 0.5
+        assert "circuit open" in refused.json()["detail"]
+        assert _rejections(gw, "childcare") == rejected + 1
 
         platform.start("childcare")
-        deadline = time.monotonic() + 15
-        while (back := gw.get("/childcare/v1/stats")).status_code != 200:
-            assert time.monotonic() < deadline, back.text
-            time.sleep(0.3)
+        back = eventually_sync(
+            lambda: gw.get("/childcare/v1/stats"), lambda r: r.status_code == 200
+        )
+        assert back.json()["by_district"]
         assert _breaker(gw, "childcare") == 0
         after = gw.get("/wellbeing/v1/me", headers=citizen).json()
         assert after["childcare"]["status"] == "ok"

@@ -247,7 +247,7 @@ def echo_app() -> FastAPI:
 def slow_app() -> FastAPI:
     """Ready, but every service call takes longer than any gateway budget in the tests."""
     app = FastAPI(title="slow")
-    seen = {"count": 0}
+    seen = {"count": 0, "finished": 0}
 
     @app.get("/readyz")
     async def readyz() -> dict[str, str]:
@@ -261,6 +261,27 @@ def slow_app() -> FastAPI:
     async def slow(rest: str) -> dict[str, str]:
         seen["count"] += 1
         await asyncio.sleep(5)
+        seen["finished"] += 1
         return {"late": rest}
+
+    return app
+
+
+def recording_app() -> FastAPI:
+    """Answers every path with `200` and the raw path it received, and lists those paths at
+    `GET /_seen`: what reached the backend, exactly as it arrived (operational routes too)."""
+    app = FastAPI(title="recording", openapi_url=None)
+    seen: list[str] = []
+
+    @app.get("/_seen")
+    async def get_seen() -> list[str]:
+        return seen
+
+    @app.api_route("/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+    async def record(request: Request, rest: str) -> dict[str, str]:
+        raw = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
+        if raw != "/readyz":
+            seen.append(raw)
+        return {"path": raw}
 
     return app

@@ -10,10 +10,14 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.districts import District
 from gateway.clients.jobs import JobsStats, JobsSummary
 from services.jobs.demo_programmes import RENT_SUBSIDY
+from services.jobs.models import Graduate
+from tests.fixtures.clients import committing_client
 from tests.fixtures.clock import MovableClock, pinned_clock
 from tests.fixtures.tokens import DevTokens
 from tests.jobs.factories import add_fair, add_station, created
@@ -168,3 +172,29 @@ async def test_unchanged_stats_keep_their_etag_until_something_changes(
     assert progress[0] == progress[1]
     assert changed.headers["etag"] != first.headers["etag"]
     assert changed.json()["as_of"] >= first.json()["as_of"]
+
+
+async def test_a_graduate_moving_district_moves_the_figures_and_their_as_of(
+    jobs_app: FastAPI, tokens: DevTokens
+) -> None:
+    """Committed for real (each request its own transaction and `now()`): the change of district
+    used to leave `as_of` where it was, so caches kept the old figures."""
+    who = "as-of-mover"
+
+    async def cleanup(session: AsyncSession) -> None:
+        await session.execute(delete(Graduate).where(Graduate.citizen_sub == who))
+
+    async with committing_client(jobs_app, cleanup) as client:
+        mover = tokens.headers(who, "citizen")
+        await created(await client.post("/jobs/v1/graduates", json=GRADUATE, headers=mover))
+        before = (await client.get("/jobs/v1/stats")).json()
+        moved = await client.patch(
+            "/jobs/v1/graduates/me", json={"district": "回民区"}, headers=mover
+        )
+        after = (await client.get("/jobs/v1/stats")).json()
+
+    assert moved.status_code == 200, moved.text
+    count = {r["district"]: r["graduates"] for r in before["by_district"]}
+    now = {r["district"]: r["graduates"] for r in after["by_district"]}
+    assert (now["赛罕区"], now["回民区"]) == (count["赛罕区"] - 1, count["回民区"] + 1)
+    assert after["as_of"] > before["as_of"]

@@ -14,6 +14,8 @@ from common.migrations import ROOT, alembic_config, head_revision
 from common.provisioning import ProvisionedDatabase, asyncpg_dsn, bootstrap
 from common.registry import SERVICE_NAMES as SERVICES
 
+pytestmark = pytest.mark.server
+
 MIGRATED = [s for s in SERVICES if (ROOT / "migrations" / s / "env.py").exists()]
 
 

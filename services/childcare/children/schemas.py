@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.times import BirthDate
 from services.childcare.children.ages import months_between
 
 
@@ -15,7 +16,7 @@ class ChildCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=50)]
-    birth_date: date = Field(description="The child must be 0–36 months old today.")
+    birth_date: BirthDate = Field(description="The child must be 0–36 months old today.")
     id_number: Annotated[
         str | None,
         Field(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
+from common.db import insert_unless_taken
 from common.errors import Unprocessable
 from common.pagination import CursorCodec, Page
 from common.personal_data import (
@@ -49,19 +49,20 @@ async def register_child(
         id_hash, id_masked = id_number_hash(number, id_hash_key), mask_id_number(number)
         if await repository.registered_by(session, guardian.sub, id_hash):
             raise ChildAlreadyRegistered("You have already registered a child with this ID.")
-    child = Child(
-        guardian_sub=guardian.sub,
-        name=body.name,
-        birth_date=body.birth_date,
-        id_number_hash=id_hash,
-        id_number_masked=id_masked,
+    # a second registration of the same child is asked, not provoked: the server would log a
+    # unique violation with the key's values, the child's name and birth date
+    child = await insert_unless_taken(
+        session,
+        Child(
+            guardian_sub=guardian.sub,
+            name=body.name,
+            birth_date=body.birth_date,
+            id_number_hash=id_hash,
+            id_number_masked=id_masked,
+        ),
     )
-    session.add(child)
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # the same guardian, twice at once
-        raise ChildAlreadyRegistered("You have already registered this child.") from exc
-    await session.refresh(child)
+    if child is None:  # this guardian registered this child already (or twice at once)
+        raise ChildAlreadyRegistered("You have already registered this child.")
     return ChildRead.of(
         {
             "id": child.id,

@@ -33,15 +33,6 @@ async def institution_roster(
     if inst is None:
         raise InstitutionNotFound(f"Institution {institution_id} does not exist.")
     await expire_offers(session, inst, clock=clock, offer_ttl=offer_ttl)
-    await record_access(
-        session,
-        access_audit,
-        actor=staff,
-        action="read_roster",
-        resource=f"institution/{institution_id}/roster",
-        purpose="childcare staff roster review",
-        request_id=request_id,
-    )
     today = clock.today()
     entries: dict[str, list[RosterEntry]] = {"enrolled": [], "offered": [], "waitlisted": []}
     for e, child, duplicate, position in await repository.roster(session, institution_id):
@@ -60,6 +51,17 @@ async def institution_roster(
                 applied_at=e.applied_at,
             )
         )
+    # one audit row per child the roster shows (PIPL: minors' data)
+    seen = [e for group in entries.values() for e in group]
+    await record_access(
+        session,
+        access_audit,
+        actor=staff,
+        action="read_roster",
+        resources=[f"child/{e.child_id}" for e in seen],
+        purpose=f"childcare staff roster review of institution {institution_id}",
+        request_id=request_id,
+    )
     return Roster(
         institution_id=inst.id,
         capacity=inst.capacity,

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.times import PlannedDate
 from common.validation import MAX_ID, IntegerOnly
 from services.childcare.children.schemas import ChildRead
 
@@ -28,7 +29,7 @@ class EnrollmentCreate(BaseModel):
 
     child_id: Annotated[int, Field(ge=1, le=MAX_ID), IntegerOnly]
     institution_id: Annotated[int, Field(ge=1, le=MAX_ID), IntegerOnly]
-    start_date: date = Field(description="Today or later (Asia/Shanghai).")
+    start_date: PlannedDate = Field(description="Today or later (Asia/Shanghai).")
 
 
 class EnrollmentRead(BaseModel):

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import Clock
+from common.db import insert_unless_taken
 from services.eldercare.activities import repository
 from services.eldercare.activities.errors import (
     ActivityCancelled,
@@ -32,20 +32,27 @@ from services.eldercare.elders.errors import ElderNotFound
 from services.eldercare.models import Activity, ActivityRegistration
 
 
+def participant_key(elder_id: int | None, subject_sub: str | None) -> str:
+    """One key per person, however they are registered, so the partial UNIQUE index on
+    (activity, participant) gives one seat per person: someone with a citizen account is
+    `citizen:<sub>` (for themself, or by family through their elder profile, before or after
+    that profile exists); an elder without an account is `elder:<id>`."""
+    return f"citizen:{subject_sub}" if subject_sub is not None else f"elder:{elder_id}"
+
+
 async def _participant(
     session: AsyncSession, principal: Principal, elder_id: int | None
 ) -> tuple[int | None, str]:
-    """Who takes the seat: the linked elder named, else the caller (their own elder profile,
-    if they have one, so that they and their family cannot register them twice)."""
+    """Who takes the seat: the linked elder named, else the caller (with their own elder
+    profile, if they have one)."""
     mine = await elder_repository.visible_in_session(session, principal.sub)
     if elder_id is not None:
         if elder_id not in mine:
             raise ElderNotFound(f"Elder {elder_id} does not exist.")
-        return elder_id, f"elder:{elder_id}"
+        subject = await elder_repository.subject_of(session, elder_id)
+        return elder_id, participant_key(elder_id, subject)
     own = next((e for e, relation in mine.items() if relation == "self"), None)
-    if own is not None:
-        return own, f"elder:{own}"
-    return None, f"citizen:{principal.sub}"
+    return own, participant_key(own, principal.sub)
 
 
 def _check_open(activity: Activity, now: datetime) -> None:
@@ -85,20 +92,20 @@ async def register(
                     waitlist_capacity=locked.waitlist_capacity,
                 )
             status = "waitlisted"
-    registration = ActivityRegistration(
-        activity_id=activity_id,
-        registrant_sub=principal.sub,
-        elder_id=elder_id,
-        participant=participant,
-        status=status,
-        registered_at=now,
-        status_changed_at=now,
+    registration = await insert_unless_taken(
+        session,
+        ActivityRegistration(
+            activity_id=activity_id,
+            registrant_sub=principal.sub,
+            elder_id=elder_id,
+            participant=participant,
+            status=status,
+            registered_at=now,
+            status_changed_at=now,
+        ),
     )
-    session.add(registration)
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # the same participant twice at once: the partial UNIQUE
-        raise AlreadyRegistered("This person is already registered for this activity.") from exc
+    if registration is None:  # the same participant twice at once: the partial UNIQUE decides
+        raise AlreadyRegistered("This person is already registered for this activity.")
     return RegistrationRead.of(await repository.registration_in_session(session, registration.id))
 
 

@@ -18,6 +18,7 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
+from common.times import CityDateTime
 from common.validation import MAX_ID
 from services.eldercare.activities import reads, registrations, service
 from services.eldercare.activities.errors import (
@@ -70,8 +71,8 @@ async def list_activities(
     reader: ReaderDep,
     codec: CursorCodecDep,
     clock: ClockDep,
-    starts_from: Annotated[datetime | None, Query(alias="from")] = None,
-    until: datetime | None = None,
+    starts_from: Annotated[CityDateTime | None, Query(alias="from")] = None,
+    until: CityDateTime | None = None,
     category: ActivityCategory | None = None,
     community_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     district: District | None = None,
@@ -136,6 +137,7 @@ async def create_activity(
     responses=problem_responses(
         *STAFF_WRITE,
         ActivityNotFound,
+        ActivityStarted,
         CapacityBelowRegistered,
         WaitlistBelowWaiting,
         IllegalTransition,

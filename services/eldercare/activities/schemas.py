@@ -13,6 +13,7 @@ from pydantic.json_schema import SkipJsonSchema
 from common.clock import CITY_TZ
 from common.districts import District
 from common.geo import CoordSys, Location
+from common.times import ScheduledDateTime
 from common.validation import MAX_ID, IntegerOnly, PatchBody, patch_field
 
 
@@ -44,9 +45,7 @@ Description = Annotated[str, Field(max_length=1000)]
 Place = Annotated[str, Field(min_length=1, max_length=200, examples=["兴康社区文体活动中心二楼"])]
 Seats = Annotated[int, Field(ge=0, le=10_000), IntegerOnly]
 IdIn = Annotated[int, Field(ge=1, le=MAX_ID), IntegerOnly]
-Moment = Annotated[
-    datetime, Field(description="RFC 3339 with offset, e.g. `2026-12-01T09:00:00+08:00`.")
-]
+Moment = ScheduledDateTime
 
 
 def city_time(moment: datetime) -> datetime:

@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.clock import Clock
+from common.clock import CITY_TZ, Clock
 from common.geo import CoordSys
 from services.eldercare.activities import repository
 from services.eldercare.activities.errors import (
     ActivityNotFound,
+    ActivityStarted,
     CapacityBelowRegistered,
     FacilityNotInCommunity,
     InvalidTimeRange,
@@ -77,6 +78,13 @@ async def update_activity(
     if activity is None:
         raise ActivityNotFound(f"Activity {activity_id} does not exist.")
     now = clock.now()
+    if activity.starts_at <= now:
+        # its registrations are who is in the room: seats, waitlist and status stay as they are
+        started = activity.starts_at.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
+        raise ActivityStarted(
+            f"Activity {activity_id} started at {started} (city time); a session under way or "
+            "over cannot be changed."
+        )
     changes: dict[str, Any] = body.changes()
     status = changes.pop("status", None)
     if status is not None:
@@ -100,11 +108,14 @@ async def update_activity(
         )
     for key, value in changes.items():
         setattr(activity, key, value.value if key == "category" else value)
-    await session.flush()
+    # one flush after every change: a flush expires `updated_at` (set by the database), and
+    # the cancellation must not touch the row between two flushes
     if status is not None:
         await _cancel_everything(session, activity, now)
-    elif capacity > activity.registered:
-        await seat_waiting(session, activity, capacity - activity.registered, now)
+    else:
+        await session.flush()
+        if capacity > activity.registered:
+            await seat_waiting(session, activity, capacity - activity.registered, now)
     return ActivityRead.of(await repository.activity_in_session(session, activity.id), coord_sys)
 
 

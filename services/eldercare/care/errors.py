@@ -37,3 +37,6 @@ class ScheduledForNeedsScheduled(Unprocessable, code="scheduled_for_needs_schedu
 
 
 class RenovationClosed(Conflict, code="renovation_closed"): ...
+
+
+class CompletedBeforeScheduled(Conflict, code="completed_before_scheduled"): ...

@@ -17,6 +17,7 @@ from common.responses import model_response
 from common.validation import MAX_ID
 from services.eldercare.care import records, renovations
 from services.eldercare.care.errors import (
+    CompletedBeforeScheduled,
     DateInPast,
     RenovationClosed,
     RenovationNotFound,
@@ -32,6 +33,7 @@ from services.eldercare.care.schemas import (
     RenovationUpdate,
 )
 from services.eldercare.deps import ElderReaderDep, Id, RequestIdDep
+from services.eldercare.elders.access import audit_replay
 from services.eldercare.elders.errors import ElderNotFound
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare age-friendly renovations"])
@@ -59,6 +61,14 @@ async def create_renovation(
             session, principal=principal, body=body, clock=clock, request_id=request_id
         ),
         headers=NO_STORE,
+        replayed=audit_replay(
+            session,
+            principal,
+            action="create_renovation",
+            elder_of=lambda answer: answer["elder_id"],
+            purpose=renovations.RENOVATION_KIND.purpose,
+            request_id=request_id,
+        ),
     )
 
 
@@ -125,6 +135,7 @@ async def get_renovation(
         StaffOnly,
         IllegalTransition,
         RenovationClosed,
+        CompletedBeforeScheduled,
         ScheduledForRequired,
         ScheduledForNeedsScheduled,
         DateInPast,

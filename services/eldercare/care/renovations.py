@@ -12,6 +12,7 @@ from common.auth import Principal
 from common.clock import Clock
 from common.read import Reader
 from services.eldercare.care.errors import (
+    CompletedBeforeScheduled,
     DateInPast,
     RenovationClosed,
     RenovationNotFound,
@@ -93,6 +94,14 @@ def _apply(
     if to == "scheduled" and renovation.scheduled_for is None:
         raise ScheduledForRequired(
             "Scheduling the works needs scheduled_for, the day of the works."
+        )
+    planned = renovation.scheduled_for
+    if to == "completed" and planned is not None and clock.today() < planned:
+        # completed is final: works planned for a later day cannot be done yet
+        raise CompletedBeforeScheduled(
+            f"The works are scheduled for {planned.isoformat()}; they can "
+            "be completed on or after that day (reschedule them if they were done earlier).",
+            scheduled_for=planned.isoformat(),
         )
     if body.items is not None:
         renovation.items = [i.value for i in body.items]

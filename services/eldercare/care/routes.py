@@ -32,6 +32,7 @@ from services.eldercare.care.schemas import (
     CareStatus,
 )
 from services.eldercare.deps import ElderReaderDep, Id, RequestIdDep, StaffDep
+from services.eldercare.elders.access import audit_replay
 from services.eldercare.elders.errors import ElderNotFound
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare care requests (2+X+N)"])
@@ -65,6 +66,14 @@ async def create_care_request(
             session, principal=principal, body=body, clock=clock, request_id=request_id
         ),
         headers=NO_STORE,
+        replayed=audit_replay(
+            session,
+            principal,
+            action="create_care_request",
+            elder_of=lambda answer: answer["elder_id"],
+            purpose=service.CARE.purpose,
+            request_id=request_id,
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from common.times import PlannedDate
 from common.validation import MAX_ID, IntegerOnly, PatchBody, patch_field
 from services.eldercare.elders.schemas import CareType
 
@@ -45,7 +46,9 @@ class CareRequestCreate(BaseModel):
     care_type: CareType
     provider_category: ProviderCategory = ProviderCategory.public
     details: Note = ""
-    preferred_date: date | None = Field(None, description="Today or later (`422 date_in_past`).")
+    preferred_date: PlannedDate | None = Field(
+        None, description="Today or later (`422 date_in_past`)."
+    )
 
 
 class CareAssign(BaseModel):
@@ -148,7 +151,7 @@ class RenovationUpdate(PatchBody):
     items: Items | SkipJsonSchema[None] = patch_field()
     estimated_cost_fen: Fen | SkipJsonSchema[None] = patch_field()
     assessment_note: Note | SkipJsonSchema[None] = patch_field()
-    scheduled_for: date | SkipJsonSchema[None] = patch_field()
+    scheduled_for: PlannedDate | SkipJsonSchema[None] = patch_field()
 
 
 class RenovationRead(BaseModel):

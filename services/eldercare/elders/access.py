@@ -8,7 +8,8 @@ row to the shared access audit, in the request's transaction: no audit, no answe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,16 +34,41 @@ async def audit(
     request_id: str | None,
 ) -> None:
     """One audit row per record touched (a list of 20 elders is 20 rows)."""
-    for resource in resources:
-        await record_access(
-            session,
-            access_audit,
-            actor=staff,
-            action=action,
-            resource=resource,
-            purpose=purpose,
-            request_id=request_id,
-        )
+    await record_access(
+        session,
+        access_audit,
+        actor=staff,
+        action=action,
+        resources=resources,
+        purpose=purpose,
+        request_id=request_id,
+    )
+
+
+def audit_replay(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    action: str,
+    elder_of: Callable[[Any], int],
+    purpose: str,
+    request_id: str | None,
+) -> Callable[[Any], Awaitable[None]]:
+    """The audit of a staff write's idempotent replay: the stored answer shows the record again,
+    so staff seeing it again is written like the first time (`<action>_replayed`)."""
+
+    async def replayed(body: Any) -> None:
+        if is_staff(principal):
+            await audit(
+                session,
+                principal,
+                action=f"{action}_replayed",
+                resources=[f"elder/{elder_of(body)}"],
+                purpose=purpose,
+                request_id=request_id,
+            )
+
+    return replayed
 
 
 async def relation_or_audit(

@@ -36,7 +36,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Executable
 
 from common.read import Statement
-from services.eldercare.models import Community, Elder, ElderFamily, access_audit
+from services.eldercare.models import Community, Elder, ElderFamily
 
 # --- who may see which elder -----------------------------------------------------------------
 _VISIBLE = union_all(
@@ -181,6 +181,14 @@ async def registered_by(session: AsyncSession, creator_sub: str, id_hash: str) -
     return found is not None
 
 
+async def subject_of(session: AsyncSession, elder_id: int) -> str | None:
+    """The elder's own citizen id, when they have an account."""
+    subject: str | None = await session.scalar(
+        select(Elder.subject_sub).where(Elder.id == elder_id)
+    )
+    return subject
+
+
 async def has_profile(session: AsyncSession, subject_sub: str) -> bool:
     found = await session.scalar(select(Elder.id).where(Elder.subject_sub == subject_sub))
     return found is not None
@@ -194,50 +202,6 @@ async def link_family(
         for sub in citizen_subs
     )
     await session.flush()
-
-
-# --- the access audit (admins) -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    resource: str | None = None
-    actor_sub: str | None = None
-    action: str | None = None
-
-
-@lru_cache(maxsize=16)
-def _audit_page(
-    resource: bool, actor: bool, action: bool, before: bool
-) -> Statement[asyncpg.Record]:
-    conditions: list[ColumnElement[bool]] = []
-    if resource:
-        conditions.append(access_audit.c.resource == bindparam("resource"))
-    if actor:
-        conditions.append(access_audit.c.actor_sub == bindparam("actor_sub"))
-    if action:
-        conditions.append(access_audit.c.action == bindparam("action"))
-    if before:
-        conditions.append(access_audit.c.id < bindparam("before_id", type_=BigInteger))
-    return Statement(
-        select(access_audit).where(*conditions).order_by(access_audit.c.id.desc()).limit(_LIMIT)
-    )
-
-
-async def audit_page(
-    conn: asyncpg.Connection, f: AuditFilter, *, limit: int, before_id: int | None
-) -> Sequence[asyncpg.Record]:
-    """Audit rows newest first (by id: the order they were written)."""
-    params: dict[str, Any] = {"limit": limit}
-    for name in ("resource", "actor_sub", "action"):
-        if (value := getattr(f, name)) is not None:
-            params[name] = value
-    if before_id is not None:
-        params["before_id"] = before_id
-    statement = _audit_page(
-        f.resource is not None, f.actor_sub is not None, f.action is not None, before_id is not None
-    )
-    return await statement.rows(conn, **params)
 
 
 # --- the at-risk round (staff; read in the session, where the audit rows are written) ----------

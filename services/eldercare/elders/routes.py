@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from common.audit import AccessRecord
 from common.auth import CitizenDep
 from common.clock import ClockDep
 from common.db import SessionDep
@@ -18,8 +17,9 @@ from common.read import ReaderDep
 from common.responses import model_response
 from common.validation import MAX_ID
 from services.eldercare.config import SettingsDep
-from services.eldercare.deps import AdminDep, ElderReaderDep, Id, RequestIdDep
-from services.eldercare.elders import audit_log, service, summary
+from services.eldercare.deps import ElderReaderDep, Id, RequestIdDep
+from services.eldercare.elders import service, summary
+from services.eldercare.elders.access import audit_replay
 from services.eldercare.elders.errors import (
     BirthDateInFuture,
     ElderAlreadyRegistered,
@@ -30,7 +30,7 @@ from services.eldercare.elders.errors import (
     RoleNotHeld,
     SubjectOnlyForStaff,
 )
-from services.eldercare.elders.repository import AuditFilter, StaffFilter
+from services.eldercare.elders.repository import StaffFilter
 from services.eldercare.elders.schemas import ElderCreate, ElderRead
 from services.eldercare.elders.summary import MeSummary
 from services.eldercare.facilities.errors import CommunityNotFound
@@ -84,6 +84,14 @@ async def create_elder(
             request_id=request_id,
         ),
         headers=NO_STORE,
+        replayed=audit_replay(
+            session,
+            principal,
+            action="create_elder",
+            elder_of=lambda body: body["id"],
+            purpose=service.CREATE_PURPOSE,
+            request_id=request_id,
+        ),
     )
 
 
@@ -143,38 +151,6 @@ async def get_elder(
         request_id=request_id,
     )
     return model_response(elder, headers=NO_STORE)
-
-
-@router.get(
-    "/audit",
-    summary="The access audit: who read or changed which personal record, when and why (admin)",
-    description=(
-        "Newest first. Every read or change of an elder's profile, care requests, renovations "
-        "or visits by staff is one row per record; rows hold no personal values."
-    ),
-    response_model=Page[AccessRecord],
-    responses=problem_responses(401, 403),
-)
-async def list_audit(
-    reader: ReaderDep,
-    _: AdminDep,
-    codec: CursorCodecDep,
-    resource: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="e.g. `elder/12`")
-    ] = None,
-    actor_sub: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
-    action: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
-    limit: LimitQuery = 20,
-    cursor: CursorQuery = None,
-) -> Response:
-    page = await audit_log.audit_page(
-        reader,
-        filters=AuditFilter(resource=resource, actor_sub=actor_sub, action=action),
-        limit=limit,
-        cursor=cursor,
-        codec=codec,
-    )
-    return model_response(page, headers=NO_STORE)
 
 
 @router.get(

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
+from common.times import BirthDate, CityDateTime
 from common.validation import MAX_ID, IntegerOnly
 from services.eldercare.elders.ages import age_years
 
@@ -42,7 +43,9 @@ def _unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
-CitizenId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S+$")]
+# no white space, the same characters for ECMAScript (clients, the OpenAPI) and the server's
+# regex engine: they disagree on U+0085 and U+FEFF, named here for both
+CitizenId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s\u0085\ufeff]+$")]
 CommunityIdIn = Annotated[int, Field(ge=1, le=MAX_ID), IntegerOnly]
 
 
@@ -54,7 +57,7 @@ class ElderCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=50)]
-    birth_date: date = Field(description="The elder must be at least 60 today.")
+    birth_date: BirthDate = Field(description="The elder must be at least 60 today.")
     id_number: Annotated[
         str | None,
         Field(
@@ -148,7 +151,7 @@ class VisitCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    visited_at: datetime | None = None
+    visited_at: CityDateTime | None = None
     visitor_name: Annotated[str, Field(min_length=1, max_length=50)]
     outcome: VisitOutcome
     missed_reason: MissedReason | None = None

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, Role
+from common.db import insert_unless_taken
 from common.pagination import CursorCodec, Page
 from common.personal_data import (
     id_number_hash,
@@ -38,6 +38,9 @@ from services.eldercare.facilities.errors import CommunityNotFound
 from services.eldercare.models import Community, Elder
 
 READ_PURPOSE = "eldercare staff: elder profile review"
+
+
+CREATE_PURPOSE = "eldercare staff: register an elder"
 
 
 def _acting_as(principal: Principal, wanted: ActingAs | None) -> ActingAs:
@@ -89,26 +92,26 @@ async def create_elder(
     subject = principal.sub if acting is ActingAs.self else body.elder_citizen_id
     if subject is not None and await repository.has_profile(session, subject):
         raise ElderProfileExists("This person already has an elder profile.")
-    elder = Elder(
-        name=body.name,
-        birth_date=body.birth_date,
-        id_number_hash=id_hash,
-        id_number_masked=id_masked,
-        community_id=body.community_id,
-        lives_alone=body.lives_alone,
-        lost_only_child=body.lost_only_child,
-        care_needs=[n.value for n in body.care_needs],
-        subject_sub=subject,
-        created_by_sub=principal.sub,
-        created_by_role=acting.value,
+    elder = await insert_unless_taken(
+        session,
+        Elder(
+            name=body.name,
+            birth_date=body.birth_date,
+            id_number_hash=id_hash,
+            id_number_masked=id_masked,
+            community_id=body.community_id,
+            lives_alone=body.lives_alone,
+            lost_only_child=body.lost_only_child,
+            care_needs=[n.value for n in body.care_needs],
+            subject_sub=subject,
+            created_by_sub=principal.sub,
+            created_by_role=acting.value,
+        ),
     )
-    session.add(elder)
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # the same registration twice at once
+    if elder is None:  # the same registration twice at once
         raise (ElderProfileExists if subject else ElderAlreadyRegistered)(
             "This elder is already registered."
-        ) from exc
+        )
     family = [*body.family_citizen_ids]
     if acting is ActingAs.family:
         family.append(principal.sub)
@@ -121,7 +124,7 @@ async def create_elder(
             principal,
             action="create_elder",
             resources=[f"elder/{elder.id}"],
-            purpose="eldercare staff: register an elder",
+            purpose=CREATE_PURPOSE,
             request_id=request_id,
         )
     row = await repository.row_in_session(session, elder.id)

@@ -6,6 +6,7 @@ no transaction."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -40,7 +41,7 @@ class SummaryActivity(BaseModel):
     starts_at: datetime
     place: str
     elder_id: int | None
-    status: str = Field(description="`registered` or `waitlisted`.")
+    status: Literal["registered", "waitlisted"]
     waitlist_position: int | None
 
 
@@ -49,7 +50,7 @@ class SummaryCareRequest(BaseModel):
     elder_id: int
     care_type: str
     provider_category: ProviderCategory
-    status: str = Field(description="`requested` or `assigned`.")
+    status: Literal["requested", "assigned"] = Field(description="Open requests only.")
     price_fen: int | None
     requested_at: datetime
 
@@ -58,7 +59,9 @@ class SummaryRenovation(BaseModel):
     id: int
     elder_id: int
     items: list[str]
-    status: str = Field(description="`requested`, `assessed` or `scheduled`.")
+    status: Literal["requested", "assessed", "scheduled"] = Field(
+        description="Open renovations only."
+    )
     requested_at: datetime
 
 

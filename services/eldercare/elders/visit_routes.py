@@ -17,6 +17,7 @@ from common.validation import MAX_ID
 from services.eldercare.config import SettingsDep
 from services.eldercare.deps import Id, RequestIdDep, StaffDep
 from services.eldercare.elders import visits
+from services.eldercare.elders.access import audit_replay
 from services.eldercare.elders.errors import ElderNotFound, MissedReasonMismatch, VisitInFuture
 from services.eldercare.elders.repository import AtRiskFilter
 from services.eldercare.elders.schemas import AtRiskElder, VisitCreate, VisitRead
@@ -47,6 +48,14 @@ async def log_visit(
             session, staff=staff, elder_id=elder_id, body=body, clock=clock, request_id=request_id
         ),
         headers=NO_STORE,
+        replayed=audit_replay(
+            session,
+            staff,
+            action="log_visit",
+            elder_of=lambda _: elder_id,
+            purpose=visits.ROUND_PURPOSE,
+            request_id=request_id,
+        ),
     )
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
+from common.db import insert_unless_taken
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.fairs import repository
@@ -44,18 +44,18 @@ async def register(
         raise AlreadyRegistered("You are already registered for this fair.", registration_id=held)
     if not await repository.take_seat(session, fair_id, now):
         raise FairFull(f"This fair is full ({fair.capacity} seats, every one taken).")
-    registration = FairRegistration(
-        fair_id=fair_id,
-        citizen_sub=citizen.sub,
-        status="registered",
-        registered_at=now,
-        status_changed_at=now,
+    registration = await insert_unless_taken(
+        session,
+        FairRegistration(
+            fair_id=fair_id,
+            citizen_sub=citizen.sub,
+            status="registered",
+            registered_at=now,
+            status_changed_at=now,
+        ),
     )
-    session.add(registration)
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # the same citizen twice at once: the partial index decides
-        raise AlreadyRegistered("You are already registered for this fair.") from exc
+    if registration is None:  # the same citizen twice at once: the partial index decides
+        raise AlreadyRegistered("You are already registered for this fair.")
     return await _read(session, registration.id)
 
 

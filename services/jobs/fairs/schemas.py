@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from common.districts import District
+from common.times import ScheduledDateTime
 from common.validation import IntegerOnly, PatchBody, patch_field
-from services.jobs.fields import Description, Text200, Text300, When, from_jsonb
+from services.jobs.fields import Description, Text200, Text300, from_jsonb
 from services.jobs.postings.schemas import EducationLevel
 
 Capacity = Annotated[int, Field(ge=0, le=1_000_000, description="Seats."), IntegerOnly]
@@ -43,8 +44,8 @@ class FairCreate(BaseModel):
 
     name: Text200
     description: Description | None = None
-    starts_at: When
-    ends_at: When
+    starts_at: ScheduledDateTime
+    ends_at: ScheduledDateTime
     venue: Text200
     address: Text300
     district: District
@@ -61,8 +62,8 @@ class FairUpdate(PatchBody):
 
     name: Text200 | SkipJsonSchema[None] = patch_field()
     description: Description | None = None
-    starts_at: When | SkipJsonSchema[None] = patch_field()
-    ends_at: When | SkipJsonSchema[None] = patch_field()
+    starts_at: ScheduledDateTime | SkipJsonSchema[None] = patch_field()
+    ends_at: ScheduledDateTime | SkipJsonSchema[None] = patch_field()
     venue: Text200 | SkipJsonSchema[None] = patch_field()
     address: Text300 | SkipJsonSchema[None] = patch_field()
     district: District | SkipJsonSchema[None] = patch_field()

@@ -57,7 +57,7 @@ HISTORICAL = Statement(
 LAST_CHANGE = Statement(
     select(
         func.greatest(
-            select(func.max(Graduate.registered_at)).scalar_subquery(),
+            select(func.max(Graduate.updated_at)).scalar_subquery(),
             select(
                 func.max(
                     func.timezone("Asia/Shanghai", cast(RetentionAggregate.as_of_date, DateTime))

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from common.districts import District
+from common.times import IsoDate
 from common.validation import PatchBody, patch_field
 from services.jobs.fields import Text200
 
@@ -48,7 +49,7 @@ class GraduateCreate(BaseModel):
 
     university: Text200
     degree: Degree
-    graduation_date: date
+    graduation_date: IsoDate
     retention: Retention
     employment_status: EmploymentStatus
     district: District = Field(description="Where you work or run your business.")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
+from common.db import insert_unless_taken
 from common.read import Reader
 from services.jobs.graduates import repository
 from services.jobs.graduates.errors import (
@@ -44,21 +44,21 @@ async def register(
         )
     if await repository.mine_in_session(session, citizen.sub) is not None:
         raise GraduateAlreadyRegistered("You are already registered as a graduate.")
-    graduate = Graduate(
-        citizen_sub=citizen.sub,
-        university=body.university,
-        degree=body.degree.value,
-        graduation_date=body.graduation_date,
-        retention=body.retention.value,
-        employment_status=body.employment_status.value,
-        district=body.district.value,
-        registered_at=now,
+    graduate = await insert_unless_taken(
+        session,
+        Graduate(
+            citizen_sub=citizen.sub,
+            university=body.university,
+            degree=body.degree.value,
+            graduation_date=body.graduation_date,
+            retention=body.retention.value,
+            employment_status=body.employment_status.value,
+            district=body.district.value,
+            registered_at=now,
+        ),
     )
-    session.add(graduate)
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # two registrations at once: the UNIQUE index decides
-        raise GraduateAlreadyRegistered("You are already registered as a graduate.") from exc
+    if graduate is None:  # two registrations at once: the UNIQUE index decides
+        raise GraduateAlreadyRegistered("You are already registered as a graduate.")
     return GraduateRead.of(await _mine(session, citizen))
 
 

@@ -89,7 +89,7 @@ AS_OF = Statement(
                 select(func.max(Fair.ends_at)).where(Fair.ends_at <= _NOW).scalar_subquery(),
                 select(func.max(Station.updated_at)).scalar_subquery(),
                 select(func.max(StationCheckIn.checked_in_at)).scalar_subquery(),
-                select(func.max(Graduate.registered_at)).scalar_subquery(),
+                select(func.max(Graduate.updated_at)).scalar_subquery(),
                 select(func.max(Application.status_changed_at)).scalar_subquery(),
                 select(func.max(Programme.updated_at)).scalar_subquery(),
             ),

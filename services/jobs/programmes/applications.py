@@ -3,14 +3,15 @@ and the staff's view (audited). Staff decisions are in `decisions.py`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.audit import record_access
 from common.auth import Principal
+from common.db import insert_unless_taken
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.graduates import repository as graduate_repository
@@ -108,23 +109,23 @@ async def apply(
         held = await repository.open_application(session, programme.id, citizen.sub)
         if held is not None:
             _already(*held)
-    application = Application(
-        programme_id=programme.id,
-        citizen_sub=citizen.sub,
-        status="pending",
-        amount_fen=amount,
-        district=facts.district.value if facts.district else None,
-        facts=facts.model_dump(mode="json", exclude_none=True),
-        rule_results=[r.model_dump(mode="json") for r in answer.rules],
-        single_award=not programme.allows_multiple,
-        applied_at=now,
-        status_changed_at=now,
+    application = await insert_unless_taken(
+        session,
+        Application(
+            programme_id=programme.id,
+            citizen_sub=citizen.sub,
+            status="pending",
+            amount_fen=amount,
+            district=facts.district.value if facts.district else None,
+            facts=facts.model_dump(mode="json", exclude_none=True),
+            rule_results=[r.model_dump(mode="json") for r in answer.rules],
+            single_award=not programme.allows_multiple,
+            applied_at=now,
+            status_changed_at=now,
+        ),
     )
-    session.add(application)
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # two applications at once: the partial UNIQUE index decides
-        raise AlreadyApplied("You already have an application to this programme.") from exc
+    if application is None:  # two applications at once: the partial UNIQUE index decides
+        raise AlreadyApplied("You already have an application to this programme.")
     return await read_in_session(session, application.id)
 
 
@@ -195,8 +196,10 @@ async def list_all(
         limit=limit + 1,
         before_id=int(before[0]) if before else None,
     )
-    await audit(session, staff, "list_applications", "applications", request_id)
-    return _page([ApplicationRead.of(r) for r in rows], limit, codec, scope)
+    page = _page([ApplicationRead.of(r) for r in rows], limit, codec, scope)
+    seen = [f"application/{a.id}" for a in page.items]
+    await audit(session, staff, "list_applications", seen, request_id)
+    return page
 
 
 async def get_any(
@@ -205,19 +208,24 @@ async def get_any(
     row = await repository.application_in_session(session, application_id)
     if row is None:
         raise ApplicationNotFound(f"Application {application_id} does not exist.")
-    await audit(session, staff, "read_application", f"application/{application_id}", request_id)
+    await audit(session, staff, "read_application", [f"application/{application_id}"], request_id)
     return ApplicationRead.of(row)
 
 
 async def audit(
-    session: AsyncSession, staff: Principal, action: str, resource: str, request_id: str | None
+    session: AsyncSession,
+    staff: Principal,
+    action: str,
+    resources: Sequence[str],
+    request_id: str | None,
 ) -> None:
+    """One row per application a member of staff saw or changed."""
     await record_access(
         session,
         access_audit,
         actor=staff,
         action=action,
-        resource=resource,
+        resources=resources,
         purpose="support programme administration",
         request_id=request_id,
     )

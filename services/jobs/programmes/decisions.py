@@ -71,7 +71,9 @@ async def approve(
             f"Approving {amount} fen would pass the programme's budget.",
             amount_fen=amount,
         )
-    await audit(session, staff, "approve_application", f"application/{application_id}", request_id)
+    await audit(
+        session, staff, "approve_application", [f"application/{application_id}"], request_id
+    )
     return await read_in_session(session, application_id)
 
 
@@ -87,7 +89,8 @@ async def reject(
     await _move(
         session, application_id, "rejected", now, {"decided_by": staff.sub, "decision_note": reason}
     )
-    await audit(session, staff, "reject_application", f"application/{application_id}", request_id)
+    resource = f"application/{application_id}"
+    await audit(session, staff, "reject_application", [resource], request_id)
     return await read_in_session(session, application_id)
 
 
@@ -109,5 +112,7 @@ async def disburse(
         session, application_id, "disbursed", now, {"payment_reference": reference}
     )
     await repository.record_disbursement(session, programme_id, amount)
-    await audit(session, staff, "disburse_application", f"application/{application_id}", request_id)
+    await audit(
+        session, staff, "disburse_application", [f"application/{application_id}"], request_id
+    )
     return await read_in_session(session, application_id)

@@ -22,6 +22,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from common.districts import District
+from common.times import PlausibleDate
 from common.validation import IntegerOnly
 from services.jobs.graduates.schemas import Degree, EmploymentStatus, Retention
 from services.jobs.programmes.errors import InvalidRule
@@ -60,7 +61,7 @@ class ApplicantFacts(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    graduation_date: date | None = None
+    graduation_date: PlausibleDate | None = None
     degree: Degree | None = None
     retention: Retention | None = None
     employment_status: EmploymentStatus | None = None

@@ -353,12 +353,27 @@ async def test_roster_lists_places_and_is_audited(
     async with service_context(childcare_app).database.sessionmaker() as session:
         audits = (
             await session.execute(
-                select(access_audit).where(access_audit.c.actor_sub == "staff-roster")
+                select(access_audit)
+                .where(access_audit.c.actor_sub == "staff-roster")
+                .order_by(access_audit.c.id)
             )
         ).all()
-    assert [(a.action, a.resource) for a in audits] == [
-        ("read_roster", f"institution/{inst.id}/roster")
+    # one row per child the roster showed (PIPL: minors' data), none naming nobody
+    shown = [
+        e["child_id"] for group in ("enrolled", "offered", "waitlisted") for e in roster[group]
     ]
+    assert [(a.action, a.resource) for a in audits] == [
+        ("read_roster", f"child/{child_id}") for child_id in shown
+    ]
+    assert len(shown) == 3
+    admin = tokens.headers("admin-roster", "admin")
+    listed = await client.get(
+        "/childcare/v1/audit", params={"actor_sub": "staff-roster"}, headers=admin
+    )
+    assert [r["resource"] for r in listed.json()["items"]] == [
+        f"child/{child_id}" for child_id in reversed(shown)
+    ]
+    assert (await client.get("/childcare/v1/audit", headers=staff)).status_code == 403
     denied = await client.get(f"/childcare/v1/institutions/{inst.id}/roster", headers=parents[0])
     assert denied.status_code == 403
 

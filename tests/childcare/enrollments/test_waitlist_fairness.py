@@ -12,6 +12,7 @@ from sqlalchemy import update
 
 from common.clock import city_today
 from common.state import service_context
+from gateway.clients.childcare import ChildcareSummary
 from services.childcare.models import Enrollment
 from tests.childcare.factories import add_institution, apply, register_child
 from tests.common.test_problems import assert_problem
@@ -97,6 +98,10 @@ async def test_an_offer_rechecks_the_age_and_moves_a_past_start_date(
     assert offered["status"] == "offered"
     # its start date (a week after applying) has passed: the offer carries the next possible one
     assert offered["start_date"] == (city_today() + timedelta(days=120)).isoformat()
+    # the family's citizen view still reads: the gateway's mirror knows `ineligible`
+    summary = await client.get("/childcare/v1/me/summary", headers=old)
+    view = ChildcareSummary.model_validate_json(summary.content)
+    assert [(e.child_name, e.status.value) for e in view.enrollments] == [("大宝", "ineligible")]
 
 
 async def test_registration_and_apply_share_one_age_range(

@@ -179,3 +179,23 @@ async def test_times_are_in_city_time(
     assert r.json()["starts_at"].endswith("+08:00")
     one = (await client.get(f"/eldercare/v1/activities/{activity}")).json()
     assert one["ends_at"].endswith("+08:00")
+
+
+async def test_one_person_holds_one_seat_however_they_are_registered(
+    client: httpx.AsyncClient, tokens: DevTokens, eldercare_app: FastAPI
+) -> None:
+    """Registering oneself, then making an elder profile for oneself and registering that
+    profile, used to take two seats for one person."""
+    activity = await _activity(eldercare_app, capacity=2)
+    wang = tokens.headers("reg-wang", "citizen")
+
+    first = await register(client, wang, activity)
+    own = await create_elder(client, wang, acting_as="self")
+    again = await register(client, wang, activity, elder_id=own["id"])
+    once_more = await register(client, wang, activity)
+    seats = (await client.get(f"/eldercare/v1/activities/{activity}")).json()
+
+    assert first.status_code == 201, first.text
+    assert_problem(again, 409, "already_registered")
+    assert_problem(once_more, 409, "already_registered")
+    assert (seats["registered"], seats["seats_left"]) == (1, 1)

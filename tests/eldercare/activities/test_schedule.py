@@ -17,6 +17,7 @@ from tests.eldercare.factories import (
     offset,
     register,
 )
+from tests.fixtures.clock import MovableClock
 from tests.fixtures.tokens import DevTokens
 
 
@@ -214,3 +215,58 @@ async def test_the_list_runs_in_time_order_from_now(
     assert [a["id"] for a in pages][1:3] == sorted([made[3].id, made[4].id])
     assert [a["title"] for a in dance.json()["items"]] == ["班1", "班3", "班5"]
     assert [a["title"] for a in window.json()["items"]] == ["班3", "班4", "班0"]
+
+
+async def test_cancelling_and_resizing_in_one_change_cancels_everything(
+    client: httpx.AsyncClient, tokens: DevTokens, eldercare_app: FastAPI
+) -> None:
+    """Both at once used to be a 500 (`MissingGreenlet`); each alone worked."""
+    activity = (await add_activity(eldercare_app, await add_community(eldercare_app))).id
+    people = [tokens.headers(f"cr-{n}", "citizen") for n in range(3)]
+    for headers in people:
+        await register(client, headers, activity)
+    staff = tokens.headers("cr-staff", "eldercare_staff")
+
+    both = await client.patch(
+        f"/eldercare/v1/activities/{activity}",
+        json={"status": "cancelled", "capacity": 16},
+        headers=staff,
+    )
+
+    assert both.status_code == 200, both.text
+    answer = both.json()
+    assert (answer["status"], answer["capacity"]) == ("cancelled", 16)
+    assert (answer["registered"], answer["waitlisted"]) == (0, 0)
+    for headers in people:
+        mine = (await client.get("/eldercare/v1/activity-registrations", headers=headers)).json()
+        assert [r["status"] for r in mine["items"]] == ["cancelled"]
+
+
+async def test_a_class_that_has_started_cannot_be_changed(
+    client: httpx.AsyncClient, tokens: DevTokens, eldercare_app: FastAPI, clock: MovableClock
+) -> None:
+    """Raising capacity used to seat waitlisted people into a session already running, and
+    cancelling rewrote every registration of a session in progress."""
+    activity = (await add_activity(eldercare_app, await add_community(eldercare_app))).id
+    people = [tokens.headers(f"st-{n}", "citizen") for n in range(3)]
+    for headers in people:
+        await register(client, headers, activity)  # two seats, one waiting
+    staff = tokens.headers("st-staff", "eldercare_staff")
+    clock.advance(days=2, minutes=30)  # the session started half an hour ago
+
+    bigger = await client.patch(
+        f"/eldercare/v1/activities/{activity}", json={"capacity": 5}, headers=staff
+    )
+    cancelled = await client.patch(
+        f"/eldercare/v1/activities/{activity}", json={"status": "cancelled"}, headers=staff
+    )
+    after = (await client.get(f"/eldercare/v1/activities/{activity}")).json()
+
+    assert_problem(bigger, 409, "activity_started")
+    assert_problem(cancelled, 409, "activity_started")
+    assert (after["status"], after["capacity"], after["registered"], after["waitlisted"]) == (
+        "scheduled",
+        2,
+        2,
+        1,
+    )

@@ -13,6 +13,7 @@ from common.clock import city_today
 from tests.common.test_problems import assert_problem
 from tests.eldercare.elders.test_profiles import audit_rows
 from tests.eldercare.factories import create_elder
+from tests.fixtures.clock import MovableClock
 from tests.fixtures.tokens import DevTokens
 
 
@@ -32,7 +33,7 @@ async def _ask(client: httpx.AsyncClient, headers: dict[str, str], elder_id: int
 
 
 async def test_a_handrail_from_request_to_completion(
-    client: httpx.AsyncClient, tokens: DevTokens, eldercare_app: FastAPI
+    client: httpx.AsyncClient, tokens: DevTokens, eldercare_app: FastAPI, clock: MovableClock
 ) -> None:
     son = tokens.headers("reno-1", "citizen")
     mum = await create_elder(client, son)
@@ -55,6 +56,9 @@ async def test_a_handrail_from_request_to_completion(
     scheduled = await client.patch(
         url, json={"status": "scheduled", "scheduled_for": works_day}, headers=staff
     )
+    # completed is final: not months before the day the works are planned for
+    too_early = await client.patch(url, json={"status": "completed"}, headers=staff)
+    clock.advance(days=10)
     completed = await client.patch(url, json={"status": "completed"}, headers=staff)
 
     assert asked["status"] == "requested" and asked["items"] == ["handrails", "bathroom"]
@@ -63,6 +67,9 @@ async def test_a_handrail_from_request_to_completion(
     assert assessed.json()["items"] == ["handrails", "bathroom", "anti_slip_flooring"]
     assert_problem(no_date, 422, "scheduled_for_required")
     assert scheduled.json()["scheduled_for"] == works_day and scheduled.json()["scheduled_at"]
+    assert (
+        assert_problem(too_early, 409, "completed_before_scheduled")["scheduled_for"] == works_day
+    )
     done = completed.json()
     assert done["status"] == "completed"
     assert (
@@ -99,7 +106,7 @@ async def test_every_illegal_move_is_409_invalid_transition(
     done = (await _ask(client, son, mum["id"]))["id"]
     for step in (
         {"status": "assessed"},
-        {"status": "scheduled", "scheduled_for": later},
+        {"status": "scheduled", "scheduled_for": city_today().isoformat()},  # works done today
         {"status": "completed"},
     ):
         assert (

@@ -282,3 +282,21 @@ async def test_admins_page_the_audit_newest_first(
     async with service_context(eldercare_app).database.sessionmaker() as session:
         total = await session.scalar(select(func.count()).select_from(access_audit))
     assert total is not None and total >= 3
+
+
+async def test_an_idempotent_replay_of_a_staff_write_is_audited_too(
+    client: httpx.AsyncClient, tokens: DevTokens, eldercare_app: FastAPI
+) -> None:
+    """The stored answer shows the record again: staff seeing it again is written down."""
+    staff = {**tokens.headers("staff-replay", "eldercare_staff"), "Idempotency-Key": "replay-1"}
+
+    first = await client.post("/eldercare/v1/elders", json=elder_body(), headers=staff)
+    again = await client.post("/eldercare/v1/elders", json=elder_body(), headers=staff)
+
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    rows = await audit_rows(eldercare_app, f"elder/{first.json()['id']}")
+    assert [(r["actor_sub"], r["action"]) for r in rows] == [
+        ("staff-replay", "create_elder"),
+        ("staff-replay", "create_elder_replayed"),
+    ]
