@@ -233,13 +233,19 @@ class Listing(Generic[R]):
             next_cursor = codec.encode([_plain(last[k]) for k in keys], scope)
         return Page[T](items=items, next_cursor=next_cursor)
 
-    async def everything(
-        self, conn: asyncpg.Connection, values: Any, *, params: Mapping[str, Any] | None = None
+    async def rows(
+        self,
+        conn: asyncpg.Connection,
+        values: Any,
+        *,
+        limit: int | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> list[R]:
-        """Every row the filters match, in the list's order, at once (a map layer)."""
+        """The first `limit` rows the filters match, in the list's order — every one without a
+        limit (a map layer) — with no cursor (a summary's newest 50)."""
         statement_shape, bound = self._shape(values, False, False)
         bound.update(params or {})
-        bound["limit"] = None  # LIMIT NULL: no limit, the same compiled statement
+        bound["limit"] = limit  # LIMIT NULL is no limit: the same compiled statement
         return await self.statement(statement_shape).rows(conn, **bound)
 
     def _decode(self, values: list[Any], near: bool) -> list[Any]:

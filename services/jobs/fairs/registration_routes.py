@@ -44,7 +44,7 @@ async def register(
 ) -> Response:
     return await idem.run(
         citizen.sub,
-        lambda: registrations.register(session, citizen=citizen, fair_id=fair_id, now=clock.now()),
+        lambda: registrations.register(session, citizen=citizen, fair_id=fair_id, clock=clock),
     )
 
 
@@ -91,6 +91,6 @@ async def cancel(
     registration_id: Id, session: SessionDep, citizen: CitizenDep, clock: ClockDep
 ) -> Response:
     result = await registrations.cancel(
-        session, citizen=citizen, registration_id=registration_id, now=clock.now()
+        session, citizen=citizen, registration_id=registration_id, clock=clock
     )
     return model_response(result)

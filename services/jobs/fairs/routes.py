@@ -21,7 +21,6 @@ from services.jobs.fairs.errors import (
     FairNotFound,
     InvalidFairTimes,
 )
-from services.jobs.fairs.repository import FairFilter
 from services.jobs.fairs.schemas import FairCreate, FairRead, FairUpdate
 
 router = APIRouter(prefix="/jobs/v1", tags=["jobs"])
@@ -50,9 +49,14 @@ async def list_fairs(
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
-    filters = FairFilter(when=when.value if when else None, district=district)
     page = await service.list_fairs(
-        reader, filters=filters, limit=limit, cursor=cursor, codec=codec, now=clock.now()
+        reader,
+        when=when.value if when else None,
+        district=district,
+        limit=limit,
+        cursor=cursor,
+        codec=codec,
+        clock=clock,
     )
     return model_response(page)
 
@@ -64,7 +68,7 @@ async def list_fairs(
     responses=NOT_FOUND,
 )
 async def get_fair(fair_id: Id, reader: ReaderDep, clock: ClockDep) -> Response:
-    return model_response(await service.get_fair(reader, fair_id=fair_id, now=clock.now()))
+    return model_response(await service.get_fair(reader, fair_id=fair_id, clock=clock))
 
 
 @router.post(
@@ -77,9 +81,7 @@ async def get_fair(fair_id: Id, reader: ReaderDep, clock: ClockDep) -> Response:
 async def create_fair(
     body: FairCreate, session: SessionDep, staff: StaffDep, idem: IdempotencyDep, clock: ClockDep
 ) -> Response:
-    return await idem.run(
-        staff.sub, lambda: service.create_fair(session, body=body, now=clock.now())
-    )
+    return await idem.run(staff.sub, lambda: service.create_fair(session, body=body, clock=clock))
 
 
 @router.patch(
@@ -91,5 +93,5 @@ async def create_fair(
 async def update_fair(
     fair_id: Id, body: FairUpdate, session: SessionDep, _: StaffDep, clock: ClockDep
 ) -> Response:
-    updated = await service.update_fair(session, fair_id=fair_id, body=body, now=clock.now())
+    updated = await service.update_fair(session, fair_id=fair_id, body=body, clock=clock)
     return model_response(updated)

@@ -22,9 +22,7 @@ async def me_summary(reader: Reader, *, citizen: Principal) -> MeSummary:
         applications = await programmes.list_mine(
             conn, citizen.sub, limit=SUMMARY_ITEMS, before_id=None
         )
-        registrations = await fairs.list_mine(
-            conn, citizen.sub, limit=SUMMARY_ITEMS, before_id=None
-        )
+        registrations = await fairs.MINE.rows(conn, {"citizen": citizen.sub}, limit=SUMMARY_ITEMS)
     return MeSummary(
         graduate=None if graduate is None else GraduateRead.of(graduate),
         applications=[ApplicationSummary.of(a) for a in applications],

@@ -73,7 +73,7 @@ async def station_layer(
     """Every matching station as GeoJSON points in `coord_sys`, for a map app to draw."""
     moment = repository.moment_params(LocalMoment.of(clock.now()))
     async with reader.connection() as conn:
-        rows = await repository.LAYER.everything(conn, filters, params=moment)
+        rows = await repository.LAYER.rows(conn, filters, params=moment)
     return StationFeatureCollection(
         coord_sys=coord_sys, features=[StationFeature.of(r, coord_sys) for r in rows]
     )
