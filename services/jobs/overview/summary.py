@@ -18,7 +18,7 @@ SUMMARY_ITEMS = 50
 
 async def me_summary(reader: Reader, *, citizen: Principal) -> MeSummary:
     async with reader.connection() as conn:
-        graduate = await graduates.get_mine(conn, citizen.sub)
+        graduate = await graduates.GET_MINE.row(conn, citizen=citizen.sub)
         applications = await programmes.list_mine(
             conn, citizen.sub, limit=SUMMARY_ITEMS, before_id=None
         )

@@ -4,6 +4,7 @@ and the staff's view (audited). Staff decisions are in `decisions.py`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -101,8 +102,10 @@ async def apply(
         raise ProgrammeNotFound(f"Programme {body.programme_id} does not exist.")
     if not programme.active:
         raise ProgrammeClosed(f"{programme.name} is not accepting applications.")
-    record = await graduate_repository.mine_in_session(session, citizen.sub)
-    answer, facts = judge(_view(programme), body.facts, record, today)
+    record = await graduate_repository.GET_MINE.row_in(session, citizen=citizen.sub)
+    answer, facts = judge(
+        _view(programme), body.facts, None if record is None else asdict(record), today
+    )
     _refuse(answer)
     amount = _amount(programme, body.requested_amount_fen)
     if not programme.allows_multiple:

@@ -4,6 +4,7 @@ graduate registration, with nothing stored — so an app can show "what you'd ne
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -71,6 +72,7 @@ async def prescreen(
         programme = await repository.programme_rules(conn, programme_id)
         if programme is None:
             raise ProgrammeNotFound(f"Programme {programme_id} does not exist.")
-        record = await graduate_repository.get_mine(conn, citizen.sub)
-    answer, _ = judge(programme, stated, None if record is None else dict(record), today)
+        record = await graduate_repository.GET_MINE.row(conn, citizen=citizen.sub)
+    # the registration's facts by name (rules name their facts): a mapping, on purpose
+    answer, _ = judge(programme, stated, None if record is None else asdict(record), today)
     return answer
