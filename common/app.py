@@ -173,6 +173,7 @@ def create_service_app(
     schema: str,
     routers: Sequence[APIRouter],
     idempotency_table: Table,
+    audit_table: Table,
     hooks: Sequence[LifespanHook] = (),
 ) -> FastAPI:
     @asynccontextmanager
@@ -231,6 +232,7 @@ def create_service_app(
         migration_head=head_revision(name),
         known_revisions=known_revisions(name),
         idempotency_table=idempotency_table,
+        audit_table=audit_table,
         cursor_codec=CursorCodec(settings.cursor_key),
     )
     app.state.context = context

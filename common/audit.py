@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+import asyncpg
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import (
     BigInteger,
@@ -26,11 +27,14 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import AdminDep, Principal
+from common.db import SessionDep, driver_connection
 from common.listing import Bound, Keyset, Listing
+from common.middleware import RequestIdDep
 from common.pagination import CursorCodec, CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import Reader, ReaderDep
 from common.responses import model_response
+from common.state import service_context
 
 
 def access_audit_table(metadata: MetaData) -> Table:
@@ -78,6 +82,44 @@ async def record_access(
             for resource in resources
         ],
     )
+
+
+@dataclass(frozen=True)
+class Audited:
+    """A request that reads or changes personal data and writes the access audit in the same
+    transaction: its reads run on the transaction's own connection (one connection, not a
+    read connection beside a writing one), and `record` writes one row per record touched. No
+    audit row, no answer: both commit or neither."""
+
+    session: AsyncSession
+    table: Table
+    request_id: str | None
+
+    async def connection(self) -> asyncpg.Connection:
+        """The transaction's connection, pending ORM changes flushed, for read statements."""
+        await self.session.flush()
+        return await driver_connection(self.session)
+
+    async def record(
+        self, actor: Principal, *, action: str, resources: Sequence[str], purpose: str
+    ) -> None:
+        await record_access(
+            self.session,
+            self.table,
+            actor=actor,
+            action=action,
+            resources=resources,
+            purpose=purpose,
+            request_id=self.request_id,
+        )
+
+
+async def audited(session: SessionDep, request: Request, request_id: RequestIdDep) -> Audited:
+    return Audited(session, service_context(request.app).audit_table, request_id)
+
+
+# the one dependency of a route that reads (or changes) personal data for staff, audited
+AuditedDep = Annotated[Audited, Depends(audited)]
 
 
 class AccessRecord(BaseModel):

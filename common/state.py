@@ -56,6 +56,7 @@ class ServiceContext(AppContext):
     migration_head: str | None
     known_revisions: frozenset[str]  # every revision this image's migrations know
     idempotency_table: Table
+    audit_table: Table  # the access audit of staff reads and changes of personal data
     cursor_codec: CursorCodec
     _database: Database | None = None
 

@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         ],
         idempotency_table=idempotency_key,
+        audit_table=access_audit,
         hooks=[offer_sweeper],
     )
     return app

@@ -42,5 +42,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         ],
         idempotency_table=idempotency_key,
+        audit_table=access_audit,
     )
     return app

@@ -101,6 +101,6 @@ async def prescreen(
         citizen=citizen,
         programme_id=programme_id,
         stated=body.facts,
-        today=clock.today(),
+        clock=clock,
     )
-    return model_response(answer, headers={"Cache-Control": "no-store"})
+    return model_response(answer)
