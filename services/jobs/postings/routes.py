@@ -81,7 +81,7 @@ async def list_postings(
     responses=NOT_FOUND,
 )
 async def get_posting(posting_id: Id, reader: ReaderDep, clock: ClockDep) -> Response:
-    posting = await service.get_posting(reader, posting_id=posting_id, now=clock.now())
+    posting = await service.get_posting(reader, posting_id=posting_id, clock=clock)
     return model_response(posting)
 
 
@@ -100,7 +100,7 @@ async def create_posting(
     clock: ClockDep,
 ) -> Response:
     return await idem.run(
-        staff.sub, lambda: service.create_posting(session, body=body, now=clock.now())
+        staff.sub, lambda: service.create_posting(session, body=body, clock=clock)
     )
 
 
@@ -113,7 +113,5 @@ async def create_posting(
 async def update_posting(
     posting_id: Id, body: PostingUpdate, session: SessionDep, _: StaffDep, clock: ClockDep
 ) -> Response:
-    updated = await service.update_posting(
-        session, posting_id=posting_id, body=body, now=clock.now()
-    )
+    updated = await service.update_posting(session, posting_id=posting_id, body=body, clock=clock)
     return model_response(updated)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.clock import Clock
 from common.db import load
 from common.pagination import CursorCodec, Page
 from common.read import Reader
@@ -37,9 +38,9 @@ async def search_postings(
         )
 
 
-async def get_posting(reader: Reader, *, posting_id: int, now: datetime) -> PostingRead:
+async def get_posting(reader: Reader, *, posting_id: int, clock: Clock) -> PostingRead:
     row = await reader.one(repository.GET, PostingNotFound, id=posting_id)
-    return PostingRead.of(row, now)
+    return PostingRead.of(row, clock.now())
 
 
 # --- staff edits ---------------------------------------------------------------------------
@@ -65,19 +66,21 @@ def _check(values: dict[str, Any]) -> None:
 
 
 async def create_posting(
-    session: AsyncSession, *, body: PostingCreate, now: datetime
+    session: AsyncSession, *, body: PostingCreate, clock: Clock
 ) -> PostingRead:
+    now = clock.now()
     values = _values(body.model_dump())
     values["posted_at"] = values["posted_at"] or now
     _check(values)
     posting = Posting(**values)
     session.add(posting)
     await session.flush()
-    return PostingRead.of(await repository.GET.one_in(session, PostingNotFound, id=posting.id), now)
+    row = await repository.GET.one_in(session, PostingNotFound, id=posting.id)
+    return PostingRead.of(row, clock.now())
 
 
 async def update_posting(
-    session: AsyncSession, *, posting_id: int, body: PostingUpdate, now: datetime
+    session: AsyncSession, *, posting_id: int, body: PostingUpdate, clock: Clock
 ) -> PostingRead:
     posting = await load(session, Posting, posting_id, PostingNotFound, lock=True)
     values = _values(body.changes())
@@ -89,4 +92,5 @@ async def update_posting(
     for key, value in values.items():
         setattr(posting, key, value)
     await session.flush()
-    return PostingRead.of(await repository.GET.one_in(session, PostingNotFound, id=posting.id), now)
+    row = await repository.GET.one_in(session, PostingNotFound, id=posting.id)
+    return PostingRead.of(row, clock.now())
