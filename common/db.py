@@ -9,6 +9,7 @@ response is sent, or rolls back on any error.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from enum import StrEnum
 from typing import Annotated, TypeVar
 
 import asyncpg
@@ -38,6 +39,11 @@ NAMING_CONVENTION = {
 def service_metadata(schema: str) -> MetaData:
     """Metadata of one service: its own schema and the shared naming convention."""
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def values_of(enum: type[StrEnum]) -> tuple[str, ...]:
+    """The values of an enum, in order, for a model's `CHECK (column IN (...))`."""
+    return tuple(member.value for member in enum)
 
 
 def asyncpg_url(url: str) -> str:

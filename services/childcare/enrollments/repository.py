@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from common.read import Statement
-from services.childcare.models import ACTIVE_STATUSES, Child, Enrollment, Institution
+from services.childcare.models import Child, Enrollment, Institution
+from services.childcare.values import ACTIVE_STATUSES
 
 _ahead = aliased(Enrollment)
 _POSITION = case(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,16 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from common.times import PlannedDate
 from common.validation import MAX_ID, IntegerOnly
 from services.childcare.children.schemas import ChildRead
-
-
-class EnrollmentStatus(StrEnum):
-    enrolled = "enrolled"
-    waitlisted = "waitlisted"
-    offered = "offered"
-    declined = "declined"
-    withdrawn = "withdrawn"
-    expired = "expired"
-    ineligible = "ineligible"
+from services.childcare.values import EnrollmentStatus
 
 
 class EnrollmentCreate(BaseModel):

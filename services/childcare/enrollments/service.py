@@ -28,7 +28,6 @@ from services.childcare.enrollments.lifecycle import ENROLLMENT, move
 from services.childcare.enrollments.schemas import (
     EnrollmentCreate,
     EnrollmentRead,
-    EnrollmentStatus,
 )
 from services.childcare.enrollments.waitlist import (
     expire_offers,
@@ -38,6 +37,7 @@ from services.childcare.enrollments.waitlist import (
 from services.childcare.institutions import repository as institution_repository
 from services.childcare.institutions.errors import InstitutionNotFound
 from services.childcare.models import Child, Enrollment, Institution, child_identity
+from services.childcare.values import EnrollmentStatus
 
 
 @dataclass(frozen=True)

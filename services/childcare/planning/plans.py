@@ -26,13 +26,18 @@ from services.childcare.planning.schemas import (
     PlanProjectRead,
     PlanProjectUpdate,
     PlanRead,
-    ProjectStatus,
     StatusCount,
 )
+from services.childcare.values import ProjectStatus
 
 PROJECT = Lifecycle(
     "plan project",
-    {"planned": {"under_construction"}, "under_construction": {"opened"}, "opened": set()},
+    ProjectStatus,
+    {
+        ProjectStatus.planned: {ProjectStatus.under_construction},
+        ProjectStatus.under_construction: {ProjectStatus.opened},
+        ProjectStatus.opened: set(),
+    },
     changed_attr="updated_at",
 )
 

@@ -13,6 +13,7 @@ from common.districts import District
 from common.geo import Location
 from common.validation import IntegerOnly, PatchBody, patch_field
 from services.childcare.institutions.schemas import DemonstrationLevel, InstitutionKind
+from services.childcare.values import ProjectStatus
 
 NATIONAL_TARGET_SLOTS_PER_1000 = 4.5
 
@@ -67,12 +68,6 @@ class DemonstrationStats(BaseModel):
     total: int
     by_level_year: list[DemonstrationGroup]
     institutions: list[DemonstrationInstitution]
-
-
-class ProjectStatus(StrEnum):
-    planned = "planned"
-    under_construction = "under_construction"
-    opened = "opened"
 
 
 class PlanCategory(StrEnum):

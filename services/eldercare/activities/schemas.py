@@ -15,6 +15,7 @@ from common.districts import District
 from common.geo import CoordSys, Location
 from common.times import ScheduledDateTime
 from common.validation import MAX_ID, IntegerOnly, PatchBody, patch_field
+from services.eldercare.values import ActivityStatus, RegistrationStatus
 
 
 class ActivityCategory(StrEnum):
@@ -27,17 +28,6 @@ class ActivityCategory(StrEnum):
     silk_flowers = "silk_flowers"  # 绢花
     health_lecture = "health_lecture"
     caregiver_course = "caregiver_course"  # for adult children caring for their parents
-
-
-class ActivityStatus(StrEnum):
-    scheduled = "scheduled"
-    cancelled = "cancelled"
-
-
-class RegistrationStatus(StrEnum):
-    registered = "registered"
-    waitlisted = "waitlisted"
-    cancelled = "cancelled"
 
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]

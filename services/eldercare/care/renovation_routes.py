@@ -29,12 +29,12 @@ from services.eldercare.care.repository import StaffFilter
 from services.eldercare.care.schemas import (
     RenovationCreate,
     RenovationRead,
-    RenovationStatus,
     RenovationUpdate,
 )
 from services.eldercare.deps import ElderReaderDep, Id, RequestIdDep
 from services.eldercare.elders.access import audit_replay
 from services.eldercare.elders.errors import ElderNotFound
+from services.eldercare.values import RenovationStatus
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare age-friendly renovations"])
 NO_STORE = {"Cache-Control": "no-store"}

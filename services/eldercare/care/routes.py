@@ -29,11 +29,11 @@ from services.eldercare.care.schemas import (
     CareRequestCreate,
     CareRequestDetail,
     CareRequestRead,
-    CareStatus,
 )
 from services.eldercare.deps import ElderReaderDep, Id, RequestIdDep, StaffDep
 from services.eldercare.elders.access import audit_replay
 from services.eldercare.elders.errors import ElderNotFound
+from services.eldercare.values import CareStatus
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare care requests (2+X+N)"])
 NO_STORE = {"Cache-Control": "no-store"}

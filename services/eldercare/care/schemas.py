@@ -13,6 +13,7 @@ from pydantic.json_schema import SkipJsonSchema
 from common.times import PlannedDate
 from common.validation import MAX_ID, IntegerOnly, PatchBody, patch_field
 from services.eldercare.elders.schemas import CareType
+from services.eldercare.values import CareStatus, RenovationStatus
 
 
 class ProviderCategory(StrEnum):
@@ -23,13 +24,6 @@ class ProviderCategory(StrEnum):
     market = "market"
     social_org = "social_org"
     volunteer = "volunteer"
-
-
-class CareStatus(StrEnum):
-    requested = "requested"
-    assigned = "assigned"
-    completed = "completed"
-    cancelled = "cancelled"
 
 
 ElderIdIn = Annotated[int, Field(ge=1, le=MAX_ID), IntegerOnly]
@@ -114,14 +108,6 @@ class RenovationItem(StrEnum):
     washbasin = "washbasin"
     stairs = "stairs"
     emergency_call = "emergency_call"
-
-
-class RenovationStatus(StrEnum):
-    requested = "requested"
-    assessed = "assessed"
-    scheduled = "scheduled"
-    completed = "completed"
-    cancelled = "cancelled"
 
 
 def _unique(values: list[Any]) -> list[Any]:

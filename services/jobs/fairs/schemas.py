@@ -14,6 +14,7 @@ from common.times import ScheduledDateTime
 from common.validation import IntegerOnly, PatchBody, patch_field
 from services.jobs.fields import Description, Text200, Text300, from_jsonb
 from services.jobs.postings.schemas import EducationLevel
+from services.jobs.values import RegistrationStatus
 
 if TYPE_CHECKING:
     from services.jobs.fairs.repository import FairRow, RegistrationRow
@@ -122,11 +123,6 @@ class FairRead(BaseModel):
             employers=employers,
             positions=sum(p.openings for e in employers for p in e.positions),
         )
-
-
-class RegistrationStatus(StrEnum):
-    registered = "registered"
-    cancelled = "cancelled"
 
 
 class FairRegistrationRead(BaseModel):

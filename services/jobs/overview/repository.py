@@ -10,7 +10,6 @@ from sqlalchemy.dialects.postgresql import array
 
 from common.read import Statement
 from services.jobs.models import (
-    AWARDED_STATUSES,
     Application,
     Fair,
     Graduate,
@@ -20,6 +19,7 @@ from services.jobs.models import (
     Station,
     StationCheckIn,
 )
+from services.jobs.values import AWARDED_STATUSES
 
 _NOW = bindparam("now", type_=DateTime(timezone=True))
 _N = func.count().label("n")

@@ -12,6 +12,7 @@ from pydantic.json_schema import SkipJsonSchema
 from common.districts import District
 from common.validation import IntegerOnly, PatchBody, patch_field
 from services.jobs.fields import Description, Text200, When
+from services.jobs.values import PostingStatus
 
 if TYPE_CHECKING:
     from services.jobs.postings.repository import PostingRow
@@ -48,11 +49,6 @@ class PostingCategory(StrEnum):
     construction = "construction"
     administration = "administration"
     other = "other"
-
-
-class PostingStatus(StrEnum):
-    open = "open"
-    closed = "closed"
 
 
 SalaryFen = Annotated[

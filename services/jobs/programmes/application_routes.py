@@ -37,10 +37,10 @@ from services.jobs.programmes.errors import (
 from services.jobs.programmes.schemas import (
     ApplicationCreate,
     ApplicationRead,
-    ApplicationStatus,
     DecisionNote,
     Rejection,
 )
+from services.jobs.values import ApplicationStatus
 
 router = APIRouter(prefix="/jobs/v1", tags=["jobs"])
 DECISION = problem_responses(400, 401, 403, ApplicationNotFound, IllegalTransition)

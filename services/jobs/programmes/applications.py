@@ -14,7 +14,7 @@ from common.db import insert_unless_taken, load
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.graduates import repository as graduate_repository
-from services.jobs.models import AWARDED_STATUSES, Application, Programme
+from services.jobs.models import Application, Programme
 from services.jobs.programmes import repository
 from services.jobs.programmes.eligibility import judge
 from services.jobs.programmes.errors import (
@@ -36,6 +36,7 @@ from services.jobs.programmes.schemas import (
     AwardKind,
     Eligibility,
 )
+from services.jobs.values import AWARDED_STATUSES
 
 SCOPE = "applications"
 

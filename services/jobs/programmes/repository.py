@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.listing import Bound, Keyset, Listing
 from common.read import Statement
-from services.jobs.models import AWARDED_STATUSES, Application, Programme
+from services.jobs.models import Application, Programme
+from services.jobs.values import AWARDED_STATUSES
 
 
 def _count(*statuses: str) -> Any:

@@ -20,6 +20,7 @@ from services.jobs.programmes.rules import (
     Rule,
     RuleResult,
 )
+from services.jobs.values import ApplicationStatus
 
 if TYPE_CHECKING:
     from services.jobs.programmes.repository import ApplicationRow, ProgrammeRow
@@ -150,13 +151,6 @@ class Eligibility(BaseModel):
     award_kind: AwardKind
     amount_fen: int = Field(description="The award (fixed) or its cap (up_to), fen.")
     evaluated_on: date = Field(description="The city's date the rules were judged on.")
-
-
-class ApplicationStatus(StrEnum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
-    disbursed = "disbursed"
 
 
 class ApplicationCreate(BaseModel):
