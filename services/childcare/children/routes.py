@@ -52,7 +52,7 @@ async def register_child(
             guardian=guardian,
             body=body,
             id_hash_key=settings.id_hash_key,
-            today=clock.today(),
+            clock=clock,
         ),
     )
 
@@ -67,7 +67,7 @@ async def list_children(
     cursor: CursorQuery = None,
 ) -> Response:
     page = await service.list_children(
-        reader, guardian=guardian, limit=limit, cursor=cursor, codec=codec, today=clock.today()
+        reader, guardian=guardian, limit=limit, cursor=cursor, codec=codec, clock=clock
     )
     return model_response(page)
 
@@ -81,7 +81,5 @@ async def list_children(
 async def get_child(
     child_id: Id, reader: ReaderDep, guardian: CitizenDep, clock: ClockDep
 ) -> Response:
-    child = await service.get_child(
-        reader, guardian=guardian, child_id=child_id, today=clock.today()
-    )
+    child = await service.get_child(reader, guardian=guardian, child_id=child_id, clock=clock)
     return model_response(child)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from common.auth import Principal
+from common.clock import Clock
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.childcare.children import repository as child_repository
@@ -20,33 +19,35 @@ SUMMARY_ENROLLMENTS = 50
 async def list_enrollments(
     reader: Reader, *, guardian: Principal, limit: int, cursor: str | None, codec: CursorCodec
 ) -> Page[EnrollmentRead]:
-    before = codec.decode(cursor, "enrollments") if cursor else None
     async with reader.connection() as conn:
-        rows = await repository.list_mine(
-            conn, guardian.sub, limit=limit + 1, before_id=int(before[0]) if before else None
+        return await repository.MINE.page(
+            conn,
+            {"guardian": guardian.sub},
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            scope="enrollments",
+            shape=EnrollmentRead.of,
         )
-    items = [EnrollmentRead.of(r) for r in rows[:limit]]
-    next_cursor = codec.encode([items[-1].id], "enrollments") if len(rows) > limit else None
-    return Page[EnrollmentRead](items=items, next_cursor=next_cursor)
 
 
 async def get_enrollment(
     reader: Reader, *, guardian: Principal, enrollment_id: int
 ) -> EnrollmentRead:
-    async with reader.connection() as conn:
-        row = await repository.get_mine(conn, guardian.sub, enrollment_id)
-    if row is None:
-        raise EnrollmentNotFound(f"Enrollment {enrollment_id} does not exist.")
+    row = await reader.one(
+        repository.GET_MINE, EnrollmentNotFound, guardian=guardian.sub, id=enrollment_id
+    )
     return EnrollmentRead.of(row)
 
 
-async def me_summary(reader: Reader, *, guardian: Principal, today: date) -> MeSummary:
+async def me_summary(reader: Reader, *, guardian: Principal, clock: Clock) -> MeSummary:
+    today = clock.today()
     async with reader.connection() as conn:
-        children = await child_repository.list_children(
-            conn, guardian.sub, limit=SUMMARY_CHILDREN, after_id=None
+        children = await child_repository.MINE.rows(
+            conn, {"guardian": guardian.sub}, limit=SUMMARY_CHILDREN
         )
-        enrollments = await repository.list_mine(
-            conn, guardian.sub, limit=SUMMARY_ENROLLMENTS, before_id=None
+        enrollments = await repository.MINE.rows(
+            conn, {"guardian": guardian.sub}, limit=SUMMARY_ENROLLMENTS
         )
     return MeSummary(
         children=[ChildRead.of(c, today) for c in children],

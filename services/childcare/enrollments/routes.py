@@ -159,5 +159,5 @@ async def withdraw(enrollment_id: Id, act: ActDep) -> Response:
     response_model=MeSummary,
 )
 async def me_summary(reader: ReaderDep, guardian: CitizenDep, clock: ClockDep) -> Response:
-    summary = await reads.me_summary(reader, guardian=guardian, today=clock.today())
+    summary = await reads.me_summary(reader, guardian=guardian, clock=clock)
     return model_response(summary)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,6 +11,9 @@ from common.times import PlannedDate
 from common.validation import MAX_ID, IntegerOnly
 from services.childcare.children.schemas import ChildRead
 from services.childcare.values import EnrollmentStatus
+
+if TYPE_CHECKING:
+    from services.childcare.enrollments.repository import EnrollmentRow
 
 
 class EnrollmentCreate(BaseModel):
@@ -45,19 +47,19 @@ class EnrollmentRead(BaseModel):
     status_changed_at: datetime
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> EnrollmentRead:
+    def of(cls, row: EnrollmentRow) -> EnrollmentRead:
         return cls(
-            id=row["id"],
-            child_id=row["child_id"],
-            child_name=row["child_name"],
-            institution_id=row["institution_id"],
-            institution_name=row["institution_name"],
-            status=row["status"],
-            start_date=row["start_date"],
-            waitlist_position=row["waitlist_position"],
-            offer_expires_at=row["offer_expires_at"],
-            applied_at=row["applied_at"],
-            status_changed_at=row["status_changed_at"],
+            id=row.id,
+            child_id=row.child_id,
+            child_name=row.child_name,
+            institution_id=row.institution_id,
+            institution_name=row.institution_name,
+            status=EnrollmentStatus(row.status),
+            start_date=row.start_date,
+            waitlist_position=row.waitlist_position,
+            offer_expires_at=row.offer_expires_at,
+            applied_at=row.applied_at,
+            status_changed_at=row.status_changed_at,
         )
 
 

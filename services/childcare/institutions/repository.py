@@ -202,6 +202,17 @@ async def lock_institutions(session: AsyncSession, ids: list[int]) -> dict[int, 
 # the hot statements of apply, run on the transaction's driver connection: lock the rows in
 # id order (two transactions never deadlock), then one conditional UPDATE takes a place only
 # while `enrolled + offered < capacity` and the child (by identity) holds no place anywhere
+@dataclass(frozen=True, slots=True)
+class ApplyTarget:
+    """What applying needs of an institution, read under its row lock."""
+
+    id: int
+    name: str
+    offered: int
+    min_age_months: int
+    max_age_months: int
+
+
 LOCK_FOR_APPLY = Statement(
     select(
         Institution.id,
@@ -212,7 +223,8 @@ LOCK_FOR_APPLY = Statement(
     )
     .where(Institution.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
     .order_by(Institution.id)
-    .with_for_update()
+    .with_for_update(),
+    ApplyTarget,
 )
 TAKE_PLACE = Statement(
     update(Institution)
