@@ -22,9 +22,7 @@ from services.eldercare.facilities import repository as facilities
 
 # the SQL of the measured routes, as their repositories compile it
 INSTITUTION_BY_ID = institutions.GET
-INSTITUTIONS_NEARBY = institutions._search_statement(
-    institutions._Shape.of(InstitutionFilter(near=(0.0, 0.0, 1)), after=False)
-)
+INSTITUTIONS_NEARBY = institutions.SEARCH.statement_for(InstitutionFilter(), near=True)
 FACILITIES_NEARBY = facilities._facility_search(False, False, False, False, True, False)
 CIRCLE = facilities.CIRCLE
 CIRCLE_PER_KIND = 5
@@ -63,7 +61,7 @@ def childcare_app() -> FastAPI:
         institution_id = int(request.path_params["institution_id"])
         async with pool.acquire() as conn:
             row = await INSTITUTION_BY_ID.row(conn, id=institution_id)
-        return _json(dict(row) if row else None)
+        return _json(asdict(row) if row else None)
 
     async def nearby(request: Request) -> Response:
         pool = await raw.get()
@@ -71,7 +69,7 @@ def childcare_app() -> FastAPI:
         params = {"lat": float(q["lat"]), "lon": float(q["lon"]), "radius_m": float(q["radius_m"])}
         async with pool.acquire() as conn:
             rows = await INSTITUTIONS_NEARBY.rows(conn, **params, limit=21)
-        return _json({"items": [dict(r) for r in rows[:20]]})
+        return _json({"items": [asdict(r) for r in rows[:20]]})
 
     app.add_route("/bench/raw/institutions/{institution_id}", by_id)
     app.add_route("/bench/raw/institutions", nearby)
@@ -92,7 +90,7 @@ def eldercare_app() -> FastAPI:
         pool = await raw.get()
         async with pool.acquire() as conn:
             rows = await FACILITIES_NEARBY.rows(conn, **centre(request), limit=21)
-        return _json({"items": [dict(r) for r in rows[:20]]})
+        return _json({"items": [asdict(r) for r in rows[:20]]})
 
     async def circle(request: Request) -> Response:
         pool = await raw.get()

@@ -130,6 +130,12 @@ class Listing(Generic[R]):
             found = self._statements[shape] = Statement(self._build(shape), self._row)
         return found
 
+    def statement_for(
+        self, values: Any, *, near: bool = False, after: bool = False
+    ) -> Statement[R]:
+        """The compiled statement of these filters' shape (a benchmark's ceiling runs it raw)."""
+        return self.statement(self._shape(values, near, after)[0])
+
     def _build(self, shape: _Shape) -> AnySelect:
         conditions: list[ColumnElement[bool]] = []
         for name, value in shape.given:

@@ -76,11 +76,11 @@ async def list_institutions(
         age_months=age_months,
         max_fee_fen=max_fee_fen,
         q=q,
-        near=near.near,
     )
     page = await service.search_institutions(
         reader,
         filters=filters,
+        near=near.near,
         coord_sys=near.coord_sys,
         limit=limit,
         cursor=cursor,
