@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from common.auth import Principal
-from common.clock import Clock
 from common.pagination import CursorCodec, Page
 from common.read import Reader
-from services.childcare.children import repository as child_repository
-from services.childcare.children.schemas import ChildRead
 from services.childcare.enrollments import repository
 from services.childcare.enrollments.errors import EnrollmentNotFound
-from services.childcare.enrollments.schemas import EnrollmentRead, MeSummary
-
-SUMMARY_CHILDREN = 100
-SUMMARY_ENROLLMENTS = 50
+from services.childcare.enrollments.schemas import EnrollmentRead
 
 
 async def list_enrollments(
@@ -38,18 +32,3 @@ async def get_enrollment(
         repository.GET_MINE, EnrollmentNotFound, guardian=guardian.sub, id=enrollment_id
     )
     return EnrollmentRead.of(row)
-
-
-async def me_summary(reader: Reader, *, guardian: Principal, clock: Clock) -> MeSummary:
-    today = clock.today()
-    async with reader.connection() as conn:
-        children = await child_repository.MINE.rows(
-            conn, {"guardian": guardian.sub}, limit=SUMMARY_CHILDREN
-        )
-        enrollments = await repository.MINE.rows(
-            conn, {"guardian": guardian.sub}, limit=SUMMARY_ENROLLMENTS
-        )
-    return MeSummary(
-        children=[ChildRead.of(c, today) for c in children],
-        enrollments=[EnrollmentRead.of(e) for e in enrollments],
-    )

@@ -29,7 +29,6 @@ from services.childcare.enrollments.errors import (
 from services.childcare.enrollments.schemas import (
     EnrollmentCreate,
     EnrollmentRead,
-    MeSummary,
     Roster,
 )
 from services.childcare.institutions.errors import InstitutionNotFound
@@ -151,13 +150,3 @@ async def decline(enrollment_id: Id, act: ActDep) -> Response:
 )
 async def withdraw(enrollment_id: Id, act: ActDep) -> Response:
     return model_response(await service.withdraw(act, enrollment_id))
-
-
-@router.get(
-    "/me/summary",
-    summary="Your children and enrollments (for the citizen view)",
-    response_model=MeSummary,
-)
-async def me_summary(reader: ReaderDep, guardian: CitizenDep, clock: ClockDep) -> Response:
-    summary = await reads.me_summary(reader, guardian=guardian, clock=clock)
-    return model_response(summary)

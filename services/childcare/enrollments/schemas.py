@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.times import PlannedDate
 from common.validation import MAX_ID, IntegerOnly
-from services.childcare.children.schemas import ChildRead
 from services.childcare.values import EnrollmentStatus
 
 if TYPE_CHECKING:
@@ -88,10 +87,3 @@ class Roster(BaseModel):
     enrolled: list[RosterEntry]
     offered: list[RosterEntry]
     waitlisted: list[RosterEntry] = Field(description="In waitlist order (position 1 first).")
-
-
-class MeSummary(BaseModel):
-    """The childcare part of the citizen's one-page view."""
-
-    children: list[ChildRead]
-    enrollments: list[EnrollmentRead] = Field(description="Newest first, at most 50.")

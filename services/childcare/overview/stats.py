@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 
 from common.districts import District
 from common.read import Reader
-from services.childcare.planning import repository
-from services.childcare.planning.plans import plan_progress
-from services.childcare.planning.schemas import (
+from services.childcare.overview import repository
+from services.childcare.overview.schemas import (
     NATIONAL_TARGET_SLOTS_PER_1000,
     ChildcareStats,
     DemonstrationGroup,
@@ -19,6 +18,7 @@ from services.childcare.planning.schemas import (
     KindStats,
     Totals,
 )
+from services.childcare.planning.plans import plan_progress
 
 
 def _per_1000(slots: int, population: int | None) -> float | None:
