@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 
+from common.audit import AuditedDep
 from common.auth import CitizenDep
 from common.clock import ClockDep
 from common.db import SessionDep
@@ -53,22 +54,16 @@ MOVE_ERRORS = problem_responses(401, 403, EnrollmentNotFound, IllegalTransition)
     responses=problem_responses(401, 403, InstitutionNotFound),
 )
 async def get_roster(
-    request: Request,
-    institution_id: Id,
-    session: SessionDep,
-    staff: StaffDep,
-    clock: ClockDep,
-    settings: SettingsDep,
+    institution_id: Id, audited: AuditedDep, staff: StaffDep, clock: ClockDep, settings: SettingsDep
 ) -> Response:
     result = await roster.institution_roster(
-        session,
+        audited,
         institution_id=institution_id,
         staff=staff,
-        request_id=request.state.request_id,
         clock=clock,
         offer_ttl=settings.offer_ttl,
     )
-    return model_response(result, headers={"Cache-Control": "no-store"})
+    return model_response(result)
 
 
 @router.post(
