@@ -14,6 +14,7 @@ from services.eldercare.elders.routes import router as elders_router
 from services.eldercare.elders.visit_routes import router as visits_router
 from services.eldercare.facilities.routes import router as facilities_router
 from services.eldercare.models import SCHEMA, access_audit, idempotency_key
+from services.eldercare.overview.routes import router as overview_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             visits_router,
             care_router,
             renovations_router,
+            overview_router,
             audit_router(
                 "/eldercare/v1",
                 access_audit,

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from common.auth import CitizenDep
 from common.clock import ClockDep
 from common.db import SessionDep
 from common.districts import District
@@ -18,7 +17,7 @@ from common.responses import model_response
 from common.validation import MAX_ID
 from services.eldercare.config import SettingsDep
 from services.eldercare.deps import ElderReaderDep, Id, RequestIdDep
-from services.eldercare.elders import service, summary
+from services.eldercare.elders import service
 from services.eldercare.elders.access import audit_replay
 from services.eldercare.elders.errors import (
     BirthDateInFuture,
@@ -32,7 +31,6 @@ from services.eldercare.elders.errors import (
 )
 from services.eldercare.elders.repository import StaffFilter
 from services.eldercare.elders.schemas import ElderCreate, ElderRead
-from services.eldercare.elders.summary import MeSummary
 from services.eldercare.facilities.errors import CommunityNotFound
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare elders"])
@@ -151,20 +149,3 @@ async def get_elder(
         request_id=request_id,
     )
     return model_response(elder, headers=NO_STORE)
-
-
-@router.get(
-    "/me/summary",
-    summary="Your eldercare in one answer (for the citizen view)",
-    description=(
-        "The elders you are or act for, upcoming activities you or they are registered or "
-        "waitlisted for, open care requests and open renovations."
-    ),
-    response_model=MeSummary,
-    responses=problem_responses(401, 403),
-)
-async def me_summary(reader: ReaderDep, citizen: CitizenDep, clock: ClockDep) -> Response:
-    summary_ = await summary.me_summary(
-        reader, principal=citizen, now=clock.now(), today=clock.today()
-    )
-    return model_response(summary_, headers=NO_STORE)

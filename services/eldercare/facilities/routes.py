@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from common.clock import ClockDep
 from common.districts import District
 from common.geo import CoordSys, CoordSysQuery, to_wgs84
 from common.geo_query import NearDep
@@ -17,7 +16,7 @@ from common.responses import model_response
 from common.validation import MAX_ID
 from services.eldercare.config import SettingsDep
 from services.eldercare.deps import Id
-from services.eldercare.facilities import circle, service, stats
+from services.eldercare.facilities import circle, service
 from services.eldercare.facilities.errors import CommunityNotFound, FacilityNotFound
 from services.eldercare.facilities.repository import CommunityFilter, FacilityFilter
 from services.eldercare.facilities.schemas import (
@@ -26,7 +25,6 @@ from services.eldercare.facilities.schemas import (
     FacilityKind,
     FacilityRead,
 )
-from services.eldercare.facilities.stats_schemas import EldercareStats
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare facilities and the 15-minute circle"])
 
@@ -177,17 +175,3 @@ async def get_circle(
         coord_sys=coord_sys,
     )
     return model_response(result)
-
-
-@router.get(
-    "/stats",
-    summary="By district: facilities by kind, 15-minute circle coverage, activities, care",
-    description=(
-        "`circle_coverage` is the share of communities whose circle (the walking model in "
-        "`walking`) holds every kind in `essential_kinds`; `communities_with_gaps` names the "
-        "others and what they lack. Live figures as of `as_of`."
-    ),
-    response_model=EldercareStats,
-)
-async def get_stats(reader: ReaderDep, settings: SettingsDep, clock: ClockDep) -> Response:
-    return model_response(await stats.statistics(reader, settings=settings, now=clock.now()))

@@ -16,7 +16,7 @@ from services.eldercare.elders import repository as elder_repository
 from services.eldercare.facilities import repository
 from services.eldercare.facilities.circle import walking_model
 from services.eldercare.facilities.schemas import FacilityKind
-from services.eldercare.facilities.stats_schemas import (
+from services.eldercare.overview.stats_schemas import (
     CommunityGap,
     DistrictStats,
     EldercareStats,
