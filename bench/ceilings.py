@@ -23,7 +23,9 @@ from services.eldercare.facilities import repository as facilities
 # the SQL of the measured routes, as their repositories compile it
 INSTITUTION_BY_ID = institutions.GET
 INSTITUTIONS_NEARBY = institutions.SEARCH.statement_for(InstitutionFilter(), near=True)
-FACILITIES_NEARBY = facilities._facility_search(False, False, False, False, True, False)
+FACILITIES_NEARBY = facilities.SEARCH_FACILITIES.statement_for(
+    facilities.FacilityFilter(), near=True
+)
 CIRCLE = facilities.CIRCLE
 CIRCLE_PER_KIND = 5
 # with the services' own pools (16 each) and the bench's, under PostgreSQL's 100 connections
@@ -96,7 +98,7 @@ def eldercare_app() -> FastAPI:
         pool = await raw.get()
         async with pool.acquire() as conn:
             rows = await CIRCLE.rows(conn, **centre(request), per_kind=CIRCLE_PER_KIND)
-        return _json({"facilities": [dict(r) for r in rows]})
+        return _json({"facilities": [asdict(r) for r in rows]})
 
     app.add_route("/bench/raw/facilities", nearby)
     app.add_route("/bench/raw/circle", circle)

@@ -318,13 +318,3 @@ async def get_registration(session: AsyncSession, reg_id: int, *, lock: bool = F
 
 
 # --- statistics: upcoming sessions by district ------------------------------------------------
-UPCOMING_BY_DISTRICT = Statement(
-    select(Community.district, func.count().label("n"))
-    .select_from(Activity)
-    .join(Community, Community.id == Activity.community_id)
-    .where(
-        Activity.status == "scheduled",
-        Activity.starts_at >= bindparam("now", type_=DateTime(timezone=True)),
-    )
-    .group_by(Community.district)
-)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 import asyncpg
-from sqlalchemy import BigInteger, ColumnElement, Integer, any_, bindparam, func, select
+from sqlalchemy import BigInteger, ColumnElement, Integer, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
@@ -19,7 +19,6 @@ from common.read import Statement
 from services.eldercare.models import (
     CareRequest,
     CareRequestEvent,
-    Community,
     Elder,
     Renovation,
 )
@@ -160,14 +159,3 @@ async def lock(session: AsyncSession, model: Model, record_id: int) -> Any:
 
 
 # --- statistics: open care requests by the district of the elder's community ------------------
-OPEN_CARE_BY_DISTRICT = Statement(
-    select(Community.district, func.count().label("n"))
-    .select_from(CareRequest)
-    .join(Elder, Elder.id == CareRequest.elder_id)
-    .outerjoin(Community, Community.id == Elder.community_id)
-    .where(CareRequest.status == any_(array(OPEN[CareRequest])))
-    .group_by(Community.district)
-)
-RENOVATIONS_BY_STATUS = Statement(
-    select(Renovation.status, func.count().label("n")).group_by(Renovation.status)
-)

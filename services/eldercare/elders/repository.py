@@ -260,6 +260,3 @@ async def at_risk(
         .limit(limit)
     )
     return [dict(r) for r in (await session.execute(stmt)).mappings().all()]
-
-
-ELDERS = Statement(select(func.count().label("n")).select_from(Elder))

@@ -59,10 +59,15 @@ async def list_facilities(
         district=district,
         community=community,
         community_id=community_id,
-        near=near.near,
     )
     page = await service.search_facilities(
-        reader, filters=filters, coord_sys=near.coord_sys, limit=limit, cursor=cursor, codec=codec
+        reader,
+        filters=filters,
+        near=near.near,
+        coord_sys=near.coord_sys,
+        limit=limit,
+        cursor=cursor,
+        codec=codec,
     )
     return model_response(page)
 
@@ -96,7 +101,8 @@ async def list_communities(
 ) -> Response:
     page = await service.search_communities(
         reader,
-        filters=CommunityFilter(district=district, near=near.near),
+        filters=CommunityFilter(district=district),
+        near=near.near,
         coord_sys=near.coord_sys,
         limit=limit,
         cursor=cursor,

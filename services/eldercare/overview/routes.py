@@ -47,4 +47,4 @@ async def me_summary(reader: ReaderDep, citizen: CitizenDep, clock: ClockDep) ->
     tags=["eldercare facilities and the 15-minute circle"],
 )
 async def get_stats(reader: ReaderDep, settings: SettingsDep, clock: ClockDep) -> Response:
-    return model_response(await stats.statistics(reader, settings=settings, now=clock.now()))
+    return model_response(await stats.statistics(reader, settings=settings, clock=clock))
