@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from common.app import create_service_app
 from common.audit import audit_router
+from services.eldercare.activities.registration_routes import router as registrations_router
 from services.eldercare.activities.routes import router as activities_router
 from services.eldercare.care.renovation_routes import router as renovations_router
 from services.eldercare.care.routes import router as care_router
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[
             facilities_router,
             activities_router,
+            registrations_router,
             elders_router,
             visits_router,
             care_router,

@@ -37,7 +37,6 @@ from services.eldercare.elders.errors import ElderNotFound
 from services.eldercare.values import RenovationStatus
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare age-friendly renovations"])
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.post(
@@ -60,7 +59,6 @@ async def create_renovation(
         lambda: renovations.create(
             session, principal=principal, body=body, clock=clock, request_id=request_id
         ),
-        headers=NO_STORE,
         replayed=audit_replay(
             session,
             principal,
@@ -102,7 +100,7 @@ async def list_renovations(
         codec=codec,
         request_id=request_id,
     )
-    return model_response(page, headers=NO_STORE)
+    return model_response(page)
 
 
 @router.get(
@@ -121,7 +119,7 @@ async def get_renovation(
     found = await renovations.get(
         reader, session, principal=principal, renovation_id=renovation_id, request_id=request_id
     )
-    return model_response(found, headers=NO_STORE)
+    return model_response(found)
 
 
 @router.patch(
@@ -157,4 +155,4 @@ async def update_renovation(
         clock=clock,
         request_id=request_id,
     )
-    return model_response(result, headers=NO_STORE)
+    return model_response(result)

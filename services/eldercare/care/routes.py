@@ -36,7 +36,6 @@ from services.eldercare.elders.errors import ElderNotFound
 from services.eldercare.values import CareStatus
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare care requests (2+X+N)"])
-NO_STORE = {"Cache-Control": "no-store"}
 MOVE_ERRORS = problem_responses(401, 403, CareRequestNotFound, IllegalTransition)
 
 
@@ -65,7 +64,6 @@ async def create_care_request(
         lambda: service.create(
             session, principal=principal, body=body, clock=clock, request_id=request_id
         ),
-        headers=NO_STORE,
         replayed=audit_replay(
             session,
             principal,
@@ -107,7 +105,7 @@ async def list_care_requests(
         codec=codec,
         request_id=request_id,
     )
-    return model_response(page, headers=NO_STORE)
+    return model_response(page)
 
 
 @router.get(
@@ -130,7 +128,7 @@ async def get_care_request(
         care_request_id=care_request_id,
         request_id=request_id,
     )
-    return model_response(found, headers=NO_STORE)
+    return model_response(found)
 
 
 @router.post(
@@ -155,7 +153,7 @@ async def assign_care_request(
         clock=clock,
         request_id=request_id,
     )
-    return model_response(result, headers=NO_STORE)
+    return model_response(result)
 
 
 @router.post(
@@ -181,7 +179,7 @@ async def complete_care_request(
         clock=clock,
         request_id=request_id,
     )
-    return model_response(result, headers=NO_STORE)
+    return model_response(result)
 
 
 @router.post(
@@ -207,4 +205,4 @@ async def cancel_care_request(
         clock=clock,
         request_id=request_id,
     )
-    return model_response(result, headers=NO_STORE)
+    return model_response(result)

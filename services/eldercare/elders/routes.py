@@ -34,7 +34,6 @@ from services.eldercare.elders.schemas import ElderCreate, ElderRead
 from services.eldercare.facilities.errors import CommunityNotFound
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare elders"])
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.post(
@@ -81,7 +80,6 @@ async def create_elder(
             today=clock.today(),
             request_id=request_id,
         ),
-        headers=NO_STORE,
         replayed=audit_replay(
             session,
             principal,
@@ -123,7 +121,7 @@ async def list_elders(
         today=clock.today(),
         request_id=request_id,
     )
-    return model_response(page, headers=NO_STORE)
+    return model_response(page)
 
 
 @router.get(
@@ -148,4 +146,4 @@ async def get_elder(
         today=clock.today(),
         request_id=request_id,
     )
-    return model_response(elder, headers=NO_STORE)
+    return model_response(elder)

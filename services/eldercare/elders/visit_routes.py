@@ -23,7 +23,6 @@ from services.eldercare.elders.repository import AtRiskFilter
 from services.eldercare.elders.schemas import AtRiskElder, VisitCreate, VisitRead
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare visits and special groups"])
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.post(
@@ -47,7 +46,6 @@ async def log_visit(
         lambda: visits.log_visit(
             session, staff=staff, elder_id=elder_id, body=body, clock=clock, request_id=request_id
         ),
-        headers=NO_STORE,
         replayed=audit_replay(
             session,
             staff,
@@ -96,4 +94,4 @@ async def list_at_risk(
         codec=codec,
         request_id=request_id,
     )
-    return model_response(page, headers=NO_STORE)
+    return model_response(page)

@@ -6,13 +6,13 @@ no transaction."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, Field
 
 from common.auth import Principal
 from common.read import Reader
-from services.eldercare.activities import repository as activity_repository
+from services.eldercare.activities import registration_repository
 from services.eldercare.activities.schemas import city_time
 from services.eldercare.care.repository import CARE_REQUESTS, RENOVATIONS
 from services.eldercare.care.schemas import ProviderCategory
@@ -21,6 +21,7 @@ from services.eldercare.elders.ages import age_years
 from services.eldercare.elders.schemas import Relation
 
 LIMIT = 50
+OpenRegistration = Literal["registered", "waitlisted"]
 
 
 class SummaryElder(BaseModel):
@@ -41,7 +42,7 @@ class SummaryActivity(BaseModel):
     starts_at: datetime
     place: str
     elder_id: int | None
-    status: Literal["registered", "waitlisted"]
+    status: OpenRegistration
     waitlist_position: int | None
 
 
@@ -79,8 +80,8 @@ async def me_summary(
         mine = await repository.visible(conn, principal.sub)
         ids = list(mine)
         elders = await repository.by_ids(conn, ids, limit=100, after_id=None)
-        activities = await activity_repository.upcoming_mine(
-            conn, principal.sub, ids, now=now, limit=LIMIT
+        activities = await registration_repository.MINE_UPCOMING.rows(
+            conn, sub=principal.sub, elder_ids=ids, now=now, limit=LIMIT
         )
         care = await CARE_REQUESTS.open(conn, ids, limit=LIMIT)
         renovations = await RENOVATIONS.open(conn, ids, limit=LIMIT)
@@ -99,15 +100,16 @@ async def me_summary(
         ],
         activities=[
             SummaryActivity(
-                registration_id=a["id"],
-                activity_id=a["activity_id"],
-                title=a["title"],
-                category=a["category"],
-                starts_at=city_time(a["starts_at"]),
-                place=a["place"],
-                elder_id=a["elder_id"],
-                status=a["status"],
-                waitlist_position=a["waitlist_position"],
+                registration_id=a.id,
+                activity_id=a.activity_id,
+                title=a.title,
+                category=a.category,
+                starts_at=city_time(a.starts_at),
+                place=a.place,
+                elder_id=a.elder_id,
+                # the statement selects the open ones; the model checks it again
+                status=cast(OpenRegistration, a.status),
+                waitlist_position=a.waitlist_position,
             )
             for a in activities
         ],
