@@ -246,10 +246,15 @@ class ProblemCORSMiddleware(CORSMiddleware):
         return problem
 
 
-async def request_id(request: Request) -> str | None:
-    """The request id the middleware accepted or generated (audit rows name it)."""
+def request_id_of(request: Request) -> str | None:
+    """The request id the middleware accepted or generated (audit rows and the services'
+    logs name it)."""
     found: str | None = request.scope.get("state", {}).get("request_id")
     return found
+
+
+async def request_id(request: Request) -> str | None:
+    return request_id_of(request)
 
 
 RequestIdDep = Annotated[str | None, Depends(request_id)]

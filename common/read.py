@@ -53,7 +53,7 @@ class Statement(Generic[R]):
     transaction's own connection (`*_in(session, …)`)."""
 
     @overload
-    def __init__(self: Statement[asyncpg.Record], statement: ClauseElement) -> None: ...
+    def __init__(self: Statement[NoRows], statement: ClauseElement) -> None: ...
 
     @overload
     def __init__(self, statement: ClauseElement, row: type[R]) -> None: ...
@@ -93,7 +93,7 @@ class Statement(Generic[R]):
     def typed(self, record: asyncpg.Record) -> R:
         """One typed row from a record of this statement."""
         if self._row is None:
-            return record  # type: ignore[no-any-return]  # TODO(one-way): every read typed
+            raise TypeError(f"a statement without a row type is run for a value: {self.sql}")
         row: R = self._row(**{name: record[name] for name in self._fields})
         return row
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request, Response
 from multidict import CIMultiDict
 from starlette.routing import Route
 
+from common.middleware import request_id_of
 from common.problems import PROBLEM_MEDIA_TYPE
 from common.registry import SERVICE_NAMES
 from gateway.access import caller_of
@@ -29,7 +30,9 @@ def _outgoing_headers(request: Request, addresses: ClientAddress) -> CIMultiDict
         for k, v in request.headers.items()
         if k.lower() not in HOP_BY_HOP and not k.lower().startswith(_REPLACED)
     )
-    headers["X-Request-ID"] = request.state.request_id
+    request_id = request_id_of(request)
+    if request_id is not None:
+        headers["X-Request-ID"] = request_id
     headers["X-Forwarded-For"] = addresses.forwarded_chain(request)
     headers["X-Forwarded-Proto"] = request.url.scheme
     if "accept-encoding" not in headers:

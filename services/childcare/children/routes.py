@@ -12,6 +12,7 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
+from common.validation import Id
 from services.childcare.children import service
 from services.childcare.children.errors import (
     ChildAlreadyRegistered,
@@ -21,7 +22,6 @@ from services.childcare.children.errors import (
 )
 from services.childcare.children.schemas import ChildCreate, ChildRead
 from services.childcare.config import SettingsDep
-from services.childcare.deps import Id
 
 router = APIRouter(prefix="/childcare/v1", tags=["childcare"])
 

@@ -16,9 +16,10 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
+from common.validation import Id
 from services.childcare.children.errors import ChildNotFound, ChildTooOld, ChildTooYoung
 from services.childcare.config import SettingsDep
-from services.childcare.deps import Id, StaffDep
+from services.childcare.deps import StaffDep
 from services.childcare.enrollments import reads, roster, service
 from services.childcare.enrollments.errors import (
     ChildAlreadyEnrolled,

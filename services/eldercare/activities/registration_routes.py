@@ -13,6 +13,7 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
+from common.validation import Id
 from services.eldercare.activities import reads, registrations
 from services.eldercare.activities.errors import (
     ActivityCancelled,
@@ -26,7 +27,6 @@ from services.eldercare.activities.schemas import (
     RegistrationCreate,
     RegistrationRead,
 )
-from services.eldercare.deps import Id
 from services.eldercare.elders.errors import ElderNotFound
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare activities and classes"])

@@ -18,7 +18,7 @@ from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
 from common.times import CityDateTime
-from common.validation import MAX_ID
+from common.validation import MAX_ID, Id
 from services.eldercare.activities import reads, service
 from services.eldercare.activities.errors import (
     ActivityNotFound,
@@ -36,7 +36,7 @@ from services.eldercare.activities.schemas import (
     ActivityRead,
     ActivityUpdate,
 )
-from services.eldercare.deps import Id, StaffDep
+from services.eldercare.deps import StaffDep
 from services.eldercare.facilities.errors import CommunityNotFound
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare activities and classes"])

@@ -6,17 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from common.audit import AuditedDep
 from common.clock import ClockDep
 from common.db import SessionDep
 from common.districts import District
 from common.idempotency import IdempotencyDep
+from common.middleware import RequestIdDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from common.validation import MAX_ID
+from common.validation import MAX_ID, Id
 from services.eldercare.config import SettingsDep
-from services.eldercare.deps import ElderReaderDep, Id, RequestIdDep
+from services.eldercare.deps import ElderReaderDep
 from services.eldercare.elders import service
 from services.eldercare.elders.access import audit_replay
 from services.eldercare.elders.errors import (
@@ -77,7 +79,7 @@ async def create_elder(
             principal=principal,
             body=body,
             settings=settings,
-            today=clock.today(),
+            clock=clock,
             request_id=request_id,
         ),
         replayed=audit_replay(
@@ -100,11 +102,10 @@ async def create_elder(
 )
 async def list_elders(
     reader: ReaderDep,
-    session: SessionDep,
+    audited: AuditedDep,
     principal: ElderReaderDep,
     codec: CursorCodecDep,
     clock: ClockDep,
-    request_id: RequestIdDep,
     community_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     district: District | None = None,
     limit: LimitQuery = 20,
@@ -112,14 +113,13 @@ async def list_elders(
 ) -> Response:
     page = await service.list_elders(
         reader,
-        session,
+        audited,
         principal=principal,
         filters=StaffFilter(community_id=community_id, district=district),
         limit=limit,
         cursor=cursor,
         codec=codec,
-        today=clock.today(),
-        request_id=request_id,
+        clock=clock,
     )
     return model_response(page)
 
@@ -131,19 +131,9 @@ async def list_elders(
     responses=problem_responses(401, 403, ElderNotFound),
 )
 async def get_elder(
-    elder_id: Id,
-    reader: ReaderDep,
-    session: SessionDep,
-    principal: ElderReaderDep,
-    clock: ClockDep,
-    request_id: RequestIdDep,
+    elder_id: Id, reader: ReaderDep, audited: AuditedDep, principal: ElderReaderDep, clock: ClockDep
 ) -> Response:
     elder = await service.get_elder(
-        reader,
-        session,
-        principal=principal,
-        elder_id=elder_id,
-        today=clock.today(),
-        request_id=request_id,
+        reader, audited, principal=principal, elder_id=elder_id, clock=clock
     )
     return model_response(elder)

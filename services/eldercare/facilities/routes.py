@@ -13,9 +13,8 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from common.validation import MAX_ID
+from common.validation import MAX_ID, Id
 from services.eldercare.config import SettingsDep
-from services.eldercare.deps import Id
 from services.eldercare.facilities import circle, service
 from services.eldercare.facilities.errors import CommunityNotFound, FacilityNotFound
 from services.eldercare.facilities.repository import CommunityFilter, FacilityFilter

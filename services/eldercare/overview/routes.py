@@ -29,9 +29,7 @@ router = APIRouter(prefix="/eldercare/v1")
     responses=problem_responses(401, 403),
 )
 async def me_summary(reader: ReaderDep, citizen: CitizenDep, clock: ClockDep) -> Response:
-    summary_ = await summary.me_summary(
-        reader, principal=citizen, now=clock.now(), today=clock.today()
-    )
+    summary_ = await summary.me_summary(reader, principal=citizen, clock=clock)
     return model_response(summary_)
 
 

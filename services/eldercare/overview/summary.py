@@ -5,12 +5,13 @@ no transaction."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal, cast
 
 from pydantic import BaseModel, Field
 
 from common.auth import Principal
+from common.clock import Clock
 from common.read import Reader
 from services.eldercare.activities import registration_repository
 from services.eldercare.activities.schemas import city_time
@@ -73,28 +74,27 @@ class MeSummary(BaseModel):
     renovations: list[SummaryRenovation] = Field(description="Open only, newest first.")
 
 
-async def me_summary(
-    reader: Reader, *, principal: Principal, now: datetime, today: date
-) -> MeSummary:
+async def me_summary(reader: Reader, *, principal: Principal, clock: Clock) -> MeSummary:
+    now, today = clock.now(), clock.today()
     async with reader.connection() as conn:
         mine = await repository.visible(conn, principal.sub)
         ids = list(mine)
-        elders = await repository.by_ids(conn, ids, limit=100, after_id=None)
+        elders = await repository.OF_IDS.rows(conn, {}, limit=100, params={"ids": ids})
         activities = await registration_repository.MINE_UPCOMING.rows(
             conn, sub=principal.sub, elder_ids=ids, now=now, limit=LIMIT
         )
-        care = await CARE_REQUESTS.open(conn, ids, limit=LIMIT)
-        renovations = await RENOVATIONS.open(conn, ids, limit=LIMIT)
+        care = await CARE_REQUESTS.open.rows(conn, elder_ids=ids, limit=LIMIT)
+        renovations = await RENOVATIONS.open.rows(conn, elder_ids=ids, limit=LIMIT)
     return MeSummary(
         elders=[
             SummaryElder(
-                id=e["id"],
-                name=e["name"],
-                relation=mine[e["id"]],
-                community_id=e["community_id"],
-                community_name=e["community_name"],
-                lives_alone=e["lives_alone"],
-                age_years=age_years(e["birth_date"], today),
+                id=e.id,
+                name=e.name,
+                relation=mine[e.id],
+                community_id=e.community_id,
+                community_name=e.community_name,
+                lives_alone=e.lives_alone,
+                age_years=age_years(e.birth_date, today),
             )
             for e in elders
         ],
@@ -115,23 +115,23 @@ async def me_summary(
         ],
         care_requests=[
             SummaryCareRequest(
-                id=c["id"],
-                elder_id=c["elder_id"],
-                care_type=c["care_type"],
-                provider_category=c["provider_category"],
-                status=c["status"],
-                price_fen=c["price_fen"],
-                requested_at=c["requested_at"],
+                id=c.id,
+                elder_id=c.elder_id,
+                care_type=c.care_type,
+                provider_category=c.provider_category,
+                status=c.status,
+                price_fen=c.price_fen,
+                requested_at=c.requested_at,
             )
             for c in care
         ],
         renovations=[
             SummaryRenovation(
-                id=r["id"],
-                elder_id=r["elder_id"],
-                items=list(r["items"]),
-                status=r["status"],
-                requested_at=r["requested_at"],
+                id=r.id,
+                elder_id=r.elder_id,
+                items=list(r.items),
+                status=r.status,
+                requested_at=r.requested_at,
             )
             for r in renovations
         ],

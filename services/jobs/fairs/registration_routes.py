@@ -14,7 +14,7 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from services.jobs.deps import Id
+from common.validation import Id
 from services.jobs.fairs import registrations
 from services.jobs.fairs.errors import (
     AlreadyRegistered,

@@ -14,7 +14,8 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from services.jobs.deps import Id, StaffDep
+from common.validation import Id
+from services.jobs.deps import StaffDep
 from services.jobs.postings import service
 from services.jobs.postings.errors import InvalidExpiry, InvalidSalaryRange, PostingNotFound
 from services.jobs.postings.repository import PostingFilter

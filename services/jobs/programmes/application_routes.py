@@ -18,8 +18,8 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from common.validation import MAX_ID
-from services.jobs.deps import Id, StaffDep
+from common.validation import MAX_ID, Id
+from services.jobs.deps import StaffDep
 from services.jobs.programmes import applications, decisions
 from services.jobs.programmes.errors import (
     AlreadyApplied,

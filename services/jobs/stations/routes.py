@@ -18,7 +18,8 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from services.jobs.deps import Id, StaffDep
+from common.validation import Id
+from services.jobs.deps import StaffDep
 from services.jobs.stations import service, usage
 from services.jobs.stations.errors import InvalidException, InvalidHours, StationNotFound
 from services.jobs.stations.repository import StationFilter
