@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.idempotency import purge_expired_keys
 from common.state import service_context
 from services.childcare.models import idempotency_key
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clients import committing_client
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 

@@ -16,13 +16,10 @@ from sqlalchemy import text
 
 from common.state import service_context
 from services.jobs.demo_programmes import RENT_SUBSIDY
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import MovableClock, pinned_clock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
-from tests.jobs.factories import add_fair, add_station
-from tests.jobs.programmes.test_eligibility import RENTER
-from tests.jobs.stations.test_staff_writes import station_body
-from tests.jobs.test_overview import GRADUATE
+from tests.jobs.factories import GRADUATE, RENTER, add_fair, add_station, station_body
 
 NOW = datetime(2026, 6, 30, 4, 0, tzinfo=UTC)
 STAFF, CITIZEN, ANONYMOUS = "idem-staff", "idem-citizen", "anonymous"

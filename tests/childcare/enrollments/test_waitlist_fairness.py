@@ -15,8 +15,8 @@ from common.state import service_context
 from gateway.clients.childcare import ChildcareSummary
 from services.childcare.models import Enrollment
 from tests.childcare.factories import add_institution, apply, register_child
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import MovableClock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 

@@ -8,8 +8,8 @@ from fastapi import FastAPI
 from common.geo import wgs84_to_gcj02
 from common.state import service_context
 from services.eldercare.facilities.repository import CIRCLE
-from tests.common.test_problems import assert_problem
 from tests.eldercare.factories import FAR_AWAY, add_community, add_facility, offset
+from tests.fixtures.problems import assert_problem
 
 # the default walking model: 60 m a minute, detour 1.25 → 15 minutes reach 720 m
 REACH_M = 720.0

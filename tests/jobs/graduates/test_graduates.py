@@ -13,8 +13,8 @@ from fastapi import FastAPI
 
 from common.state import service_context
 from services.jobs.models import RetentionAggregate
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import MovableClock, pinned_clock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)

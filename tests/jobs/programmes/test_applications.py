@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from common.state import service_context
 from services.jobs.demo_programmes import RENT_SUBSIDY, STARTUP_LOAN
 from services.jobs.models import Application, access_audit
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import MovableClock, pinned_clock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
+from tests.jobs.factories import FOUNDER, RENTER
 from tests.jobs.programmes.conftest import create_programme
-from tests.jobs.programmes.test_eligibility import FOUNDER, RENTER
 
 NOW = datetime(2026, 6, 30, 4, 0, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from services.jobs.demo_programmes import RENT_SUBSIDY
 from services.jobs.models import Application, Programme
 from tests.fixtures.clients import committing_client
 from tests.fixtures.tokens import DevTokens
-from tests.jobs.programmes.test_eligibility import RENTER
+from tests.jobs.factories import RENTER
 
 pytestmark = pytest.mark.concurrency
 NAME = "并发测试补贴"

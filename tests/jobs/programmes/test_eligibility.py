@@ -14,26 +14,14 @@ from sqlalchemy import func, select
 
 from common.state import service_context
 from services.jobs.models import Application
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import pinned_clock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
+from tests.jobs.factories import BUYER, FOUNDER, RENTER
 
 # 2026-06-30 12:00 in Hohhot
 NOON_JUNE_30 = datetime(2026, 6, 30, 4, 0, tzinfo=UTC)
 
-RENTER = {
-    "graduation_date": "2023-07-01",
-    "degree": "bachelor",
-    "works_in_hohhot": True,
-    "owns_home_in_hohhot": False,
-}
-BUYER = {**RENTER, "owns_home_in_hohhot": True, "first_home_in_hohhot": True}
-FOUNDER = {
-    "graduation_date": "2022-07-01",
-    "business_registered_in_hohhot": True,
-    "business_age_months": 8,
-    "tech_company": True,
-}
 
 CASES: list[tuple[str, dict[str, Any], str, dict[str, str]]] = [
     # rent subsidy

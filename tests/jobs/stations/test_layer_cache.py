@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from common.state import service_context
 from tests.fixtures.clock import MovableClock, pinned_clock
 from tests.fixtures.tokens import DevTokens
-from tests.jobs.stations.test_staff_writes import WEDNESDAY_NOON, station_body
+from tests.jobs.factories import WEDNESDAY_NOON, station_body
 
 LAYER = "/jobs/v1/stations.geojson"
 
