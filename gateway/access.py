@@ -14,9 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from common.auth import Principal, Role
 from common.errors import Forbidden, Unauthenticated
-from common.state import context_of
-from gateway.edge import ClientAddress
-from gateway.ratelimit import RateLimiter
+from gateway.state import gateway_context
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from the city's identity provider")
 
@@ -34,15 +32,15 @@ async def caller_of(request: Request) -> Principal | None:
     """Verifies a token if one is sent (401 before anything is proxied) and applies the limit:
     per citizen with a valid token, per address otherwise (bad tokens included). A plain
     function, so the proxy route runs it without FastAPI's dependency solving."""
-    limiter: RateLimiter = request.app.state.rate_limiter
-    addresses: ClientAddress = request.app.state.client_address
-    address = addresses.of(request)
+    context = gateway_context(request.app)
+    limiter = context.rate_limiter
+    address = context.client_address.of(request)
     token = bearer_token(request)
     if token is None:
         await limiter.check(sub=None, address=address)
         return None
     try:
-        principal = await context_of(request.app).token_verifier.verify(token)
+        principal = await context.token_verifier.verify(token)
     except Unauthenticated:
         await limiter.check(sub=None, address=address)  # over the limit: 429 instead of 401
         raise
