@@ -65,7 +65,7 @@ async def _lock_child(
     applications and, in id order, the institutions they and `institution_id` concern."""
     child = await child_repository.lock_child(act.session, act.guardian.sub, child_id)
     if child is None:
-        raise ChildNotFound(f"Child {child_id} does not exist.")
+        raise ChildNotFound(id=child_id)
     active = await repository.active_applications(act.session, child.id)
     locked = await institution_repository.lock_institutions(
         act.session, [institution_id, *(a.institution_id for a in active)]

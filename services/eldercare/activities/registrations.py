@@ -48,7 +48,7 @@ async def _participant(
     mine = await elder_repository.visible_in_session(session, principal.sub)
     if elder_id is not None:
         if elder_id not in mine:
-            raise ElderNotFound(f"Elder {elder_id} does not exist.")
+            raise ElderNotFound(id=elder_id)
         subject = await elder_repository.subject_of(session, elder_id)
         return elder_id, participant_key(elder_id, subject)
     own = next((e for e, relation in mine.items() if relation == "self"), None)
@@ -137,7 +137,7 @@ async def cancel(
     found = await registration_repository.get_registration(session, registration_id)
     mine = await elder_repository.visible_in_session(session, principal.sub)
     if found is None or (found.registrant_sub != principal.sub and found.elder_id not in mine):
-        raise RegistrationNotFound(f"Registration {registration_id} does not exist.")
+        raise RegistrationNotFound(id=registration_id)
     # the activity first, then the registration: the one lock order of every seat change
     activity = await load(session, Activity, found.activity_id, ActivityNotFound, lock=True)
     registration = await registration_repository.get_registration(

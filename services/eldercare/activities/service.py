@@ -52,8 +52,7 @@ async def create_activity(
     session: AsyncSession, *, body: ActivityCreate, clock: Clock, coord_sys: CoordSys
 ) -> ActivityRead:
     _check_times(body.starts_at, body.ends_at, clock.now())
-    if await session.get(Community, body.community_id) is None:
-        raise CommunityNotFound(id=body.community_id)
+    await load(session, Community, body.community_id, CommunityNotFound, lock=False)
     await _check_facility(session, body.facility_id, body.community_id)
     activity = Activity(
         **body.model_dump(exclude={"category"}),

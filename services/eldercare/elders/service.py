@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.audit import Audited
 from common.auth import Principal, Role
 from common.clock import Clock
-from common.db import insert_unless_taken
+from common.db import insert_unless_taken, load
 from common.pagination import CursorCodec, Page
 from common.personal_data import (
     id_number_hash,
@@ -88,8 +88,8 @@ async def create_elder(
         raise SubjectOnlyForStaff("Only staff may name the elder's own citizen id.")
     _check_age(body.birth_date, today, settings.elder_min_age_years)
     id_hash, id_masked = _id_number(body.id_number, settings.id_hash_key)
-    if body.community_id is not None and await session.get(Community, body.community_id) is None:
-        raise CommunityNotFound(f"Community {body.community_id} does not exist.")
+    if body.community_id is not None:
+        await load(session, Community, body.community_id, CommunityNotFound, lock=False)
     if id_hash is not None and await repository.registered_by(session, principal.sub, id_hash):
         raise ElderAlreadyRegistered("You have already registered an elder with this ID.")
     subject = principal.sub if acting is ActingAs.self else body.elder_citizen_id

@@ -46,7 +46,7 @@ async def log_visit(
         raise MissedReasonMismatch("A missed visit has a missed_reason; a completed one has none.")
     elder = await repository.lock(session, elder_id)
     if elder is None:
-        raise ElderNotFound(f"Elder {elder_id} does not exist.")
+        raise ElderNotFound(id=elder_id)
     visit = Visit(
         elder_id=elder_id,
         visited_at=visited_at,
