@@ -7,12 +7,14 @@ middleware cost."""
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from typing import Any
 
 import asyncpg
 import orjson
 from fastapi import FastAPI, Request, Response
 
+from common.pagination import CursorCodec
 from common.provisioning import asyncpg_dsn
 from services.childcare.institutions import repository as institutions
 from services.childcare.institutions.repository import InstitutionFilter
@@ -20,10 +22,10 @@ from services.eldercare.facilities import repository as facilities
 
 # the SQL of the measured routes, as their repositories compile it
 INSTITUTION_BY_ID = institutions.GET
-INSTITUTIONS_NEARBY = institutions._search_statement(
-    institutions._Shape.of(InstitutionFilter(near=(0.0, 0.0, 1)), after=False)
+INSTITUTIONS_NEARBY = institutions.SEARCH.statement_for(InstitutionFilter(), near=True)
+FACILITIES_NEARBY = facilities.SEARCH_FACILITIES.statement_for(
+    facilities.FacilityFilter(), near=True
 )
-FACILITIES_NEARBY = facilities._facility_search(False, False, False, False, True, False)
 CIRCLE = facilities.CIRCLE
 CIRCLE_PER_KIND = 5
 # with the services' own pools (16 each) and the bench's, under PostgreSQL's 100 connections
@@ -43,6 +45,9 @@ class RawPool:
         return self.pool
 
 
+CODEC = CursorCodec("bench")
+
+
 def _json(value: Any) -> Response:
     return Response(orjson.dumps(value, default=str), media_type="application/json")
 
@@ -58,7 +63,7 @@ def childcare_app() -> FastAPI:
         institution_id = int(request.path_params["institution_id"])
         async with pool.acquire() as conn:
             row = await INSTITUTION_BY_ID.row(conn, id=institution_id)
-        return _json(dict(row) if row else None)
+        return _json(asdict(row) if row else None)
 
     async def nearby(request: Request) -> Response:
         pool = await raw.get()
@@ -66,7 +71,7 @@ def childcare_app() -> FastAPI:
         params = {"lat": float(q["lat"]), "lon": float(q["lon"]), "radius_m": float(q["radius_m"])}
         async with pool.acquire() as conn:
             rows = await INSTITUTIONS_NEARBY.rows(conn, **params, limit=21)
-        return _json({"items": [dict(r) for r in rows[:20]]})
+        return _json({"items": [asdict(r) for r in rows[:20]]})
 
     app.add_route("/bench/raw/institutions/{institution_id}", by_id)
     app.add_route("/bench/raw/institutions", nearby)
@@ -87,13 +92,13 @@ def eldercare_app() -> FastAPI:
         pool = await raw.get()
         async with pool.acquire() as conn:
             rows = await FACILITIES_NEARBY.rows(conn, **centre(request), limit=21)
-        return _json({"items": [dict(r) for r in rows[:20]]})
+        return _json({"items": [asdict(r) for r in rows[:20]]})
 
     async def circle(request: Request) -> Response:
         pool = await raw.get()
         async with pool.acquire() as conn:
             rows = await CIRCLE.rows(conn, **centre(request), per_kind=CIRCLE_PER_KIND)
-        return _json({"facilities": [dict(r) for r in rows]})
+        return _json({"facilities": [asdict(r) for r in rows]})
 
     app.add_route("/bench/raw/facilities", nearby)
     app.add_route("/bench/raw/circle", circle)
@@ -117,22 +122,32 @@ def jobs_app() -> FastAPI:
         q = request.query_params
         near = (float(q["lat"]), float(q["lon"]), int(q["radius_m"]))
         async with pool.acquire() as conn:
-            rows = await stations.search(
-                conn, StationFilter(near=near), at=LocalMoment.of(utc_now()), limit=20, after=None
+            page = await stations.SEARCH.page(
+                conn,
+                StationFilter(),
+                near=near,
+                params=stations.moment_params(LocalMoment.of(utc_now())),
+                limit=20,
+                cursor=None,
+                codec=CODEC,
+                scope="bench",
+                shape=asdict,
             )
-        return _json({"items": [dict(r) for r in rows[:20]]})
+        return _json({"items": page.items})
 
     async def search(request: Request) -> Response:
         pool = await raw.get()
         async with pool.acquire() as conn:
-            rows = await postings.search(
+            page = await postings.SEARCH.page(
                 conn,
-                PostingFilter(q=request.query_params["q"]),
-                now=utc_now(),
+                PostingFilter(now=utc_now(), q=request.query_params["q"]),
                 limit=20,
-                after=None,
+                cursor=None,
+                codec=CODEC,
+                scope="bench",
+                shape=asdict,
             )
-        return _json({"items": [dict(r) for r in rows[:20]]})
+        return _json({"items": page.items})
 
     app.add_route("/bench/raw/stations", nearby)
     app.add_route("/bench/raw/postings", search)

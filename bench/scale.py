@@ -17,9 +17,7 @@ from services.childcare.institutions import repository
 from services.childcare.institutions.repository import InstitutionFilter
 
 SIZES = (1_000, 100_000, 1_000_000)
-SEARCH = repository._search_statement(
-    repository._Shape.of(InstitutionFilter(district="d", has_vacancy=True, q="q"), after=False)
-)
+SEARCH = repository.SEARCH.statement_for(InstitutionFilter(district="d", has_vacancy=True, q="q"))
 GROW_SQL = """
 INSERT INTO childcare.institution
     (name, district, address, lat, lon, kind, inclusive, public_owned, capacity, enrolled,

@@ -40,6 +40,7 @@ from common.pagination import CursorCodec
 from common.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers, problem_response
 from common.read import Reader
 from common.settings import Environment, ServiceSettings
+from common.state import Database, ServiceContext, service_context
 from common.tasks import periodic
 from common.tracing import trace_app
 
@@ -87,9 +88,10 @@ def ops_router(
 
 async def database_readiness(request: Request) -> dict[str, str]:
     checks: dict[str, str] = {}
-    schema = request.app.state.schema
+    context = service_context(request.app)
+    schema = context.schema
     try:
-        async with request.app.state.engine.connect() as conn:
+        async with context.database.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
             checks["database"] = "ok"
             current = await conn.scalar(text(f'SELECT version_num FROM "{schema}".alembic_version'))
@@ -98,11 +100,11 @@ async def database_readiness(request: Request) -> dict[str, str]:
         if checks["database"] == "ok":
             checks["migrations"] = "not applied"
         return checks
-    head = request.app.state.migration_head
+    head = context.migration_head
     # a revision this image does not know was written by a newer release's migration Job:
     # migrations are expand/contract, so the schema still serves this image while the rollout
     # replaces it (else every old pod turned unready before a new one was up)
-    newer = current is not None and current not in request.app.state.known_revisions
+    newer = current is not None and current not in context.known_revisions
     checks["migrations"] = "ok" if current == head or newer else f"at {current}, head is {head}"
     return checks
 
@@ -171,6 +173,7 @@ def create_service_app(
     schema: str,
     routers: Sequence[APIRouter],
     idempotency_table: Table,
+    audit_table: Table,
     hooks: Sequence[LifespanHook] = (),
 ) -> FastAPI:
     @asynccontextmanager
@@ -183,12 +186,12 @@ def create_service_app(
             application_name=name,
             pgbouncer=settings.database_pgbouncer,
         )
-        app.state.engine = engine
-        app.state.sessionmaker = make_sessionmaker(engine)
-        # periodic jobs use their own factory: the test isolation fixture swaps the request one
-        # for its rolled-back connection, which a job must never share with a test's requests
-        app.state.background_sessionmaker = make_sessionmaker(engine)
-        app.state.reader = Reader(engine)
+        context.database = Database(
+            engine=engine,
+            sessionmaker=make_sessionmaker(engine),
+            background_sessionmaker=make_sessionmaker(engine),
+            reader=Reader(engine),
+        )
         POOLS.register(name, engine)
         try:
             async with AsyncExitStack() as stack:
@@ -201,6 +204,7 @@ def create_service_app(
                 yield
         finally:
             POOLS.unregister(name, engine)
+            context.database = None
             await engine.dispose()
 
     # at factory time, so uvicorn's own lines are JSON from "Started server process" on
@@ -219,14 +223,19 @@ def create_service_app(
         # which behind the gateway is a backend address (DESIGN §2)
         redirect_slashes=False,
     )
-    app.state.settings = settings
-    app.state.schema = schema
-    app.state.token_verifier = TokenVerifier(settings)
-    app.state.idempotency_table = idempotency_table
-    app.state.migration_head = head_revision(name)
-    app.state.known_revisions = known_revisions(name)
-    app.state.clock = Clock()
-    app.state.cursor_codec = CursorCodec(settings.cursor_key)
+    context = ServiceContext(
+        name=name,
+        schema=schema,
+        settings=settings,
+        token_verifier=TokenVerifier(settings),
+        clock=Clock(),
+        migration_head=head_revision(name),
+        known_revisions=known_revisions(name),
+        idempotency_table=idempotency_table,
+        audit_table=audit_table,
+        cursor_codec=CursorCodec(settings.cursor_key),
+    )
+    app.state.context = context
     install_problem_handlers(app)
     install_problem_openapi(app)
     app.add_middleware(
@@ -257,6 +266,6 @@ def create_service_app(
 
 purge_keys = periodic(
     "idempotency_keys_purged",
-    lambda app: float(app.state.settings.idempotency_purge_seconds),
+    lambda app: float(service_context(app).settings.idempotency_purge_seconds),
     purge_expired_keys,
 )

@@ -7,22 +7,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import SimpleNamespace
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+import asyncpg
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import (
     BigInteger,
     Column,
-    ColumnElement,
     DateTime,
     Index,
-    Integer,
     MetaData,
     String,
     Table,
-    bindparam,
     func,
     insert,
     select,
@@ -30,10 +27,14 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import AdminDep, Principal
+from common.db import SessionDep, driver_connection
+from common.listing import Bound, Keyset, Listing
+from common.middleware import RequestIdDep
 from common.pagination import CursorCodec, CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
-from common.read import Reader, ReaderDep, Statement
+from common.read import Reader, ReaderDep
 from common.responses import model_response
+from common.state import service_context
 
 
 def access_audit_table(metadata: MetaData) -> Table:
@@ -83,6 +84,44 @@ async def record_access(
     )
 
 
+@dataclass(frozen=True)
+class Audited:
+    """A request that reads or changes personal data and writes the access audit in the same
+    transaction: its reads run on the transaction's own connection (one connection, not a
+    read connection beside a writing one), and `record` writes one row per record touched. No
+    audit row, no answer: both commit or neither."""
+
+    session: AsyncSession
+    table: Table
+    request_id: str | None
+
+    async def connection(self) -> asyncpg.Connection:
+        """The transaction's connection, pending ORM changes flushed, for read statements."""
+        await self.session.flush()
+        return await driver_connection(self.session)
+
+    async def record(
+        self, actor: Principal, *, action: str, resources: Sequence[str], purpose: str
+    ) -> None:
+        await record_access(
+            self.session,
+            self.table,
+            actor=actor,
+            action=action,
+            resources=resources,
+            purpose=purpose,
+            request_id=self.request_id,
+        )
+
+
+async def audited(session: SessionDep, request: Request, request_id: RequestIdDep) -> Audited:
+    return Audited(session, service_context(request.app).audit_table, request_id)
+
+
+# the one dependency of a route that reads (or changes) personal data for staff, audited
+AuditedDep = Annotated[Audited, Depends(audited)]
+
+
 class AccessRecord(BaseModel):
     id: int
     actor_sub: str
@@ -94,7 +133,7 @@ class AccessRecord(BaseModel):
     at: datetime
 
     @classmethod
-    def of(cls, row: Any) -> AccessRecord:
+    def of(cls, row: AuditRow) -> AccessRecord:
         return cls(
             id=row.id,
             actor_sub=row.actor_sub,
@@ -117,38 +156,36 @@ class AuditFilter:
     action: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    id: int
+    actor_sub: str
+    actor_roles: str
+    action: str
+    resource: str
+    purpose: str
+    request_id: str | None
+    at: datetime
+
+
 class AuditLog:
     """One service's audit table as admins page through it: newest first (by id, the order the
-    rows were written), filtered by record, actor or action; one statement per filter shape."""
+    rows were written), filtered by record, actor or action."""
 
     def __init__(self, table: Table) -> None:
-        self.table = table
-        self._statements: dict[tuple[bool, ...], Statement] = {}
-
-    def _statement(self, f: AuditFilter, before: bool) -> Statement:
-        shape = (f.resource is not None, f.actor_sub is not None, f.action is not None, before)
-        if (found := self._statements.get(shape)) is not None:
-            return found
-        c = self.table.c
-        conditions: list[ColumnElement[bool]] = []
-        for given, column, name in zip(
-            shape,
-            (c.resource, c.actor_sub, c.action),
-            ("resource", "actor_sub", "action"),
-            strict=False,
-        ):
-            if given:
-                conditions.append(column == bindparam(name))
-        if before:
-            conditions.append(c.id < bindparam("before_id", type_=BigInteger))
-        statement = Statement(
-            select(self.table)
-            .where(*conditions)
-            .order_by(c.id.desc())
-            .limit(bindparam("limit", type_=Integer))
+        c = table.c
+        self._list = Listing(
+            select(c.id, c.actor_sub, c.actor_roles, c.action, c.resource, c.purpose).add_columns(
+                c.request_id, c.at
+            ),
+            AuditRow,
+            filters={
+                "resource": Bound(lambda p: c.resource == p),
+                "actor_sub": Bound(lambda p: c.actor_sub == p),
+                "action": Bound(lambda p: c.action == p),
+            },
+            order=Keyset((c.id,), descending=True),
         )
-        self._statements[shape] = statement
-        return statement
 
     async def page(
         self,
@@ -159,18 +196,16 @@ class AuditLog:
         cursor: str | None,
         codec: CursorCodec,
     ) -> Page[AccessRecord]:
-        scope = f"audit:{filters!r}"
-        before = codec.decode(cursor, scope) if cursor else None
-        params: dict[str, Any] = {k: v for k, v in vars(filters).items() if v is not None} | {
-            "limit": limit + 1
-        }
-        if before:
-            params["before_id"] = int(before[0])
         async with reader.connection() as conn:
-            rows = await self._statement(filters, bool(before)).rows(conn, **params)
-        items = [AccessRecord.of(SimpleNamespace(**dict(r))) for r in rows[:limit]]
-        next_cursor = codec.encode([items[-1].id], scope) if len(rows) > limit else None
-        return Page[AccessRecord](items=items, next_cursor=next_cursor)
+            return await self._list.page(
+                conn,
+                filters,
+                limit=limit,
+                cursor=cursor,
+                codec=codec,
+                scope=f"audit:{filters!r}",
+                shape=AccessRecord.of,
+            )
 
 
 def audit_router(prefix: str, table: Table, *, tags: list[str], records: str) -> APIRouter:

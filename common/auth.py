@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from common.errors import Forbidden, Unauthenticated
 from common.settings import AuthSettings, Environment
+from common.state import context_of
 
 
 class Role(StrEnum):
@@ -152,8 +153,7 @@ async def optional_principal(
     """The caller, if a token is sent; a token that cannot be verified is a 401, always."""
     if credentials is None:
         return None
-    verifier: TokenVerifier = request.app.state.token_verifier
-    return await verifier.verify(credentials.credentials)
+    return await context_of(request.app).token_verifier.verify(credentials.credentials)
 
 
 async def require_principal(

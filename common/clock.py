@@ -2,7 +2,7 @@
 current date on a slim image without the tz database.
 
 Services read "now" through `ClockDep` (never `datetime.now()` in a rule), so a test can pin the
-time by replacing `app.state.clock`.
+time by replacing the app context's `clock` (`common.state`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, Request
+
+from common.state import context_of
 
 
 def _city_zone() -> tzinfo:
@@ -50,8 +52,7 @@ class Clock:
 
 
 async def get_clock(request: Request) -> Clock:
-    clock: Clock = request.app.state.clock
-    return clock
+    return context_of(request.app).clock
 
 
 ClockDep = Annotated[Clock, Depends(get_clock)]

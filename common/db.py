@@ -1,6 +1,7 @@
 """Async engine and the per-request unit of work.
 
-The engine is created in the app's lifespan (never at import time) and kept on `app.state`.
+The engine is created in the app's lifespan (never at import time) and kept in the app's
+context (`common.state.Database`).
 Repositories only `flush`; the unit of work commits once when the route returns, before the
 response is sent, or rolls back on any error.
 """
@@ -8,11 +9,12 @@ response is sent, or rolls back on any error.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from enum import StrEnum
 from typing import Annotated, TypeVar
 
 import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, inspect, text
+from sqlalchemy import MetaData, inspect, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -23,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 
 from common.errors import ProblemError
+from common.state import service_context
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -36,6 +39,11 @@ NAMING_CONVENTION = {
 def service_metadata(schema: str) -> MetaData:
     """Metadata of one service: its own schema and the shared naming convention."""
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def values_of(enum: type[StrEnum]) -> tuple[str, ...]:
+    """The values of an enum, in order, for a model's `CHECK (column IN (...))`."""
+    return tuple(member.value for member in enum)
 
 
 def asyncpg_url(url: str) -> str:
@@ -98,8 +106,7 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request: commit when the route returns, roll back when it raises (unless
     the error says its effects must stand)."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with sessionmaker() as session:
+    async with service_context(request.app).database.sessionmaker() as session:
         try:
             yield session
         except ProblemError as exc:
@@ -127,6 +134,20 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
 
 
 M = TypeVar("M", bound=DeclarativeBase)
+
+
+async def load(
+    session: AsyncSession, model: type[M], ident: int, missing: type[ProblemError], *, lock: bool
+) -> M:
+    """The entity with this id, or `missing` raised (the load-or-404 of a write). `lock` takes
+    its row lock (`FOR UPDATE`) and reloads its attributes, for a change that depends on them."""
+    statement = select(model).where(model.id == ident)  # type: ignore[attr-defined]
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    found = await session.scalar(statement)
+    if found is None:
+        raise missing.about({"id": ident})
+    return found
 
 
 async def insert_unless_taken(session: AsyncSession, entity: M) -> M | None:

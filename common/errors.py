@@ -7,7 +7,9 @@ subclasses name the common shapes. Services define domain errors as one-line sub
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from string import Formatter
+from typing import Any, ClassVar, Self
 
 
 class ProblemError(Exception):
@@ -17,6 +19,8 @@ class ProblemError(Exception):
     # True for an error whose side effects must stand (an offer that expired is expired even
     # though accepting it failed): the unit of work commits before the problem is answered
     commits: ClassVar[bool] = False
+    # the detail when none is given, filled from the extra fields it names
+    message: ClassVar[str] = "The request cannot be served."
 
     def __init_subclass__(
         cls,
@@ -25,22 +29,38 @@ class ProblemError(Exception):
         code: str | None = None,
         title: str | None = None,
         commits: bool | None = None,
+        message: str | None = None,
         **kwargs: Any,
     ) -> None:
         """`class InstitutionFull(Conflict, code="institution_full"): ...` — one line a code."""
         super().__init_subclass__(**kwargs)
-        given = {"status": status, "code": code, "title": title, "commits": commits}
+        given = {
+            "status": status,
+            "code": code,
+            "title": title,
+            "commits": commits,
+            "message": message,
+        }
         for name, value in given.items():
             if value is not None:
                 setattr(cls, name, value)
 
-    def __init__(self, detail: str, *, code: str | None = None, **extra: Any) -> None:
+    def __init__(self, detail: str | None = None, *, code: str | None = None, **extra: Any) -> None:
+        if detail is None:
+            detail = self.message.format_map(extra)
         super().__init__(detail)
         self.detail = detail
         if code is not None:
             self.code = code  # type: ignore[misc]
         self.extra = extra
         self.headers: dict[str, str] = {}
+
+    @classmethod
+    def about(cls, params: Mapping[str, Any]) -> Self:
+        """The error for a lookup with these parameters: its message takes the ones it names
+        (`Posting {id} does not exist.` takes `id`), and only those reach the answer."""
+        named = {field for _, field, _, _ in Formatter().parse(cls.message) if field}
+        return cls(**{k: v for k, v in params.items() if k in named})
 
 
 class BadRequest(ProblemError, status=400, code="bad_request", title="Bad request"): ...
@@ -57,7 +77,13 @@ class Unauthenticated(
 class Forbidden(ProblemError, status=403, code="forbidden", title="Forbidden"): ...
 
 
-class NotFound(ProblemError, status=404, code="not_found", title="Not found"): ...
+class NotFound(
+    ProblemError,
+    status=404,
+    code="not_found",
+    title="Not found",
+    message="The record does not exist.",
+): ...
 
 
 class Conflict(ProblemError, status=409, code="conflict", title="Conflict"): ...

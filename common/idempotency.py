@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import SessionDep
 from common.errors import BadRequest, Conflict, Unprocessable
+from common.state import service_context
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 _KEY_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:~+/=")
@@ -112,8 +113,9 @@ class Idempotency:
                 result.model_dump(mode="json"), status_code=status_code, headers=headers
             )
 
-        table: Table = self.request.app.state.idempotency_table
-        retention = timedelta(hours=self.request.app.state.settings.idempotency_retention_hours)
+        context = service_context(self.request.app)
+        table = context.idempotency_table
+        retention = timedelta(hours=context.settings.idempotency_retention_hours)
         request_hash = await self._request_hash()
         locked = await self.session.scalar(
             text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))"),
@@ -158,9 +160,10 @@ class Idempotency:
 
 async def purge_expired_keys(app: Any) -> int:
     """Deletes keys past retention (the shared lifespan runs this periodically)."""
-    table: Table = app.state.idempotency_table
-    hours = app.state.settings.idempotency_retention_hours
-    async with app.state.background_sessionmaker() as session:
+    context = service_context(app)
+    table = context.idempotency_table
+    hours = context.settings.idempotency_retention_hours
+    async with context.database.background_sessionmaker() as session:
         result = await session.execute(
             delete(table).where(table.c.created_at < func.now() - timedelta(hours=hours))
         )

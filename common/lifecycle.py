@@ -4,8 +4,9 @@ hand anywhere else, so an illegal move is always the same `409` with a stable co
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from common.errors import Conflict
@@ -19,27 +20,33 @@ class HasStatus(Protocol):
 
 
 class Lifecycle:
-    """`moves` maps each status to the statuses it may move to; `stamps` maps a target status to
-    the attribute that records when the entity reached it (e.g. `{"completed": "completed_at"}`);
-    every move also sets `changed_attr` when the entity has it."""
+    """`statuses` is the one enum of the entity's statuses (the model's CHECK and the API's enum
+    are built from it too); `moves` maps each status to the statuses it may move to, and names
+    every status; `stamps` maps a target status to the attribute that records when the entity
+    reached it (e.g. `{"completed": "completed_at"}`); every move also sets `changed_attr` when
+    the entity has it."""
 
     def __init__(
         self,
         name: str,
-        moves: Mapping[str, frozenset[str] | set[str]],
+        statuses: type[StrEnum],
+        moves: Mapping[str, Iterable[str]],
         *,
         stamps: Mapping[str, str] | None = None,
         changed_attr: str = "status_changed_at",
         error: type[Conflict] = IllegalTransition,
     ) -> None:
         self.name = name
-        self.moves = {k: frozenset(v) for k, v in moves.items()}
+        self.enum = statuses
+        self.moves = {str(k): frozenset(str(t) for t in v) for k, v in moves.items()}
         self.stamps = dict(stamps or {})
         self.changed_attr = changed_attr
         self.error = error
         unknown = {t for targets in self.moves.values() for t in targets} - set(self.moves)
         if unknown:
             raise ValueError(f"{name}: targets without an entry of their own: {sorted(unknown)}")
+        if set(self.moves) != {s.value for s in statuses}:
+            raise ValueError(f"{name}: the moves do not name exactly the {statuses.__name__}")
 
     @property
     def statuses(self) -> tuple[str, ...]:

@@ -6,9 +6,10 @@ import asyncio
 import re
 import time
 import uuid
+from typing import Annotated
 
 import structlog
-from fastapi import HTTPException
+from fastapi import Depends, HTTPException, Request
 from prometheus_client import Counter, Histogram
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
@@ -243,3 +244,17 @@ class ProblemCORSMiddleware(CORSMiddleware):
             if name not in ("content-type", "content-length"):
                 problem.headers.append(name, value)
         return problem
+
+
+def request_id_of(request: Request) -> str | None:
+    """The request id the middleware accepted or generated (audit rows and the services'
+    logs name it)."""
+    found: str | None = request.scope.get("state", {}).get("request_id")
+    return found
+
+
+async def request_id(request: Request) -> str | None:
+    return request_id_of(request)
+
+
+RequestIdDep = Annotated[str | None, Depends(request_id)]

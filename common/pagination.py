@@ -10,13 +10,13 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 
 from common.errors import BadRequest
+from common.state import service_context
 
 T = TypeVar("T")
 
@@ -33,8 +33,7 @@ class Page(BaseModel, Generic[T]):
 
 
 async def get_cursor_codec(request: Request) -> CursorCodec:
-    codec: CursorCodec = request.app.state.cursor_codec
-    return codec
+    return service_context(request.app).cursor_codec
 
 
 class CursorCodec:
@@ -72,29 +71,6 @@ class CursorCodec:
 
 def _fingerprint(scope: str) -> str:
     return hashlib.sha256(scope.encode()).hexdigest()[:16]
-
-
-R = TypeVar("R")
-
-
-def page_of_rows(
-    rows: Sequence[Any],
-    *,
-    limit: int,
-    codec: CursorCodec,
-    scope: str,
-    shape: Callable[[Any], R],
-) -> Page[R]:
-    """Turns `limit + 1` rows of `keyset_statement` (with `id`, `sort_key`) into a page and the
-    cursor of the next one."""
-    items = [shape(row) for row in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        key = last["sort_key"]
-        values: list[Any] = [last["id"]] if key is None else [key, last["id"]]
-        next_cursor = codec.encode(values, scope)
-    return Page[R](items=items, next_cursor=next_cursor)
 
 
 CursorCodecDep = Annotated[CursorCodec, Depends(get_cursor_codec)]

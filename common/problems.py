@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from common.errors import ProblemError
+from common.state import context_of
 
 log = structlog.get_logger("problems")
 
@@ -145,9 +146,8 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 
 def _route_table(app: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:
     """(path regex, methods) of every route, included routers flattened; built once per app."""
-    table: list[tuple[re.Pattern[str], frozenset[str]]] | None = getattr(
-        app.state, "route_table", None
-    )
+    context = context_of(app)
+    table = context.route_table
     if table is None:
         # FastAPI keeps included routers nested; `iter_route_contexts` flattens them
         flatten = getattr(fastapi.routing, "iter_route_contexts", None)
@@ -157,7 +157,7 @@ def _route_table(app: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:
             for route in routes
             if getattr(route, "path", None) and getattr(route, "methods", None)
         ]
-        app.state.route_table = table
+        context.route_table = table
     return table
 
 

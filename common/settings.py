@@ -11,6 +11,8 @@ from fastapi import Request
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from common.state import service_context
+
 
 class Environment(StrEnum):
     development = "development"
@@ -116,7 +118,8 @@ def settings_of(cls: type[S]) -> Callable[[Request], Awaitable[S]]:
 
     # async: FastAPI runs a plain `def` dependency in its thread pool, a hop per request
     async def get(request: Request) -> S:
-        settings = request.app.state.settings
+
+        settings = service_context(request.app).settings
         if not isinstance(settings, cls):
             raise TypeError(f"app settings are {type(settings).__name__}, not {cls.__name__}")
         return settings

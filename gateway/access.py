@@ -12,10 +12,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from common.auth import Principal, Role, TokenVerifier
+from common.auth import Principal, Role
 from common.errors import Forbidden, Unauthenticated
-from gateway.edge import ClientAddress
-from gateway.ratelimit import RateLimiter
+from gateway.state import gateway_context
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from the city's identity provider")
 
@@ -33,16 +32,15 @@ async def caller_of(request: Request) -> Principal | None:
     """Verifies a token if one is sent (401 before anything is proxied) and applies the limit:
     per citizen with a valid token, per address otherwise (bad tokens included). A plain
     function, so the proxy route runs it without FastAPI's dependency solving."""
-    limiter: RateLimiter = request.app.state.rate_limiter
-    addresses: ClientAddress = request.app.state.client_address
-    address = addresses.of(request)
+    context = gateway_context(request.app)
+    limiter = context.rate_limiter
+    address = context.client_address.of(request)
     token = bearer_token(request)
     if token is None:
         await limiter.check(sub=None, address=address)
         return None
-    verifier: TokenVerifier = request.app.state.token_verifier
     try:
-        principal = await verifier.verify(token)
+        principal = await context.token_verifier.verify(token)
     except Unauthenticated:
         await limiter.check(sub=None, address=address)  # over the limit: 429 instead of 401
         raise

@@ -40,9 +40,13 @@ async def ask(name: str, call: Awaitable[T], deadline: float) -> Outcome[T]:
         return SectionStatus.error, None, exc.detail
 
 
-async def citizen_view(gateway: Gateway, principal: Principal, request_id: str) -> CitizenView:
+async def citizen_view(
+    gateway: Gateway, principal: Principal, request_id: str | None
+) -> CitizenView:
     deadline = gateway.settings.aggregate_deadline_seconds
-    headers = {"Authorization": f"Bearer {principal.token}", "X-Request-ID": request_id}
+    headers = {"Authorization": f"Bearer {principal.token}"}
+    if request_id is not None:
+        headers["X-Request-ID"] = request_id
     # each call gets the whole deadline as its own budget; asyncio.timeout is the backstop
     childcare, jobs, eldercare = await asyncio.gather(
         ask("childcare", gateway.childcare.me_summary(headers=headers, timeout=deadline), deadline),

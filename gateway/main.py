@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 
 from common.app import install_problem_openapi, ops_router
 from common.auth import TokenVerifier
+from common.clock import Clock
 from common.docs import install_offline_docs
 from common.gc_metrics import install_gc_metrics
 from common.http_cache import CodedGZipMiddleware, HttpCacheMiddleware
@@ -39,14 +40,14 @@ from gateway.openapi import MergedOpenAPI
 from gateway.proxy import install_proxy
 from gateway.ratelimit import RateLimiter
 from gateway.routes import router
-from gateway.state import Gateway, StatsSources
+from gateway.state import Gateway, GatewayContext, StatsSources, gateway_context
 from gateway.stats_cache import StatsSource
 
 log = structlog.get_logger("gateway")
 
 
 async def readiness(request: Request) -> dict[str, str]:
-    gateway: Gateway = request.app.state.gateway
+    gateway = gateway_context(request.app).gateway
 
     async def one(client: ServiceClient) -> str:
         try:
@@ -127,10 +128,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, service="gateway")
     install_gc_metrics()
 
+    context = GatewayContext(
+        token_verifier=TokenVerifier(settings),
+        clock=Clock(),
+        settings=settings,
+        rate_limiter=RateLimiter(
+            settings.rate_limit,
+            settings.anonymous_rate_limit,
+            settings.redis_url,
+            retry_seconds=settings.redis_retry_seconds,
+            check_in_limit=settings.check_in_rate_limit,
+        ),
+        client_address=ClientAddress(settings.trusted_proxies),
+        location_rewriter=LocationRewriter(list(settings.service_urls().values())),
+    )
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         session = service_session(trace_configs=client_trace_configs())
-        app.state.gateway = gateway = build_gateway(settings, session)
+        context.gateway = gateway = build_gateway(settings, session)
         await warm(gateway)
         # what start-up built lives as long as the process: keep it out of later collections
         gc.collect()
@@ -153,17 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.token_verifier = TokenVerifier(settings)
-    app.state.rate_limiter = RateLimiter(
-        settings.rate_limit,
-        settings.anonymous_rate_limit,
-        settings.redis_url,
-        retry_seconds=settings.redis_retry_seconds,
-        check_in_limit=settings.check_in_rate_limit,
-    )
-    app.state.client_address = ClientAddress(settings.trusted_proxies)
-    app.state.location_rewriter = LocationRewriter(list(settings.service_urls().values()))
+    app.state.context = context
     install_problem_handlers(app)
     install_problem_openapi(app)
     # added innermost first: the request id wraps everything, a bad path is refused before

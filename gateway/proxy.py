@@ -10,14 +10,14 @@ from fastapi import FastAPI, Request, Response
 from multidict import CIMultiDict
 from starlette.routing import Route
 
+from common.middleware import request_id_of
 from common.problems import PROBLEM_MEDIA_TYPE
 from common.registry import SERVICE_NAMES
 from gateway.access import caller_of
 from gateway.clients.base import HOP_BY_HOP, IDEMPOTENT, Reply
 from gateway.clients.failures import BadGateway
 from gateway.edge import ClientAddress, LocationRewriter
-from gateway.ratelimit import RateLimiter
-from gateway.state import Gateway
+from gateway.state import gateway_context
 
 # the gateway sets these itself; what a client sends under these names is not passed on
 _REPLACED = ("x-forwarded-", "x-request-id", "forwarded")
@@ -29,7 +29,9 @@ def _outgoing_headers(request: Request, addresses: ClientAddress) -> CIMultiDict
         for k, v in request.headers.items()
         if k.lower() not in HOP_BY_HOP and not k.lower().startswith(_REPLACED)
     )
-    headers["X-Request-ID"] = request.state.request_id
+    request_id = request_id_of(request)
+    if request_id is not None:
+        headers["X-Request-ID"] = request_id
     headers["X-Forwarded-For"] = addresses.forwarded_chain(request)
     headers["X-Forwarded-Proto"] = request.url.scheme
     if "accept-encoding" not in headers:
@@ -68,10 +70,10 @@ _CHECK_IN = re.compile(r"^/jobs/v1/stations/[^/]+/check-ins$")
 async def proxy(request: Request) -> Response:
     """A plain Starlette endpoint: the hot path of the gateway pays no dependency solving."""
     await caller_of(request)
+    context = gateway_context(request.app)
     if request.method == "POST" and _CHECK_IN.match(request.url.path):
-        limiter: RateLimiter = request.app.state.rate_limiter
-        await limiter.check_in(address=request.app.state.client_address.of(request))
-    gateway: Gateway = request.app.state.gateway
+        await context.rate_limiter.check_in(address=context.client_address.of(request))
+    gateway = context.gateway
     settings = gateway.settings
     service = request.url.path.split("/", 2)[1]
     read = request.method in IDEMPOTENT
@@ -80,11 +82,11 @@ async def proxy(request: Request) -> Response:
         request.method,
         _as_sent(raw_path),
         query=_as_sent(request.scope["query_string"]),
-        headers=_outgoing_headers(request, request.app.state.client_address),
+        headers=_outgoing_headers(request, context.client_address),
         body=await request.body(),
         timeout=settings.read_timeout_seconds if read else settings.write_timeout_seconds,
     )
-    return _response(reply, service, request.app.state.location_rewriter)
+    return _response(reply, service, context.location_rewriter)
 
 
 def install_proxy(app: FastAPI) -> None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from common.districts import District
+from common.middleware import RequestIdDep
 from common.problems import problem_responses
 from common.responses import model_response
 from gateway.access import CallerDep, CitizenCallerDep
@@ -46,9 +47,11 @@ async def openapi(request: Request, gateway: GatewayDep) -> JSONResponse:
     response_model=CitizenView,
     responses=problem_responses(401, 403, 429),
 )
-async def me(request: Request, gateway: GatewayDep, principal: CitizenCallerDep) -> Response:
+async def me(
+    gateway: GatewayDep, principal: CitizenCallerDep, request_id: RequestIdDep
+) -> Response:
     # rendered once (FastAPI would validate the whole view a second time)
-    return model_response(await citizen_view(gateway, principal, request.state.request_id))
+    return model_response(await citizen_view(gateway, principal, request_id))
 
 
 _DISTRICTS_HELP = (

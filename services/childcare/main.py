@@ -12,6 +12,7 @@ from services.childcare.enrollments.routes import router as enrollments_router
 from services.childcare.enrollments.tasks import offer_sweeper
 from services.childcare.institutions.routes import router as institutions_router
 from services.childcare.models import SCHEMA, access_audit, idempotency_key
+from services.childcare.overview.routes import router as overview_router
 from services.childcare.planning.routes import router as planning_router
 
 
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             institutions_router,
             children_router,
             enrollments_router,
+            overview_router,
             planning_router,
             audit_router(
                 "/childcare/v1",
@@ -36,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         ],
         idempotency_table=idempotency_key,
+        audit_table=access_audit,
         hooks=[offer_sweeper],
     )
     return app

@@ -24,9 +24,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.audit import access_audit_table
-from common.db import service_metadata
+from common.db import service_metadata, values_of
 from common.geo import Earth, snapped_point_sql
 from common.idempotency import idempotency_table
+from services.childcare.values import EnrollmentStatus, ProjectStatus
 
 SCHEMA = "childcare"
 
@@ -133,10 +134,6 @@ class Child(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-ACTIVE_STATUSES = ("waitlisted", "offered", "enrolled")
-ENROLLMENT_STATUSES = (*ACTIVE_STATUSES, "declined", "withdrawn", "expired", "ineligible")
-
-
 def child_identity(child_id: int, id_number_hash: str | None) -> str:
     """Who the child is across guardians: the ID's keyed hash, else the record itself."""
     return id_number_hash or f"child:{child_id}"
@@ -152,7 +149,8 @@ class Enrollment(Base):
     __tablename__ = "enrollment"
     __table_args__ = (
         CheckConstraint(
-            "status IN (" + ",".join(f"'{s}'" for s in ENROLLMENT_STATUSES) + ")", name="status"
+            "status IN (" + ",".join(f"'{s}'" for s in values_of(EnrollmentStatus)) + ")",
+            name="status",
         ),
         CheckConstraint(
             "(status = 'offered') = (offer_expires_at IS NOT NULL)", name="offer_has_expiry"
@@ -232,7 +230,10 @@ class PlanProject(Base):
     __tablename__ = "plan_project"
     __table_args__ = (
         CheckConstraint("category IN ('public','community','private')", name="category"),
-        CheckConstraint("status IN ('planned','under_construction','opened')", name="status"),
+        CheckConstraint(
+            "status IN (" + ",".join(f"'{s}'" for s in values_of(ProjectStatus)) + ")",
+            name="status",
+        ),
         CheckConstraint(
             "kind IN ('employer','kindergarten_class','community','private','home_based')",
             name="kind",

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from common.app import create_service_app
 from common.audit import audit_router
+from services.eldercare.activities.registration_routes import router as registrations_router
 from services.eldercare.activities.routes import router as activities_router
 from services.eldercare.care.renovation_routes import router as renovations_router
 from services.eldercare.care.routes import router as care_router
@@ -14,6 +15,7 @@ from services.eldercare.elders.routes import router as elders_router
 from services.eldercare.elders.visit_routes import router as visits_router
 from services.eldercare.facilities.routes import router as facilities_router
 from services.eldercare.models import SCHEMA, access_audit, idempotency_key
+from services.eldercare.overview.routes import router as overview_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,10 +32,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[
             facilities_router,
             activities_router,
+            registrations_router,
             elders_router,
             visits_router,
             care_router,
             renovations_router,
+            overview_router,
             audit_router(
                 "/eldercare/v1",
                 access_audit,
@@ -42,5 +46,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         ],
         idempotency_table=idempotency_key,
+        audit_table=access_audit,
     )
     return app

@@ -28,20 +28,21 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.audit import access_audit_table
-from common.db import service_metadata
+from common.db import service_metadata, values_of
 from common.geo import Earth
 from common.idempotency import idempotency_table
 from services.eldercare.values import (
     ACTIVITY_CATEGORIES,
-    CARE_STATUSES,
     CARE_TYPES,
     FACILITY_KINDS,
     MISSED_REASONS,
     PROVIDER_CATEGORIES,
-    REGISTRATION_STATUSES,
     RENOVATION_ITEMS,
-    RENOVATION_STATUSES,
     VISIT_OUTCOMES,
+    ActivityStatus,
+    CareStatus,
+    RegistrationStatus,
+    RenovationStatus,
 )
 
 SCHEMA = "eldercare"
@@ -133,7 +134,7 @@ class Activity(Base):
     __tablename__ = "activity"
     __table_args__ = (
         CheckConstraint(_one_of("category", ACTIVITY_CATEGORIES), name="category"),
-        CheckConstraint("status IN ('scheduled','cancelled')", name="status"),
+        CheckConstraint(_one_of("status", values_of(ActivityStatus)), name="status"),
         CheckConstraint("ends_at > starts_at", name="time_range"),
         CheckConstraint("registered >= 0 AND registered <= capacity", name="within_capacity"),
         CheckConstraint(
@@ -240,7 +241,7 @@ class ActivityRegistration(Base):
 
     __tablename__ = "activity_registration"
     __table_args__ = (
-        CheckConstraint(_one_of("status", REGISTRATION_STATUSES), name="status"),
+        CheckConstraint(_one_of("status", values_of(RegistrationStatus)), name="status"),
         Index(
             "uq_activity_registration_active_participant",
             "activity_id",
@@ -276,7 +277,7 @@ class CareRequest(Base):
     __table_args__ = (
         CheckConstraint(_one_of("care_type", CARE_TYPES), name="care_type"),
         CheckConstraint(_one_of("provider_category", PROVIDER_CATEGORIES), name="provider"),
-        CheckConstraint(_one_of("status", CARE_STATUSES), name="status"),
+        CheckConstraint(_one_of("status", values_of(CareStatus)), name="status"),
         CheckConstraint(
             "price_fen IS NULL OR (price_fen >= 0 AND provider_category = 'market')",
             name="price_only_for_market",
@@ -333,7 +334,7 @@ class Renovation(Base):
 
     __tablename__ = "renovation"
     __table_args__ = (
-        CheckConstraint(_one_of("status", RENOVATION_STATUSES), name="status"),
+        CheckConstraint(_one_of("status", values_of(RenovationStatus)), name="status"),
         CheckConstraint(_all_of("items", RENOVATION_ITEMS), name="items"),
         CheckConstraint("cardinality(items) >= 1", name="has_items"),
         CheckConstraint("estimated_cost_fen IS NULL OR estimated_cost_fen >= 0", name="cost"),

@@ -1,7 +1,39 @@
 """The values the eldercare tables store in their enumerated columns, in one place: the
-models' CHECKs, the settings and the API enums follow these lists."""
+models' CHECKs, the settings and the API enums follow these lists. The statuses are enums: the
+schemas answer with them and each lifecycle's table names exactly their values
+(`common.lifecycle.Lifecycle` refuses one that does not; `tests/contract/test_statuses.py` ties
+model, schema and lifecycle together)."""
 
 from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActivityStatus(StrEnum):
+    scheduled = "scheduled"
+    cancelled = "cancelled"
+
+
+class RegistrationStatus(StrEnum):
+    registered = "registered"
+    waitlisted = "waitlisted"
+    cancelled = "cancelled"
+
+
+class CareStatus(StrEnum):
+    requested = "requested"
+    assigned = "assigned"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+class RenovationStatus(StrEnum):
+    requested = "requested"
+    assessed = "assessed"
+    scheduled = "scheduled"
+    completed = "completed"
+    cancelled = "cancelled"
+
 
 FACILITY_KINDS = (
     "home_care_centre",
@@ -25,7 +57,6 @@ ACTIVITY_CATEGORIES = (
     "health_lecture",
     "caregiver_course",
 )
-REGISTRATION_STATUSES = ("registered", "waitlisted", "cancelled")
 CARE_TYPES = (
     "meal",
     "cleaning",
@@ -38,7 +69,6 @@ CARE_TYPES = (
     "rehabilitation",
 )
 PROVIDER_CATEGORIES = ("public", "market", "social_org", "volunteer")
-CARE_STATUSES = ("requested", "assigned", "completed", "cancelled")
 RENOVATION_ITEMS = (
     "handrails",
     "ramp",
@@ -49,6 +79,5 @@ RENOVATION_ITEMS = (
     "stairs",
     "emergency_call",
 )
-RENOVATION_STATUSES = ("requested", "assessed", "scheduled", "completed", "cancelled")
 VISIT_OUTCOMES = ("completed", "missed")
 MISSED_REASONS = ("not_home", "refused", "in_hospital", "moved", "other")

@@ -79,7 +79,7 @@ async def _import_row(session: AsyncSession, row: PostingRow, clock: Clock) -> O
     )
     if existing is None:
         await service.create_posting(
-            session, body=PostingCreate.model_validate(row.body()), now=clock.now()
+            session, body=PostingCreate.model_validate(row.body()), clock=clock
         )
         return "accepted"
     changed = _changed(existing, row)
@@ -90,7 +90,7 @@ async def _import_row(session: AsyncSession, row: PostingRow, clock: Clock) -> O
         session,
         posting_id=existing.id,
         body=PostingUpdate.model_validate(body),
-        now=clock.now(),
+        clock=clock,
     )
     return "updated"
 

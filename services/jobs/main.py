@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from common.app import create_service_app
 from common.audit import audit_router
 from services.jobs.config import Settings
+from services.jobs.fairs.registration_routes import router as fair_registrations_router
 from services.jobs.fairs.routes import router as fairs_router
 from services.jobs.graduates.routes import router as graduates_router
 from services.jobs.models import SCHEMA, access_audit, idempotency_key
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[
             postings_router,
             fairs_router,
+            fair_registrations_router,
             graduates_router,
             programmes_router,
             applications_router,
@@ -41,5 +43,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         ],
         idempotency_table=idempotency_key,
+        audit_table=access_audit,
     )
     return app

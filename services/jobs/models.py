@@ -36,9 +36,10 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.audit import access_audit_table
-from common.db import service_metadata
+from common.db import service_metadata, values_of
 from common.geo import Earth
 from common.idempotency import idempotency_table
+from services.jobs.values import ApplicationStatus, PostingStatus, RegistrationStatus
 
 SCHEMA = "jobs"
 
@@ -83,8 +84,6 @@ POSTING_CATEGORIES = (
     "administration",
     "other",
 )
-POSTING_STATUSES = ("open", "closed")
-REGISTRATION_STATUSES = ("registered", "cancelled")
 DEGREES = ("associate", "bachelor", "master", "doctorate")
 RETENTIONS = ("stayed", "returned", "came")
 EMPLOYMENT_STATUSES = (
@@ -103,8 +102,6 @@ PROGRAMME_KINDS = (
     "other",
 )
 AWARD_KINDS = ("fixed", "up_to")
-APPLICATION_STATUSES = ("pending", "approved", "rejected", "disbursed")
-AWARDED_STATUSES = ("approved", "disbursed")
 
 
 class Base(DeclarativeBase):
@@ -237,7 +234,7 @@ class Posting(Base):
     __table_args__ = (
         CheckConstraint(_in_list("category", POSTING_CATEGORIES), name="category"),
         CheckConstraint(_in_list("education", EDUCATION_LEVELS), name="education"),
-        CheckConstraint(_in_list("status", POSTING_STATUSES), name="status"),
+        CheckConstraint(_in_list("status", values_of(PostingStatus)), name="status"),
         CheckConstraint(
             "salary_min_fen >= 0 AND salary_min_fen <= salary_max_fen", name="salary_range"
         ),
@@ -304,7 +301,7 @@ class FairRegistration(Base):
 
     __tablename__ = "fair_registration"
     __table_args__ = (
-        CheckConstraint(_in_list("status", REGISTRATION_STATUSES), name="status"),
+        CheckConstraint(_in_list("status", values_of(RegistrationStatus)), name="status"),
         CheckConstraint(
             "(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="cancelled_stamped"
         ),
@@ -423,7 +420,7 @@ class Application(Base):
 
     __tablename__ = "application"
     __table_args__ = (
-        CheckConstraint(_in_list("status", APPLICATION_STATUSES), name="status"),
+        CheckConstraint(_in_list("status", values_of(ApplicationStatus)), name="status"),
         CheckConstraint("amount_fen > 0", name="amount_positive"),
         CheckConstraint(
             "(status = 'disbursed') = (payment_reference IS NOT NULL) AND "

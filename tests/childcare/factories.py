@@ -10,6 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from common.clock import city_today
+from common.state import service_context
 from services.childcare.models import Institution
 
 
@@ -33,7 +34,7 @@ async def add_institution(app: FastAPI, **overrides: Any) -> Institution:
         "phone": "0471-0000000",
     }
     values.update(overrides)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         inst = Institution(**values)
         session.add(inst)
         await session.commit()

@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from common.state import service_context
 from services.childcare.importer import run_import
 from services.childcare.models import Child, Enrollment, Institution
 from tests.childcare.factories import add_institution
@@ -55,7 +56,7 @@ def _csv(tmp_path: Path, *rows: str, name: str = "institutions.csv") -> Path:
 
 
 async def _imported(app: FastAPI) -> dict[str, Institution]:
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         rows = (
             await session.scalars(select(Institution).where(Institution.name.like("导测%")))
         ).all()
@@ -67,7 +68,7 @@ async def test_good_rows_land_and_bad_rows_are_reported(
 ) -> None:
     path = _csv(tmp_path, GOOD_A, BAD_DISTRICT, GOOD_B, BAD_AGES, BAD_FEE, BAD_CELLS, BAD_DEMO)
 
-    report = await run_import(app.state.sessionmaker, "institutions", path)
+    report = await run_import(service_context(app).database.sessionmaker, "institutions", path)
 
     assert (report.kind, report.accepted, report.updated, report.unchanged) == (
         "institutions",
@@ -95,10 +96,10 @@ async def test_good_rows_land_and_bad_rows_are_reported(
 
 async def test_importing_the_same_file_twice_changes_nothing(app: FastAPI, tmp_path: Path) -> None:
     path = _csv(tmp_path, GOOD_A, GOOD_B, BAD_AGES)
-    first = await run_import(app.state.sessionmaker, "institutions", path)
+    first = await run_import(service_context(app).database.sessionmaker, "institutions", path)
     ids = {name: inst.id for name, inst in (await _imported(app)).items()}
 
-    second = await run_import(app.state.sessionmaker, "institutions", path)
+    second = await run_import(service_context(app).database.sessionmaker, "institutions", path)
 
     assert (first.accepted, first.unchanged) == (2, 0)
     assert (second.accepted, second.updated, second.unchanged) == (0, 0, 2)
@@ -107,12 +108,16 @@ async def test_importing_the_same_file_twice_changes_nothing(app: FastAPI, tmp_p
 
 
 async def test_a_changed_row_updates_its_institution(app: FastAPI, tmp_path: Path) -> None:
-    await run_import(app.state.sessionmaker, "institutions", _csv(tmp_path, GOOD_A))
+    await run_import(
+        service_context(app).database.sessionmaker, "institutions", _csv(tmp_path, GOOD_A)
+    )
     before = (await _imported(app))["导测甲托育园"]
 
     changed = GOOD_A.replace(",40,180000,", ",45,190000,")
     report = await run_import(
-        app.state.sessionmaker, "institutions", _csv(tmp_path, changed, name="b.csv")
+        service_context(app).database.sessionmaker,
+        "institutions",
+        _csv(tmp_path, changed, name="b.csv"),
     )
 
     assert (report.accepted, report.updated, report.unchanged, report.rejected) == (0, 1, 0, [])
@@ -128,7 +133,9 @@ async def test_capacity_below_the_places_taken_is_rejected(app: FastAPI, tmp_pat
     )
     row = GOOD_A.replace("导测甲托育园,新城区", "导测满园,赛罕区").replace(",40,", ",16,")
 
-    report = await run_import(app.state.sessionmaker, "institutions", _csv(tmp_path, row))
+    report = await run_import(
+        service_context(app).database.sessionmaker, "institutions", _csv(tmp_path, row)
+    )
 
     assert report.accepted == report.updated == 0
     assert [r.row for r in report.rejected] == [1]
@@ -142,7 +149,7 @@ async def test_a_capacity_raised_by_import_offers_the_places_to_the_waitlist(
     app: FastAPI, tmp_path: Path
 ) -> None:
     inst = await add_institution(app, name="导测候补园", district="赛罕区", capacity=1, enrolled=1)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         child = Child(
             guardian_sub="g-1", name="小明", birth_date=date.today() - timedelta(days=700)
         )
@@ -160,20 +167,24 @@ async def test_a_capacity_raised_by_import_offers_the_places_to_the_waitlist(
         await session.commit()
     row = GOOD_A.replace("导测甲托育园,新城区", "导测候补园,赛罕区").replace(",40,", ",5,")
 
-    report = await run_import(app.state.sessionmaker, "institutions", _csv(tmp_path, row))
+    report = await run_import(
+        service_context(app).database.sessionmaker, "institutions", _csv(tmp_path, row)
+    )
 
     # the same rule as PATCH /institutions/{id}: new places go to the waitlist at once
     assert (report.updated, report.rejected) == (1, [])
     stored = (await _imported(app))["导测候补园"]
     assert (stored.capacity, stored.enrolled, stored.offered) == (5, 1, 1)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         assert (await session.get(Enrollment, waiting.id)).status == "offered"  # type: ignore[union-attr]
 
 
 async def test_a_row_outside_its_district_is_rejected(app: FastAPI, tmp_path: Path) -> None:
     row = GOOD_A.replace("导测甲托育园,新城区", "导测远园,武川县")
 
-    report = await run_import(app.state.sessionmaker, "institutions", _csv(tmp_path, row))
+    report = await run_import(
+        service_context(app).database.sessionmaker, "institutions", _csv(tmp_path, row)
+    )
 
     assert report.accepted == 0
     assert report.rejected[0].reason.startswith("location_outside_district: ")
@@ -187,7 +198,7 @@ async def test_json_list_of_objects_imports_too(app: FastAPI, tmp_path: Path) ->
     path = tmp_path / "institutions.json"
     path.write_text(json.dumps([good, bad], ensure_ascii=False), "utf-8")
 
-    report = await run_import(app.state.sessionmaker, "institutions", path)
+    report = await run_import(service_context(app).database.sessionmaker, "institutions", path)
 
     assert (report.accepted, [r.row for r in report.rejected]) == (1, [2])
     assert report.rejected[0].reason.startswith("kind:")
@@ -200,7 +211,7 @@ async def test_unreadable_input_is_a_clear_error(app: FastAPI, tmp_path: Path) -
     path = _csv(tmp_path, GOOD_A)
 
     with pytest.raises(ValueError, match="not 'children'"):
-        await run_import(app.state.sessionmaker, "children", path)
+        await run_import(service_context(app).database.sessionmaker, "children", path)
     with pytest.raises(ValueError, match="list of objects"):
-        await run_import(app.state.sessionmaker, "institutions", not_a_list)
+        await run_import(service_context(app).database.sessionmaker, "institutions", not_a_list)
     assert await _imported(app) == {}

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from common.demo import DEMO_CITIZEN
 from common.districts import DISTRICT_CENTRES
+from common.state import service_context
 from services.childcare import demo_data
 from services.childcare.models import CapacityPlan, DistrictPopulation, Institution, PlanProject
 from services.childcare.seed import seed
@@ -31,7 +32,7 @@ REPORTED_KINDS = {
 @pytest.fixture
 async def seeded(childcare_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with isolated_client(childcare_app) as client:
-        async with childcare_app.state.sessionmaker() as session:
+        async with service_context(childcare_app).database.sessionmaker() as session:
             assert await seed(session) is True
             await session.commit()
         yield client
@@ -73,7 +74,7 @@ def test_demo_data_is_deterministic_and_plausible() -> None:
 async def test_seeding_twice_inserts_nothing_the_second_time(
     seeded: httpx.AsyncClient, childcare_app: FastAPI
 ) -> None:
-    async with childcare_app.state.sessionmaker() as session:
+    async with service_context(childcare_app).database.sessionmaker() as session:
         assert await seed(session) is False
         await session.commit()
         counts = [

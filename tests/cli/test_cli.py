@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,18 +14,7 @@ from cryptography.hazmat.primitives import serialization
 
 from common.auth import ensure_dev_keys
 from common.provisioning import ProvisionedDatabase, asyncpg_dsn, scratch_database
-
-WELLBEING = str(Path(sys.executable).with_name("wellbeing"))
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [WELLBEING, *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=300,
-    )
+from tests.fixtures.cli import BAD, GOOD, HEADER, run
 
 
 def test_token_prints_one_verifiable_jwt(tmp_path: Path) -> None:
@@ -101,20 +87,6 @@ def test_migrate_then_seed_once(blank: dict[str, str]) -> None:
         asyncio.run(_count(blank["childcare"], "SELECT count(*) FROM childcare.institution")) == 126
     )
     assert asyncio.run(_count(blank["jobs"], "SELECT count(*) FROM jobs.station")) >= 140
-
-
-HEADER = (
-    "name,district,address,lat,lon,kind,inclusive,public_owned,capacity,"
-    "monthly_fee_fen,min_age_months,max_age_months,opening_hours,phone\n"
-)
-GOOD = [
-    "导入甲托育园,新城区,新城区导入路1号,40.86,111.69,private,true,false,40,180000,12,36,07:30-18:00,0471-1111111\n",
-    "导入乙托育园,回民区,回民区导入路2号,40.81,111.62,community,true,true,30,120000,6,36,07:30-18:00,0471-2222222\n",
-]
-BAD = [
-    "导入丙托育园,火星区,某地,40.8,111.7,private,true,false,40,180000,12,36,08-17,0471\n",
-    "导入丁托育园,赛罕区,某地,40.8,111.7,private,true,false,40,180000,30,12,08-17,0471\n",
-]
 
 
 def test_import_reports_each_row_and_is_idempotent(blank: dict[str, str], tmp_path: Path) -> None:

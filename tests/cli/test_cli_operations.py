@@ -30,7 +30,7 @@ from common.provisioning import (
     start_embedded,
     with_database,
 )
-from tests.cli.test_cli import GOOD, HEADER, WELLBEING, run
+from tests.fixtures.cli import GOOD, HEADER, WELLBEING, run
 from tests.fixtures.processes import free_port
 
 

@@ -20,7 +20,7 @@ from common.idempotency import IdempotencyDep
 from common.provisioning import ProvisionedDatabase
 from common.read import ReaderDep, Statement
 from common.settings import ServiceSettings
-from services.childcare.models import SCHEMA, idempotency_key
+from services.childcare.models import SCHEMA, access_audit, idempotency_key
 from tests.fixtures.clients import isolated_client, running_app
 from tests.fixtures.tokens import DevTokens
 
@@ -100,6 +100,7 @@ def build_probe_app(settings: ServiceSettings) -> FastAPI:
         schema=SCHEMA,
         routers=[router],
         idempotency_table=idempotency_key,
+        audit_table=access_audit,
     )
 
 

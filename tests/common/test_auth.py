@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from common.auth import TokenVerifier
 from common.errors import Unauthenticated
 from common.settings import AuthSettings
-from tests.common.test_problems import assert_problem
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.processes import served
 from tests.fixtures.tokens import DevTokens
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from common.provisioning import ProvisionedDatabase
+from common.state import service_context
 from services.childcare.config import Settings
 from services.childcare.main import create_app
 from tests.fixtures.clients import committing_client, running_app
@@ -26,7 +27,8 @@ async def test_metrics_show_pool_size_and_connections_in_use(
     app = create_app(settings)
     async with running_app(app), committing_client(app) as client:
         idle = (await client.get("/metrics")).text
-        async with app.state.engine.connect(), app.state.engine.connect():
+        engine = service_context(app).database.engine
+        async with engine.connect(), engine.connect():
             busy = (await client.get("/metrics")).text
 
     assert gauge(idle, "db_pool_size", "childcare") == 5

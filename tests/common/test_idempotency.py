@@ -10,9 +10,10 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.idempotency import purge_expired_keys
+from common.state import service_context
 from services.childcare.models import idempotency_key
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clients import committing_client
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 
@@ -82,7 +83,7 @@ async def test_concurrent_duplicates_run_once(probe_app: FastAPI, tokens: DevTok
         )
         statuses = Counter(r.status_code for r in responses)
         created = [r.json() for r in responses if r.status_code == 201]
-        async with probe_app.state.sessionmaker() as session:
+        async with service_context(probe_app).database.sessionmaker() as session:
             stored = await session.scalar(
                 select(func.count())
                 .select_from(idempotency_key)
@@ -103,7 +104,7 @@ async def test_concurrent_duplicates_run_once(probe_app: FastAPI, tokens: DevTok
 async def test_the_periodic_purge_drops_expired_keys_and_keeps_fresh_ones(
     probe_app: FastAPI,
 ) -> None:
-    retention = timedelta(hours=probe_app.state.settings.idempotency_retention_hours)
+    retention = timedelta(hours=service_context(probe_app).settings.idempotency_retention_hours)
     ages = {"expired": retention + timedelta(minutes=1), "fresh": retention - timedelta(hours=1)}
     rows = [
         {
@@ -117,20 +118,20 @@ async def test_the_periodic_purge_drops_expired_keys_and_keeps_fresh_ones(
         for key, age in ages.items()
     ]
     # committed for real: the job runs on the app's own background sessions, as in production
-    async with probe_app.state.sessionmaker() as session:
+    async with service_context(probe_app).database.sessionmaker() as session:
         for row in rows:
             await session.execute(insert(idempotency_key).values(**row))
         await session.commit()
     try:
         purged = await purge_expired_keys(probe_app)  # what the lifespan's periodic task calls
-        async with probe_app.state.sessionmaker() as session:
+        async with service_context(probe_app).database.sessionmaker() as session:
             left = set(
                 await session.scalars(
                     select(idempotency_key.c.key).where(idempotency_key.c.principal == "idem-purge")
                 )
             )
     finally:
-        async with probe_app.state.sessionmaker() as session:
+        async with service_context(probe_app).database.sessionmaker() as session:
             await _cleanup(session)
             await session.commit()
 

@@ -5,21 +5,9 @@ from __future__ import annotations
 import httpx
 
 from tests.fixtures.clients import running_app
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.processes import free_port
 from tests.fixtures.tokens import DevTokens
-
-PROBLEM = "application/problem+json"
-
-
-def assert_problem(r: httpx.Response, status: int, code: str) -> dict[str, object]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    body: dict[str, object] = r.json()
-    assert body["status"] == status
-    assert body["code"] == code
-    assert isinstance(body["title"], str) and body["title"]
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 async def test_validation_error_lists_each_issue(

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from common.state import service_context
 from services.eldercare.seed import seed
 from tests.fixtures.clients import isolated_client
 from tests.fixtures.clock import MovableClock, pinned_clock
@@ -19,7 +20,7 @@ async def client(eldercare_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def seeded(eldercare_app: FastAPI, client: httpx.AsyncClient) -> httpx.AsyncClient:
-    async with eldercare_app.state.sessionmaker() as session:
+    async with service_context(eldercare_app).database.sessionmaker() as session:
         assert await seed(session) is True
         await session.commit()
     return client

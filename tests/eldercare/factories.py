@@ -10,12 +10,12 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from common.clock import city_today
-from services.eldercare.models import Activity, Community, Facility
+from common.state import service_context
+from services.eldercare.models import Activity, Community, Facility, access_audit
 
-# earthdistance measures on a sphere of this radius (its `earth()`); offsets in the same metric
-# put a point exactly where the database will measure it
 EARTH_M = 6_378_168.0
 _NUMBERS = itertools.count(1)
 # far from every demo community (武川县, north of the city)
@@ -41,7 +41,7 @@ async def add_community(app: FastAPI, **overrides: Any) -> Community:
         "programmes": [],
     }
     values.update(overrides)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         row = Community(**values)
         session.add(row)
         await session.commit()
@@ -65,7 +65,7 @@ async def add_facility(
         "services": [],
     }
     values.update(overrides)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         row = Facility(**values)
         session.add(row)
         await session.commit()
@@ -121,7 +121,7 @@ async def add_activity(app: FastAPI, community: Community, **overrides: Any) -> 
         "status": "scheduled",
     }
     values.update(overrides)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         row = Activity(**values)
         session.add(row)
         await session.commit()
@@ -135,3 +135,11 @@ async def register(
     return await client.post(
         f"/eldercare/v1/activities/{activity_id}/registrations", json=body, headers=headers
     )
+
+
+async def audit_rows(app: FastAPI, resource: str) -> list[dict[str, Any]]:
+    async with service_context(app).database.sessionmaker() as session:
+        rows = await session.execute(
+            select(access_audit).where(access_audit.c.resource == resource)
+        )
+        return [dict(r) for r in rows.mappings().all()]

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.state import service_context
 from services.eldercare.models import (
     Activity,
     CareRequest,
@@ -54,7 +55,7 @@ async def _cleanup(session: AsyncSession) -> None:
 
 
 async def _fixtures(app: FastAPI) -> tuple[int, int]:
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         community = Community(
             name="幂等测试社区", district="武川县", street_office="测试", lat=41.3, lon=111.3
         )
@@ -147,7 +148,7 @@ async def test_one_key_sent_30_times_at_once_creates_one_record(
             + path.replace("/", "-").strip("{}").replace("{", "").replace("}", ""),
         }
         url, payload = path.format(elder=elder), body(community, elder)
-        async with eldercare_app.state.sessionmaker() as session:
+        async with service_context(eldercare_app).database.sessionmaker() as session:
             before = await session.scalar(select(func.count()).select_from(model))
 
         results = await asyncio.gather(
@@ -165,6 +166,6 @@ async def test_one_key_sent_30_times_at_once_creates_one_record(
         assert replay.status_code == 201 and replay.headers["idempotent-replayed"] == "true"
         assert replay.json() == next(r.json() for r in results if r.status_code == 201)
         assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
-        async with eldercare_app.state.sessionmaker() as session:
+        async with service_context(eldercare_app).database.sessionmaker() as session:
             after = await session.scalar(select(func.count()).select_from(model))
         assert after == (before or 0) + 1

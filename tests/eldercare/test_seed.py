@@ -7,6 +7,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from common.state import service_context
 from services.eldercare.models import Community, Facility
 from services.eldercare.seed import seed
 from tests.eldercare.factories import add_community, add_facility, create_elder
@@ -14,7 +15,7 @@ from tests.fixtures.tokens import DevTokens
 
 
 async def _count(app: FastAPI, model: type[Community] | type[Facility], name: str) -> int:
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         found = await session.scalar(
             select(func.count()).select_from(model).where(model.name == name)
         )
@@ -27,7 +28,7 @@ async def test_the_old_facilities_only_demo_is_replaced(
     old = await add_community(eldercare_app, name="兴康社区", district="赛罕区", programmes=[])
     await add_facility(eldercare_app, old, "canteen", (40.80, 111.70), name="旧的助餐点")
 
-    async with eldercare_app.state.sessionmaker() as session:
+    async with service_context(eldercare_app).database.sessionmaker() as session:
         assert await seed(session) is True
         await session.commit()
         assert await seed(session) is False
@@ -45,7 +46,7 @@ async def test_people_entered_are_never_replaced(
     home = await add_community(eldercare_app, name="居民社区", programmes=[])
     elder = await create_elder(client, tokens.headers("seed-f", "citizen"), community_id=home.id)
 
-    async with eldercare_app.state.sessionmaker() as session:
+    async with service_context(eldercare_app).database.sessionmaker() as session:
         # the demo goes in beside what is there; nothing entered is deleted
         assert await seed(session) is True
         await session.commit()

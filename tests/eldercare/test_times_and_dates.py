@@ -9,8 +9,8 @@ import httpx
 from fastapi import FastAPI
 
 from common.clock import city_today
-from tests.common.test_problems import assert_problem
 from tests.eldercare.factories import add_community, create_elder, elder_body
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 

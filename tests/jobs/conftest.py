@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from common.state import service_context
 from services.jobs.seed import seed
 from tests.fixtures.clients import isolated_client
 
@@ -18,7 +19,7 @@ async def client(jobs_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def seeded(jobs_app: FastAPI, client: httpx.AsyncClient) -> httpx.AsyncClient:
-    async with jobs_app.state.sessionmaker() as session:
+    async with service_context(jobs_app).database.sessionmaker() as session:
         assert await seed(session) is True
         await session.commit()
     return client

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from common.clock import CITY_TZ
 from common.demo import DEMO_CITIZEN
+from common.state import service_context
 from gateway.clients.jobs import JobsStats, JobsSummary
 from services.jobs.seed import seed
 from tests.fixtures.tokens import DevTokens
@@ -156,5 +157,5 @@ async def test_the_demo_citizen_has_a_full_jobs_section(
 async def test_seeding_twice_inserts_nothing_more(
     seeded: httpx.AsyncClient, jobs_app: FastAPI
 ) -> None:
-    async with jobs_app.state.sessionmaker() as session:
+    async with service_context(jobs_app).database.sessionmaker() as session:
         assert await seed(session) is False

@@ -14,14 +14,12 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from common.state import service_context
 from services.jobs.demo_programmes import RENT_SUBSIDY
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import MovableClock, pinned_clock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
-from tests.jobs.factories import add_fair, add_station
-from tests.jobs.programmes.test_eligibility import RENTER
-from tests.jobs.stations.test_staff_writes import station_body
-from tests.jobs.test_overview import GRADUATE
+from tests.jobs.factories import GRADUATE, RENTER, add_fair, add_station, station_body
 
 NOW = datetime(2026, 6, 30, 4, 0, tzinfo=UTC)
 STAFF, CITIZEN, ANONYMOUS = "idem-staff", "idem-citizen", "anonymous"
@@ -178,7 +176,7 @@ async def test_replay_other_body_and_in_flight(
     again = await _post(client, path, body, headers)
     different = await _post(client, other_path, other_body, headers)
     lock_key = f"jobs:{case.caller}:{headers['Idempotency-Key']}-busy"
-    async with jobs_app.state.engine.connect() as elsewhere:
+    async with service_context(jobs_app).database.engine.connect() as elsewhere:
         await elsewhere.execute(
             text("SELECT pg_advisory_lock(hashtextextended(:k, 0))"), {"k": lock_key}
         )

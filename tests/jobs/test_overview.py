@@ -20,18 +20,9 @@ from services.jobs.models import Graduate
 from tests.fixtures.clients import committing_client
 from tests.fixtures.clock import MovableClock, pinned_clock
 from tests.fixtures.tokens import DevTokens
-from tests.jobs.factories import add_fair, add_station, created
-from tests.jobs.programmes.test_eligibility import RENTER
+from tests.jobs.factories import GRADUATE, RENTER, add_fair, add_station, created
 
 NOW = datetime(2026, 6, 30, 4, 0, tzinfo=UTC)
-GRADUATE = {
-    "university": "内蒙古财经大学",
-    "degree": "bachelor",
-    "graduation_date": "2023-07-01",
-    "retention": "stayed",
-    "employment_status": "employed",
-    "district": "赛罕区",
-}
 
 
 @pytest.fixture

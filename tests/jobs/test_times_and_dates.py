@@ -9,10 +9,9 @@ import httpx
 
 from common.clock import CITY_TZ
 from services.jobs.demo_programmes import RENT_SUBSIDY
-from tests.common.test_problems import assert_problem
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
-from tests.jobs.factories import created
-from tests.jobs.fairs.test_fairs import fair_body
+from tests.jobs.factories import created, fair_body
 
 GRADUATE = {
     "university": "内蒙古大学",

@@ -1,41 +1,38 @@
-"""Child SQL: reads compiled once for the read path; writes in the request's session."""
+"""Child SQL: the row every read shapes, the guardian's children as a `Listing`; writes in the
+request's session."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
-import asyncpg
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.listing import Bound, Keyset, Listing
 from common.read import Statement
 from services.childcare.models import Child
 
-COLUMNS = (
-    Child.id,
-    Child.name,
-    Child.birth_date,
-    Child.id_number_masked,
-    Child.created_at,
+
+@dataclass(frozen=True, slots=True)
+class ChildRow:
+    id: int
+    name: str
+    birth_date: date
+    id_number_masked: str | None
+    created_at: datetime
+
+
+_CHILDREN = select(Child.id, Child.name, Child.birth_date, Child.id_number_masked, Child.created_at)
+_GUARDIAN = Child.guardian_sub == bindparam("guardian")
+GET = Statement(_CHILDREN.where(_GUARDIAN, Child.id == bindparam("id")), ChildRow)
+# a guardian's children, in the order they were registered
+MINE = Listing(
+    _CHILDREN,
+    ChildRow,
+    filters={"guardian": Bound(lambda p: Child.guardian_sub == p)},
+    order=Keyset((Child.id,)),
 )
-_MINE = select(*COLUMNS).where(Child.guardian_sub == bindparam("guardian"))
-LIST_FIRST = Statement(_MINE.order_by(Child.id).limit(bindparam("limit")))
-LIST_AFTER = Statement(
-    _MINE.where(Child.id > bindparam("after_id")).order_by(Child.id).limit(bindparam("limit"))
-)
-GET = Statement(_MINE.where(Child.id == bindparam("id")))
-
-
-async def list_children(
-    conn: asyncpg.Connection, guardian_sub: str, *, limit: int, after_id: int | None
-) -> Sequence[asyncpg.Record]:
-    if after_id is None:
-        return await LIST_FIRST.rows(conn, guardian=guardian_sub, limit=limit)
-    return await LIST_AFTER.rows(conn, guardian=guardian_sub, limit=limit, after_id=after_id)
-
-
-async def get(conn: asyncpg.Connection, guardian_sub: str, child_id: int) -> asyncpg.Record | None:
-    return await GET.row(conn, guardian=guardian_sub, id=child_id)
 
 
 # --- writes (the request's session) ----------------------------------------------------------

@@ -12,6 +12,7 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
+from common.validation import Id
 from services.childcare.children import service
 from services.childcare.children.errors import (
     ChildAlreadyRegistered,
@@ -21,7 +22,6 @@ from services.childcare.children.errors import (
 )
 from services.childcare.children.schemas import ChildCreate, ChildRead
 from services.childcare.config import SettingsDep
-from services.childcare.deps import Id
 
 router = APIRouter(prefix="/childcare/v1", tags=["childcare"])
 
@@ -52,7 +52,7 @@ async def register_child(
             guardian=guardian,
             body=body,
             id_hash_key=settings.id_hash_key,
-            today=clock.today(),
+            clock=clock,
         ),
     )
 
@@ -67,7 +67,7 @@ async def list_children(
     cursor: CursorQuery = None,
 ) -> Response:
     page = await service.list_children(
-        reader, guardian=guardian, limit=limit, cursor=cursor, codec=codec, today=clock.today()
+        reader, guardian=guardian, limit=limit, cursor=cursor, codec=codec, clock=clock
     )
     return model_response(page)
 
@@ -81,7 +81,5 @@ async def list_children(
 async def get_child(
     child_id: Id, reader: ReaderDep, guardian: CitizenDep, clock: ClockDep
 ) -> Response:
-    child = await service.get_child(
-        reader, guardian=guardian, child_id=child_id, today=clock.today()
-    )
+    child = await service.get_child(reader, guardian=guardian, child_id=child_id, clock=clock)
     return model_response(child)

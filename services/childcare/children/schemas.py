@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.times import BirthDate
 from services.childcare.children.ages import months_between
+
+if TYPE_CHECKING:
+    from services.childcare.children.repository import ChildRow
 
 
 class ChildCreate(BaseModel):
@@ -36,12 +38,12 @@ class ChildRead(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], today: date) -> ChildRead:
+    def of(cls, row: ChildRow, today: date) -> ChildRead:
         return cls(
-            id=row["id"],
-            name=row["name"],
-            birth_date=row["birth_date"],
-            age_months=max(0, months_between(row["birth_date"], today)),
-            id_number_masked=row["id_number_masked"],
-            created_at=row["created_at"],
+            id=row.id,
+            name=row.name,
+            birth_date=row.birth_date,
+            age_months=max(0, months_between(row.birth_date, today)),
+            id_number_masked=row.id_number_masked,
+            created_at=row.created_at,
         )

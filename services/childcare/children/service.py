@@ -3,11 +3,10 @@ unique per guardian, and a stranger's registration of a known ID reveals nothing
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
+from common.clock import Clock
 from common.db import insert_unless_taken
 from common.errors import Unprocessable
 from common.pagination import CursorCodec, Page
@@ -31,10 +30,11 @@ async def register_child(
     guardian: Principal,
     body: ChildCreate,
     id_hash_key: str,
-    today: date,
+    clock: Clock,
 ) -> ChildRead:
     """A guardian registers a child aged 0–36 months; an ID the guardian already registered is
     `409`, one registered by someone else is accepted as a new record (staff see the link)."""
+    today = clock.today()
     if body.birth_date > today:
         raise Unprocessable("The birth date is in the future.", code="birth_date_in_future")
     check_in_range(body.birth_date, today, 0, MAX_AGE_MONTHS, what="this service")
@@ -63,16 +63,8 @@ async def register_child(
     )
     if child is None:  # this guardian registered this child already (or twice at once)
         raise ChildAlreadyRegistered("You have already registered this child.")
-    return ChildRead.of(
-        {
-            "id": child.id,
-            "name": child.name,
-            "birth_date": child.birth_date,
-            "id_number_masked": child.id_number_masked,
-            "created_at": child.created_at,
-        },
-        today,
-    )
+    row = await repository.GET.one_in(session, ChildNotFound, guardian=guardian.sub, id=child.id)
+    return ChildRead.of(row, clock.today())
 
 
 async def list_children(
@@ -82,23 +74,23 @@ async def list_children(
     limit: int,
     cursor: str | None,
     codec: CursorCodec,
-    today: date,
+    clock: Clock,
 ) -> Page[ChildRead]:
-    after = codec.decode(cursor, "children") if cursor else None
+    today = clock.today()
     async with reader.connection() as conn:
-        rows = await repository.list_children(
-            conn, guardian.sub, limit=limit + 1, after_id=int(after[0]) if after else None
+        return await repository.MINE.page(
+            conn,
+            {"guardian": guardian.sub},
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            scope="children",
+            shape=lambda row: ChildRead.of(row, today),
         )
-    next_cursor = codec.encode([rows[limit - 1]["id"]], "children") if len(rows) > limit else None
-    items = [ChildRead.of(r, today) for r in rows[:limit]]
-    return Page[ChildRead](items=items, next_cursor=next_cursor)
 
 
 async def get_child(
-    reader: Reader, *, guardian: Principal, child_id: int, today: date
+    reader: Reader, *, guardian: Principal, child_id: int, clock: Clock
 ) -> ChildRead:
-    async with reader.connection() as conn:
-        row = await repository.get(conn, guardian.sub, child_id)
-    if row is None:
-        raise ChildNotFound(f"Child {child_id} does not exist.")
-    return ChildRead.of(row, today)
+    row = await reader.one(repository.GET, ChildNotFound, guardian=guardian.sub, id=child_id)
+    return ChildRead.of(row, clock.today())

@@ -6,7 +6,9 @@ from __future__ import annotations
 from common.errors import Conflict, NotFound, Unprocessable
 
 
-class EnrollmentNotFound(NotFound, code="enrollment_not_found"): ...
+class EnrollmentNotFound(
+    NotFound, code="enrollment_not_found", message="Enrollment {id} does not exist."
+): ...
 
 
 class ChildAlreadyEnrolled(Conflict, code="child_already_enrolled"): ...

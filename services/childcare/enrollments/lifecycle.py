@@ -7,18 +7,21 @@ from datetime import datetime
 
 from common.lifecycle import Lifecycle
 from services.childcare.models import Enrollment
+from services.childcare.values import EnrollmentStatus
 
+S = EnrollmentStatus
 ENROLLMENT = Lifecycle(
     "enrollment",
+    EnrollmentStatus,
     {
         # created as `enrolled` (a place was free) or `waitlisted`
-        "waitlisted": {"offered", "withdrawn", "ineligible"},
-        "offered": {"enrolled", "declined", "withdrawn", "expired"},
-        "enrolled": {"withdrawn"},
-        "declined": set(),
-        "withdrawn": set(),
-        "expired": set(),
-        "ineligible": set(),
+        S.waitlisted: {S.offered, S.withdrawn, S.ineligible},
+        S.offered: {S.enrolled, S.declined, S.withdrawn, S.expired},
+        S.enrolled: {S.withdrawn},
+        S.declined: set(),
+        S.withdrawn: set(),
+        S.expired: set(),
+        S.ineligible: set(),
     },
 )
 

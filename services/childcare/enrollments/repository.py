@@ -6,9 +6,8 @@ so they move up by themselves when someone ahead leaves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 import asyncpg
 from sqlalchemy import and_, any_, bindparam, case, exists, func, insert, select
@@ -16,8 +15,33 @@ from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from common.listing import Bound, Keyset, Listing
 from common.read import Statement
-from services.childcare.models import ACTIVE_STATUSES, Child, Enrollment, Institution
+from services.childcare.models import Child, Enrollment, Institution
+from services.childcare.values import ACTIVE_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentRow:
+    id: int
+    child_id: int
+    child_name: str
+    institution_id: int
+    institution_name: str
+    status: str
+    start_date: date
+    waitlist_position: int | None
+    offer_expires_at: datetime | None
+    applied_at: datetime
+    status_changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveApplication:
+    id: int
+    institution_id: int
+    status: str
+
 
 _ahead = aliased(Enrollment)
 _POSITION = case(
@@ -33,7 +57,7 @@ _POSITION = case(
     ),
     else_=None,
 )
-_READ = (
+ENROLLMENTS = (
     select(
         Enrollment.id,
         Enrollment.child_id,
@@ -50,20 +74,27 @@ _READ = (
     .join(Child, Child.id == Enrollment.child_id)
     .join(Institution, Institution.id == Enrollment.institution_id)
 )
-_MINE = _READ.where(Enrollment.guardian_sub == bindparam("guardian"))
-MINE_NEWEST = Statement(_MINE.order_by(Enrollment.id.desc()).limit(bindparam("limit")))
-MINE_BEFORE = Statement(
-    _MINE.where(Enrollment.id < bindparam("before_id"))
-    .order_by(Enrollment.id.desc())
-    .limit(bindparam("limit"))
+GET = Statement(ENROLLMENTS.where(Enrollment.id == bindparam("id")), EnrollmentRow)
+GET_MINE = Statement(
+    ENROLLMENTS.where(
+        Enrollment.guardian_sub == bindparam("guardian"), Enrollment.id == bindparam("id")
+    ),
+    EnrollmentRow,
 )
-GET_MINE = Statement(_MINE.where(Enrollment.id == bindparam("id")))
+# a guardian's enrollments, newest first, with names and current positions
+MINE = Listing(
+    ENROLLMENTS,
+    EnrollmentRow,
+    filters={"guardian": Bound(lambda p: Enrollment.guardian_sub == p)},
+    order=Keyset((Enrollment.id,), descending=True),
+)
 # the hot statements of apply, run on the transaction's driver connection
 ACTIVE_OF_CHILD = Statement(
     select(Enrollment.id, Enrollment.institution_id, Enrollment.status).where(
         Enrollment.child_id == bindparam("child_id"),
         Enrollment.status == any_(array(list(ACTIVE_STATUSES))),
-    )
+    ),
+    ActiveApplication,
 )
 INSERT = Statement(
     insert(Enrollment)
@@ -87,41 +118,28 @@ POSITION = Statement(
         Enrollment.id <= bindparam("id"),
     )
 )
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionOfPlace:
+    institution_id: int
+
+
 PLACE_INSTITUTIONS = Statement(
     select(Enrollment.institution_id).where(
         Enrollment.guardian_sub == bindparam("guardian"),
         Enrollment.status == any_(array(["enrolled", "offered"])),
-    )
+    ),
+    InstitutionOfPlace,
 )
-
-
-async def list_mine(
-    conn: asyncpg.Connection, guardian_sub: str, *, limit: int, before_id: int | None
-) -> Sequence[asyncpg.Record]:
-    """The guardian's enrollments newest first, with names and current positions."""
-    if before_id is None:
-        return await MINE_NEWEST.rows(conn, guardian=guardian_sub, limit=limit)
-    return await MINE_BEFORE.rows(conn, guardian=guardian_sub, limit=limit, before_id=before_id)
-
-
-async def get_mine(
-    conn: asyncpg.Connection, guardian_sub: str, enrollment_id: int
-) -> asyncpg.Record | None:
-    return await GET_MINE.row(conn, guardian=guardian_sub, id=enrollment_id)
 
 
 async def place_institutions(conn: asyncpg.Connection, guardian_sub: str) -> set[int]:
     """Institutions where the guardian holds an enrolled or offered place (sees home addresses)."""
-    return {r["institution_id"] for r in await PLACE_INSTITUTIONS.rows(conn, guardian=guardian_sub)}
+    return {r.institution_id for r in await PLACE_INSTITUTIONS.rows(conn, guardian=guardian_sub)}
 
 
 # --- writes (the request's session) ----------------------------------------------------------
-
-
-async def read_in_session(session: AsyncSession, enrollment_id: int) -> Mapping[str, Any]:
-    """An enrollment as the read path shapes it, read inside the writing transaction."""
-    stmt = _READ.where(Enrollment.id == enrollment_id)
-    return dict((await session.execute(stmt)).mappings().one())
 
 
 async def get_enrollment(

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from common.audit import record_access
+from common.audit import Audited
 from common.auth import Principal
 from common.clock import Clock
 from services.childcare.children.ages import months_between
@@ -16,22 +14,21 @@ from services.childcare.enrollments.schemas import Roster, RosterEntry
 from services.childcare.enrollments.waitlist import expire_offers
 from services.childcare.institutions import repository as institution_repository
 from services.childcare.institutions.errors import InstitutionNotFound
-from services.childcare.models import access_audit
 
 
 async def institution_roster(
-    session: AsyncSession,
+    audited: Audited,
     *,
     institution_id: int,
     staff: Principal,
-    request_id: str | None,
     clock: Clock,
     offer_ttl: timedelta,
 ) -> Roster:
+    session = audited.session
     locked = await institution_repository.lock_institutions(session, [institution_id])
     inst = locked.get(institution_id)
     if inst is None:
-        raise InstitutionNotFound(f"Institution {institution_id} does not exist.")
+        raise InstitutionNotFound(id=institution_id)
     await expire_offers(session, inst, clock=clock, offer_ttl=offer_ttl)
     today = clock.today()
     entries: dict[str, list[RosterEntry]] = {"enrolled": [], "offered": [], "waitlisted": []}
@@ -53,14 +50,11 @@ async def institution_roster(
         )
     # one audit row per child the roster shows (PIPL: minors' data)
     seen = [e for group in entries.values() for e in group]
-    await record_access(
-        session,
-        access_audit,
-        actor=staff,
+    await audited.record(
+        staff,
         action="read_roster",
         resources=[f"child/{e.child_id}" for e in seen],
         purpose=f"childcare staff roster review of institution {institution_id}",
-        request_id=request_id,
     )
     return Roster(
         institution_id=inst.id,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 
+from common.audit import AuditedDep
 from common.auth import CitizenDep
 from common.clock import ClockDep
 from common.db import SessionDep
@@ -15,9 +16,10 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
+from common.validation import Id
 from services.childcare.children.errors import ChildNotFound, ChildTooOld, ChildTooYoung
 from services.childcare.config import SettingsDep
-from services.childcare.deps import Id, StaffDep
+from services.childcare.deps import StaffDep
 from services.childcare.enrollments import reads, roster, service
 from services.childcare.enrollments.errors import (
     ChildAlreadyEnrolled,
@@ -29,7 +31,6 @@ from services.childcare.enrollments.errors import (
 from services.childcare.enrollments.schemas import (
     EnrollmentCreate,
     EnrollmentRead,
-    MeSummary,
     Roster,
 )
 from services.childcare.institutions.errors import InstitutionNotFound
@@ -54,22 +55,16 @@ MOVE_ERRORS = problem_responses(401, 403, EnrollmentNotFound, IllegalTransition)
     responses=problem_responses(401, 403, InstitutionNotFound),
 )
 async def get_roster(
-    request: Request,
-    institution_id: Id,
-    session: SessionDep,
-    staff: StaffDep,
-    clock: ClockDep,
-    settings: SettingsDep,
+    institution_id: Id, audited: AuditedDep, staff: StaffDep, clock: ClockDep, settings: SettingsDep
 ) -> Response:
     result = await roster.institution_roster(
-        session,
+        audited,
         institution_id=institution_id,
         staff=staff,
-        request_id=request.state.request_id,
         clock=clock,
         offer_ttl=settings.offer_ttl,
     )
-    return model_response(result, headers={"Cache-Control": "no-store"})
+    return model_response(result)
 
 
 @router.post(
@@ -151,13 +146,3 @@ async def decline(enrollment_id: Id, act: ActDep) -> Response:
 )
 async def withdraw(enrollment_id: Id, act: ActDep) -> Response:
     return model_response(await service.withdraw(act, enrollment_id))
-
-
-@router.get(
-    "/me/summary",
-    summary="Your children and enrollments (for the citizen view)",
-    response_model=MeSummary,
-)
-async def me_summary(reader: ReaderDep, guardian: CitizenDep, clock: ClockDep) -> Response:
-    summary = await reads.me_summary(reader, guardian=guardian, today=clock.today())
-    return model_response(summary)

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.times import PlannedDate
 from common.validation import MAX_ID, IntegerOnly
-from services.childcare.children.schemas import ChildRead
+from services.childcare.values import EnrollmentStatus
 
-
-class EnrollmentStatus(StrEnum):
-    enrolled = "enrolled"
-    waitlisted = "waitlisted"
-    offered = "offered"
-    declined = "declined"
-    withdrawn = "withdrawn"
-    expired = "expired"
-    ineligible = "ineligible"
+if TYPE_CHECKING:
+    from services.childcare.enrollments.repository import EnrollmentRow
 
 
 class EnrollmentCreate(BaseModel):
@@ -55,19 +46,19 @@ class EnrollmentRead(BaseModel):
     status_changed_at: datetime
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> EnrollmentRead:
+    def of(cls, row: EnrollmentRow) -> EnrollmentRead:
         return cls(
-            id=row["id"],
-            child_id=row["child_id"],
-            child_name=row["child_name"],
-            institution_id=row["institution_id"],
-            institution_name=row["institution_name"],
-            status=row["status"],
-            start_date=row["start_date"],
-            waitlist_position=row["waitlist_position"],
-            offer_expires_at=row["offer_expires_at"],
-            applied_at=row["applied_at"],
-            status_changed_at=row["status_changed_at"],
+            id=row.id,
+            child_id=row.child_id,
+            child_name=row.child_name,
+            institution_id=row.institution_id,
+            institution_name=row.institution_name,
+            status=EnrollmentStatus(row.status),
+            start_date=row.start_date,
+            waitlist_position=row.waitlist_position,
+            offer_expires_at=row.offer_expires_at,
+            applied_at=row.applied_at,
+            status_changed_at=row.status_changed_at,
         )
 
 
@@ -96,10 +87,3 @@ class Roster(BaseModel):
     enrolled: list[RosterEntry]
     offered: list[RosterEntry]
     waitlisted: list[RosterEntry] = Field(description="In waitlist order (position 1 first).")
-
-
-class MeSummary(BaseModel):
-    """The childcare part of the citizen's one-page view."""
-
-    children: list[ChildRead]
-    enrollments: list[EnrollmentRead] = Field(description="Newest first, at most 50.")

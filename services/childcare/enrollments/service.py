@@ -28,7 +28,6 @@ from services.childcare.enrollments.lifecycle import ENROLLMENT, move
 from services.childcare.enrollments.schemas import (
     EnrollmentCreate,
     EnrollmentRead,
-    EnrollmentStatus,
 )
 from services.childcare.enrollments.waitlist import (
     expire_offers,
@@ -38,6 +37,7 @@ from services.childcare.enrollments.waitlist import (
 from services.childcare.institutions import repository as institution_repository
 from services.childcare.institutions.errors import InstitutionNotFound
 from services.childcare.models import Child, Enrollment, Institution, child_identity
+from services.childcare.values import EnrollmentStatus
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,10 @@ class Act:
 
 
 async def _read(session: AsyncSession, enrollment_id: int) -> EnrollmentRead:
-    return EnrollmentRead.of(await repository.read_in_session(session, enrollment_id))
+    """The enrollment as a read shows it, inside the writing transaction."""
+    return EnrollmentRead.of(
+        await repository.GET.one_in(session, EnrollmentNotFound, id=enrollment_id)
+    )
 
 
 async def _lock_child(
@@ -62,7 +65,7 @@ async def _lock_child(
     applications and, in id order, the institutions they and `institution_id` concern."""
     child = await child_repository.lock_child(act.session, act.guardian.sub, child_id)
     if child is None:
-        raise ChildNotFound(f"Child {child_id} does not exist.")
+        raise ChildNotFound(id=child_id)
     active = await repository.active_applications(act.session, child.id)
     locked = await institution_repository.lock_institutions(
         act.session, [institution_id, *(a.institution_id for a in active)]
@@ -84,40 +87,40 @@ async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
     # locked, the child's applications cannot change
     child = await child_repository.lock_child(session, act.guardian.sub, body.child_id)
     if child is None:
-        raise ChildNotFound(f"Child {body.child_id} does not exist.")
+        raise ChildNotFound(id=body.child_id)
     conn = await driver_connection(session)
     active = await repository.ACTIVE_OF_CHILD.rows(conn, child_id=child.id)
-    ids = sorted({body.institution_id, *(a["institution_id"] for a in active)})
-    locked = {r["id"]: r for r in await institution_repository.LOCK_FOR_APPLY.rows(conn, ids=ids)}
+    ids = sorted({body.institution_id, *(a.institution_id for a in active)})
+    locked = {r.id: r for r in await institution_repository.LOCK_FOR_APPLY.rows(conn, ids=ids)}
     inst = locked.get(body.institution_id)
     if inst is None:
-        raise InstitutionNotFound(f"Institution {body.institution_id} does not exist.")
-    if inst["offered"]:  # an offer there may have expired: pass its place on first
-        orm = await institution_repository.lock_institutions(session, [inst["id"]])
-        await expire_offers(session, orm[inst["id"]], clock=clock, offer_ttl=offer_ttl)
+        raise InstitutionNotFound(id=body.institution_id)
+    if inst.offered:  # an offer there may have expired: pass its place on first
+        orm = await institution_repository.lock_institutions(session, [inst.id])
+        await expire_offers(session, orm[inst.id], clock=clock, offer_ttl=offer_ttl)
     check_in_range(
         child.birth_date,
         body.start_date,
-        inst["min_age_months"],
-        inst["max_age_months"],
+        inst.min_age_months,
+        inst.max_age_months,
         what="this institution",
     )
     for other in active:
-        if other["institution_id"] == inst["id"]:
+        if other.institution_id == inst.id:
             raise DuplicateApplication(
                 "This child already has an active application to this institution.",
-                enrollment_id=other["id"],
+                enrollment_id=other.id,
             )
-        if other["status"] == "enrolled":
+        if other.status == "enrolled":
             raise ChildAlreadyEnrolled(
                 "This child already holds a place; withdraw it before applying elsewhere.",
-                enrollment_id=other["id"],
+                enrollment_id=other.id,
             )
     identity = child_identity(child.id, child.id_number_hash)
     # one statement: a free place, unless the child (by ID, through any guardian's record)
     # already holds one — then the application waits for staff
     enrolled = (
-        await institution_repository.TAKE_PLACE.value(conn, id=inst["id"], identity=identity)
+        await institution_repository.TAKE_PLACE.value(conn, id=inst.id, identity=identity)
         is not None
     )
     now = clock.now()
@@ -127,7 +130,7 @@ async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
             conn,
             child_id=child.id,
             child_identity=identity,
-            institution_id=inst["id"],
+            institution_id=inst.id,
             guardian_sub=act.guardian.sub,
             status=status.value,
             start_date=body.start_date,
@@ -137,9 +140,7 @@ async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
         raise DuplicateApplication("This child already has an active application here.") from exc
     position = None
     if not enrolled:
-        position = await repository.POSITION.value(
-            conn, institution_id=inst["id"], id=enrollment_id
-        )
+        position = await repository.POSITION.value(conn, institution_id=inst.id, id=enrollment_id)
     elif active:  # these are all the child's other applications (its row is locked)
         await withdraw_other_applications(
             session, child_id=child.id, keep=enrollment_id, locked={}, clock=clock,
@@ -149,8 +150,8 @@ async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
         id=enrollment_id,
         child_id=child.id,
         child_name=child.name,
-        institution_id=inst["id"],
-        institution_name=inst["name"],
+        institution_id=inst.id,
+        institution_name=inst.name,
         status=status,
         start_date=body.start_date,
         waitlist_position=position,
@@ -165,7 +166,7 @@ async def _mine(act: Act, enrollment_id: int) -> Enrollment:
         act.session, enrollment_id, guardian_sub=act.guardian.sub
     )
     if found is None:
-        raise EnrollmentNotFound(f"Enrollment {enrollment_id} does not exist.")
+        raise EnrollmentNotFound(id=enrollment_id)
     return found
 
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from common.clock import Clock
+from common.state import service_context
 from common.tasks import periodic
 from services.childcare.config import Settings
 from services.childcare.enrollments import repository
@@ -31,13 +32,21 @@ async def sweep_expired_offers(
     return total
 
 
+def _settings(app: FastAPI) -> Settings:
+    settings = service_context(app).settings
+    assert isinstance(settings, Settings)
+    return settings
+
+
 async def _sweep(app: FastAPI) -> int:
-    settings: Settings = app.state.settings
+    context = service_context(app)
     return await sweep_expired_offers(
-        app.state.background_sessionmaker, clock=app.state.clock, offer_ttl=settings.offer_ttl
+        context.database.background_sessionmaker,
+        clock=context.clock,
+        offer_ttl=_settings(app).offer_ttl,
     )
 
 
 offer_sweeper = periodic(
-    "offers_expired", lambda app: float(app.state.settings.offer_sweep_seconds), _sweep
+    "offers_expired", lambda app: float(_settings(app).offer_sweep_seconds), _sweep
 )

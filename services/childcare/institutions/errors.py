@@ -5,7 +5,9 @@ from __future__ import annotations
 from common.errors import Conflict, NotFound, Unprocessable
 
 
-class InstitutionNotFound(NotFound, code="institution_not_found"): ...
+class InstitutionNotFound(
+    NotFound, code="institution_not_found", message="Institution {id} does not exist."
+): ...
 
 
 class CapacityBelowTaken(Conflict, code="capacity_below_taken"): ...

@@ -1,32 +1,62 @@
-"""Institution SQL. Reads are statements compiled once (`common.read`); writes go through the
-request's session and only flush — the unit of work commits."""
+"""Institution SQL: the row every read shapes, one statement by id, the search as a `Listing`;
+writes go through the request's session and only flush — the unit of work commits."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from datetime import datetime
 
-import asyncpg
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Integer,
+    String,
     and_,
     any_,
     bindparam,
     exists,
     func,
+    literal,
     select,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.geo_query import keyset_params, keyset_statement
+from common.listing import Bound, Chosen, Keyset, Listing, contains
 from common.read import Statement
 from services.childcare.models import Enrollment, Institution
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionRow:
+    id: int
+    name: str
+    district: str
+    address: str
+    lat: float
+    lon: float
+    public_lat: float
+    public_lon: float
+    kind: str
+    inclusive: bool
+    public_owned: bool
+    demonstration_level: str | None
+    demonstration_year: int | None
+    capacity: int
+    enrolled: int
+    offered: int
+    monthly_fee_fen: int
+    min_age_months: int
+    max_age_months: int
+    opening_hours: str
+    phone: str
+    vacancies_as_of: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionHit(InstitutionRow):
+    distance_m: float | None  # from the published point, so it gives no home away
 
 
 @dataclass(frozen=True)
@@ -39,42 +69,9 @@ class InstitutionFilter:
     age_months: int | None = None
     max_fee_fen: int | None = None
     q: str | None = None
-    near: tuple[float, float, int] | None = None  # WGS-84 lat, lon, radius metres
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """What decides the SQL of a search — which filters are present, the values of the
-    enumerated ones — not the values bound into it: one compiled statement per shape."""
-
-    district: bool
-    kind: bool
-    inclusive: bool | None
-    demonstration: str | None
-    has_vacancy: bool | None
-    age_months: bool
-    max_fee_fen: bool
-    q: bool
-    near: bool
-    after: bool
-
-    @classmethod
-    def of(cls, f: InstitutionFilter, after: bool) -> _Shape:
-        return cls(
-            district=f.district is not None,
-            kind=f.kind is not None,
-            inclusive=f.inclusive,
-            demonstration=f.demonstration,
-            has_vacancy=f.has_vacancy,
-            age_months=f.age_months is not None,
-            max_fee_fen=f.max_fee_fen is not None,
-            q=bool(f.q),
-            near=f.near is not None,
-            after=after,
-        )
-
-
-COLUMNS = (
+INSTITUTIONS = select(
     Institution.id,
     Institution.name,
     Institution.district,
@@ -98,82 +95,46 @@ COLUMNS = (
     Institution.phone,
     Institution.vacancies_as_of,
 )
-BY_ID = select(*COLUMNS).where(Institution.id == bindparam("id"))
-GET = Statement(BY_ID)
+GET = Statement(INSTITUTIONS.where(Institution.id == bindparam("id")), InstitutionRow)
 
 
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _demonstration(choice: str) -> ColumnElement[bool]:
+    level = Institution.demonstration_level
+    if choice == "any":
+        return level.is_not(None)
+    if choice == "none":
+        return level.is_(None)
+    return level == literal(choice)
 
 
-def _conditions(s: _Shape) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if s.district:
-        conditions.append(Institution.district == bindparam("district"))
-    if s.kind:
-        conditions.append(Institution.kind == bindparam("kind"))
-    if s.inclusive is not None:
-        conditions.append(Institution.inclusive.is_(s.inclusive))
-    if s.demonstration == "any":
-        conditions.append(Institution.demonstration_level.is_not(None))
-    elif s.demonstration == "none":
-        conditions.append(Institution.demonstration_level.is_(None))
-    elif s.demonstration is not None:
-        conditions.append(Institution.demonstration_level == bindparam("demonstration"))
-    if s.has_vacancy is True:
-        conditions.append(Institution.enrolled + Institution.offered < Institution.capacity)
-    elif s.has_vacancy is False:
-        conditions.append(Institution.enrolled + Institution.offered >= Institution.capacity)
-    if s.age_months:
-        age = bindparam("age_months", type_=Integer)
-        conditions.append(
-            and_(Institution.min_age_months <= age, Institution.max_age_months >= age)
-        )
-    if s.max_fee_fen:
-        conditions.append(Institution.monthly_fee_fen <= bindparam("max_fee_fen"))
-    if s.q:
-        # pg_trgm's GIN index serves ILIKE '%…%' for 3+ characters
-        conditions.append(Institution.name.ilike(bindparam("q"), escape="\\"))
-    return conditions
-
-
-@lru_cache(maxsize=512)
-def _search_statement(shape: _Shape) -> Statement:
-    return Statement(
-        keyset_statement(
-            COLUMNS,
-            earth_loc=Institution.earth_loc,
-            id_col=Institution.id,
-            conditions=_conditions(shape),
-            near=shape.near,
-            after=shape.after,
-        )
-    )
-
-
-async def search(
-    conn: asyncpg.Connection, f: InstitutionFilter, *, limit: int, after: list[Any] | None
-) -> Sequence[asyncpg.Record]:
-    """`limit + 1` rows of one keyset page, nearest (published point) first with a centre."""
-    params = keyset_params(f.near, after, limit)
-    for name in ("district", "kind", "demonstration", "age_months", "max_fee_fen"):
-        if getattr(f, name) is not None:
-            params[name] = getattr(f, name)
-    if f.q:
-        params["q"] = f"%{_escape_like(f.q)}%"
-    return await _search_statement(_Shape.of(f, bool(after))).rows(conn, **params)
-
-
-async def get(conn: asyncpg.Connection, institution_id: int) -> asyncpg.Record | None:
-    return await GET.row(conn, id=institution_id)
+_TAKEN = Institution.enrolled + Institution.offered
+_AGE = Integer()
+# nearest (published point) first with a centre, else by id. The name has a pg_trgm GIN index
+# that serves ILIKE '%…%' for 3+ characters
+SEARCH = Listing(
+    INSTITUTIONS,
+    InstitutionHit,
+    filters={
+        "district": Bound(lambda p: Institution.district == p),
+        "kind": Bound(lambda p: Institution.kind == p),
+        "inclusive": Chosen(lambda v: Institution.inclusive.is_(v)),
+        "demonstration": Chosen(_demonstration),
+        "has_vacancy": Chosen(
+            lambda v: Institution.capacity > _TAKEN if v else Institution.capacity <= _TAKEN
+        ),
+        "age_months": Bound(
+            lambda p: and_(Institution.min_age_months <= p, Institution.max_age_months >= p),
+            type_=_AGE,
+        ),
+        "max_fee_fen": Bound(lambda p: Institution.monthly_fee_fen <= p),
+        "q": Bound(lambda p: Institution.name.ilike(p, escape="\\"), type_=String, bind=contains),
+    },
+    order=Keyset((Institution.id,)),
+    nearest=Institution.earth_loc,
+)
 
 
 # --- writes (the request's session) ----------------------------------------------------------
-
-
-async def row_in_session(session: AsyncSession, institution_id: int) -> Mapping[str, Any]:
-    """The institution as the read path shapes it, read inside the writing transaction."""
-    return dict((await session.execute(BY_ID, {"id": institution_id})).mappings().one())
 
 
 async def lock_by_name(session: AsyncSession, name: str, district: str) -> Institution | None:
@@ -202,6 +163,17 @@ async def lock_institutions(session: AsyncSession, ids: list[int]) -> dict[int, 
 # the hot statements of apply, run on the transaction's driver connection: lock the rows in
 # id order (two transactions never deadlock), then one conditional UPDATE takes a place only
 # while `enrolled + offered < capacity` and the child (by identity) holds no place anywhere
+@dataclass(frozen=True, slots=True)
+class ApplyTarget:
+    """What applying needs of an institution, read under its row lock."""
+
+    id: int
+    name: str
+    offered: int
+    min_age_months: int
+    max_age_months: int
+
+
 LOCK_FOR_APPLY = Statement(
     select(
         Institution.id,
@@ -212,7 +184,8 @@ LOCK_FOR_APPLY = Statement(
     )
     .where(Institution.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
     .order_by(Institution.id)
-    .with_for_update()
+    .with_for_update(),
+    ApplyTarget,
 )
 TAKE_PLACE = Statement(
     update(Institution)

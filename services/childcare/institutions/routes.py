@@ -17,8 +17,9 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
+from common.validation import Id
 from services.childcare.config import SettingsDep
-from services.childcare.deps import Id, StaffDep
+from services.childcare.deps import StaffDep
 from services.childcare.institutions import service
 from services.childcare.institutions.errors import (
     CapacityBelowTaken,
@@ -76,11 +77,11 @@ async def list_institutions(
         age_months=age_months,
         max_fee_fen=max_fee_fen,
         q=q,
-        near=near.near,
     )
     page = await service.search_institutions(
         reader,
         filters=filters,
+        near=near.near,
         coord_sys=near.coord_sys,
         limit=limit,
         cursor=cursor,

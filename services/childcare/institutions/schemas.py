@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
@@ -14,6 +13,9 @@ from common.districts import District
 from common.geo import CoordSys, Location
 from common.geo_input import BodyCoordSys, PointIn
 from common.validation import IntegerOnly, PatchBody, patch_field
+
+if TYPE_CHECKING:
+    from services.childcare.institutions.repository import InstitutionRow
 
 
 class InstitutionKind(StrEnum):
@@ -134,31 +136,41 @@ class InstitutionRead(BaseModel):
     )
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], coord_sys: CoordSys, *, exact: bool) -> InstitutionRead:
+    def of(
+        cls,
+        row: InstitutionRow,
+        coord_sys: CoordSys,
+        *,
+        exact: bool,
+        distance_m: float | None = None,
+    ) -> InstitutionRead:
         """Shapes a row; a home-based place shows only its published area unless `exact`."""
-        hidden = row["kind"] == InstitutionKind.home_based and not exact
-        lat, lon = (row["public_lat"], row["public_lon"]) if hidden else (row["lat"], row["lon"])
-        level, year = row["demonstration_level"], row["demonstration_year"]
-        distance = row.get("distance_m")
+        hidden = row.kind == InstitutionKind.home_based and not exact
+        lat, lon = (row.public_lat, row.public_lon) if hidden else (row.lat, row.lon)
+        level, year = row.demonstration_level, row.demonstration_year
         return cls(
-            id=row["id"],
-            name=row["name"],
-            district=row["district"],
-            address=None if hidden else row["address"],
+            id=row.id,
+            name=row.name,
+            district=District(row.district),
+            address=None if hidden else row.address,
             location=Location.of(lat, lon, coord_sys, approximate=hidden),
-            kind=row["kind"],
-            inclusive=row["inclusive"],
-            public_owned=row["public_owned"],
-            demonstration=Demonstration(level=level, year=year) if level and year else None,
-            capacity=row["capacity"],
-            enrolled=row["enrolled"],
-            offered=row["offered"],
-            vacancies=row["capacity"] - row["enrolled"] - row["offered"],
-            vacancies_as_of=row["vacancies_as_of"],
-            monthly_fee_fen=row["monthly_fee_fen"],
-            min_age_months=row["min_age_months"],
-            max_age_months=row["max_age_months"],
-            opening_hours=row["opening_hours"],
-            phone=row["phone"],
-            distance_m=None if distance is None else round(distance, 1),
+            kind=InstitutionKind(row.kind),
+            inclusive=row.inclusive,
+            public_owned=row.public_owned,
+            demonstration=(
+                Demonstration(level=DemonstrationLevel(level), year=year)
+                if level and year
+                else None
+            ),
+            capacity=row.capacity,
+            enrolled=row.enrolled,
+            offered=row.offered,
+            vacancies=row.capacity - row.enrolled - row.offered,
+            vacancies_as_of=row.vacancies_as_of,
+            monthly_fee_fen=row.monthly_fee_fen,
+            min_age_months=row.min_age_months,
+            max_age_months=row.max_age_months,
+            opening_hours=row.opening_hours,
+            phone=row.phone,
+            distance_m=None if distance_m is None else round(distance_m, 1),
         )

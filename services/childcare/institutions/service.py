@@ -13,7 +13,7 @@ from common.auth import Principal, Role
 from common.clock import Clock
 from common.districts import ensure_in_district
 from common.geo import CoordSys, to_wgs84
-from common.pagination import CursorCodec, Page, page_of_rows
+from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.childcare.enrollments import repository as enrollment_repository
 from services.childcare.enrollments.waitlist import offer_free_places
@@ -48,6 +48,7 @@ async def search_institutions(
     reader: Reader,
     *,
     filters: InstitutionFilter,
+    near: tuple[float, float, int] | None,
     coord_sys: CoordSys,
     limit: int,
     cursor: str | None,
@@ -55,29 +56,30 @@ async def search_institutions(
     viewer: Principal | None,
 ) -> Page[InstitutionRead]:
     """One page of institutions, nearest (published point) first when a centre is given."""
-    scope = repr(filters)
-    after = codec.decode(cursor, scope) if cursor else None
     async with reader.connection() as conn:
-        rows = await repository.search(conn, filters, limit=limit, after=after)
         exact = await _exact_for(conn, viewer)
-    return page_of_rows(
-        rows,
-        limit=limit,
-        codec=codec,
-        scope=scope,
-        shape=lambda r: InstitutionRead.of(
-            r, coord_sys, exact=exact is True or (exact is not False and r["id"] in exact)
-        ),
-    )
+        return await repository.SEARCH.page(
+            conn,
+            filters,
+            near=near,
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            scope=repr((filters, near)),
+            shape=lambda hit: InstitutionRead.of(
+                hit,
+                coord_sys,
+                exact=exact is True or (exact is not False and hit.id in exact),
+                distance_m=hit.distance_m,
+            ),
+        )
 
 
 async def get_institution(
     reader: Reader, *, institution_id: int, coord_sys: CoordSys, viewer: Principal | None
 ) -> InstitutionRead:
     async with reader.connection() as conn:
-        row = await repository.get(conn, institution_id)
-        if row is None:
-            raise InstitutionNotFound(f"Institution {institution_id} does not exist.")
+        row = await repository.GET.one(conn, InstitutionNotFound, id=institution_id)
         exact = await _exact_for(conn, viewer)
     seen_exactly = exact is True or (exact is not False and institution_id in exact)
     return InstitutionRead.of(row, coord_sys, exact=seen_exactly)
@@ -116,9 +118,8 @@ async def create_institution(
     inst = Institution(**values, enrolled=0, offered=0)
     session.add(inst)
     await session.flush()
-    return InstitutionRead.of(
-        await repository.row_in_session(session, inst.id), coord_sys, exact=True
-    )
+    row = await repository.GET.one_in(session, InstitutionNotFound, id=inst.id)
+    return InstitutionRead.of(row, coord_sys, exact=True)
 
 
 async def update_institution(
@@ -134,7 +135,7 @@ async def update_institution(
     locked = await repository.lock_institutions(session, [institution_id])
     inst = locked.get(institution_id)
     if inst is None:
-        raise InstitutionNotFound(f"Institution {institution_id} does not exist.")
+        raise InstitutionNotFound(id=institution_id)
     values = _values(body, body.changes(), coord_sys)
     _check_age_range(
         values.get("min_age_months", inst.min_age_months),
@@ -157,6 +158,5 @@ async def update_institution(
         inst.vacancies_as_of = clock.now()
     await session.flush()
     await offer_free_places(session, inst, clock=clock, offer_ttl=offer_ttl)
-    return InstitutionRead.of(
-        await repository.row_in_session(session, inst.id), coord_sys, exact=True
-    )
+    row = await repository.GET.one_in(session, InstitutionNotFound, id=inst.id)
+    return InstitutionRead.of(row, coord_sys, exact=True)

@@ -4,21 +4,22 @@ planned → under_construction → opened (opening creates its institution)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from typing import Any
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import Clock
-from common.districts import ensure_in_district
+from common.db import load
+from common.districts import District, ensure_in_district
 from common.errors import Unprocessable
 from common.geo import CoordSys, Location
 from common.lifecycle import Lifecycle
 from common.read import Reader
+from services.childcare.institutions.schemas import InstitutionKind
 from services.childcare.models import Institution, PlanProject
 from services.childcare.planning import repository
 from services.childcare.planning.errors import PlanNotFound, PlanProjectNotFound
+from services.childcare.planning.repository import PlanRow, ProjectRow
 from services.childcare.planning.schemas import (
     CategoryCount,
     PlanCategory,
@@ -26,13 +27,18 @@ from services.childcare.planning.schemas import (
     PlanProjectRead,
     PlanProjectUpdate,
     PlanRead,
-    ProjectStatus,
     StatusCount,
 )
+from services.childcare.values import ProjectStatus
 
 PROJECT = Lifecycle(
     "plan project",
-    {"planned": {"under_construction"}, "under_construction": {"opened"}, "opened": set()},
+    ProjectStatus,
+    {
+        ProjectStatus.planned: {ProjectStatus.under_construction},
+        ProjectStatus.under_construction: {ProjectStatus.opened},
+        ProjectStatus.opened: set(),
+    },
     changed_attr="updated_at",
 )
 
@@ -43,13 +49,11 @@ async def plan_progress(conn: asyncpg.Connection, year: int | None) -> list[Plan
         return []
     by_plan: dict[int, list[tuple[str, str, int, int]]] = defaultdict(list)
     for r in await repository.progress(conn, year):
-        by_plan[r["plan_year"]].append(
-            (r["category"], r["status"], int(r["projects"]), int(r["slots"]))
-        )
-    return [_progress(plan, by_plan[plan["year"]]) for plan in plans]
+        by_plan[r.plan_year].append((r.category, r.status, r.projects, r.slots))
+    return [_progress(plan, by_plan[plan.year]) for plan in plans]
 
 
-def _progress(plan: Mapping[str, Any], groups: list[tuple[str, str, int, int]]) -> PlanProgress:
+def _progress(plan: PlanRow, groups: list[tuple[str, str, int, int]]) -> PlanProgress:
     by_status = [
         StatusCount(
             status=s,
@@ -69,11 +73,11 @@ def _progress(plan: Mapping[str, Any], groups: list[tuple[str, str, int, int]]) 
         for cat in PlanCategory
     ]
     opened = by_status[-1]
-    target_slots = plan["target_slots"]
+    target_slots = plan.target_slots
     return PlanProgress(
-        year=plan["year"],
-        title=plan["title"],
-        target_institutions=plan["target_institutions"],
+        year=plan.year,
+        title=plan.title,
+        target_institutions=plan.target_institutions,
         target_slots=target_slots,
         opened_institutions=opened.projects,
         opened_slots=opened.slots,
@@ -83,20 +87,20 @@ def _progress(plan: Mapping[str, Any], groups: list[tuple[str, str, int, int]]) 
     )
 
 
-def project_read(p: Mapping[str, Any], coord_sys: CoordSys) -> PlanProjectRead:
+def project_read(p: ProjectRow, coord_sys: CoordSys) -> PlanProjectRead:
     return PlanProjectRead(
-        id=p["id"],
-        plan_year=p["plan_year"],
-        name=p["name"],
-        district=p["district"],
-        address=p["address"],
-        location=Location.of(p["lat"], p["lon"], coord_sys),
-        category=p["category"],
-        kind=p["kind"],
-        planned_slots=p["planned_slots"],
-        status=p["status"],
-        institution_id=p["institution_id"],
-        updated_at=p["updated_at"],
+        id=p.id,
+        plan_year=p.plan_year,
+        name=p.name,
+        district=District(p.district),
+        address=p.address,
+        location=Location.of(p.lat, p.lon, coord_sys),
+        category=PlanCategory(p.category),
+        kind=InstitutionKind(p.kind),
+        planned_slots=p.planned_slots,
+        status=ProjectStatus(p.status),
+        institution_id=p.institution_id,
+        updated_at=p.updated_at,
     )
 
 
@@ -138,9 +142,7 @@ async def advance_project(
     clock: Clock,
 ) -> PlanProjectRead:
     """Moves a project one step forward; opening it creates its institution in this transaction."""
-    project = await repository.lock_project(session, project_id)
-    if project is None:
-        raise PlanProjectNotFound(f"Plan project {project_id} does not exist.")
+    project = await load(session, PlanProject, project_id, PlanProjectNotFound, lock=True)
     PROJECT.check(project.status, update.status.value)
     given = [f for f in INSTITUTION_FIELDS if getattr(update, f) is not None]
     if update.status is not ProjectStatus.opened and given:
@@ -151,8 +153,8 @@ async def advance_project(
     if update.status is ProjectStatus.opened:
         project.institution_id = await _open_institution(session, project, update)
     PROJECT.transition(project, update.status.value, clock.now())
-    await session.flush()
-    return project_read(await repository.project_in_session(session, project.id), coord_sys)
+    row = await repository.PROJECT.one_in(session, PlanProjectNotFound, id=project.id)
+    return project_read(row, coord_sys)
 
 
 async def _open_institution(

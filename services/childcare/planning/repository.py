@@ -1,90 +1,71 @@
-"""Planning SQL: live aggregates over the institutions (so the figures always match them),
-district reference populations, capacity plans and their projects."""
+"""Planning SQL: capacity plans, their progress and their projects, as typed rows; district
+reference populations change in the request's session."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 import asyncpg
-from sqlalchemy import Integer, bindparam, case, func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.read import Statement
-from services.childcare.models import CapacityPlan, DistrictPopulation, Institution, PlanProject
+from services.childcare.models import CapacityPlan, DistrictPopulation, PlanProject
 
-_VACANCIES = Institution.capacity - Institution.enrolled - Institution.offered
-_INSTITUTIONS = func.count().label("institutions")
-_SLOTS = func.coalesce(func.sum(Institution.capacity), 0).label("slots")
-_VACANT = func.coalesce(func.sum(_VACANCIES), 0).label("vacancies")
 
-TOTALS = Statement(
-    select(
-        _INSTITUTIONS,
-        _SLOTS,
-        func.coalesce(func.sum(Institution.enrolled), 0).label("enrolled"),
-        func.coalesce(func.sum(Institution.offered), 0).label("offered"),
-        _VACANT,
-        func.coalesce(func.sum(case((Institution.inclusive, 1), else_=0)), 0)
-        .cast(Integer)
-        .label("inclusive"),
-        # as of the last change behind them: the same figures keep the same `as_of` (and ETag),
-        # so clients and caches revalidate with a 304 until something changes
-        func.greatest(
-            func.max(Institution.vacancies_as_of),
-            func.max(Institution.updated_at),
-            select(func.max(DistrictPopulation.updated_at)).scalar_subquery(),
-            select(func.max(PlanProject.updated_at)).scalar_subquery(),
-        ).label("as_of"),
-    )
-)
-BY_KIND = Statement(
-    select(Institution.kind, _INSTITUTIONS, _SLOTS, _VACANT)
-    .group_by(Institution.kind)
-    .order_by(Institution.kind)
-)
-BY_DISTRICT = Statement(
-    select(Institution.district, _INSTITUTIONS, _SLOTS, _VACANT).group_by(Institution.district)
-)
-POPULATIONS = Statement(select(DistrictPopulation.district, DistrictPopulation.population))
-DEMONSTRATION = Statement(
-    select(
-        Institution.id,
-        Institution.name,
-        Institution.district,
-        Institution.demonstration_level,
-        Institution.demonstration_year,
-    )
-    .where(Institution.demonstration_level.is_not(None))
-    .order_by(Institution.demonstration_year, Institution.demonstration_level, Institution.id)
-)
-DEMONSTRATION_GROUPS = Statement(
-    select(
-        Institution.demonstration_level,
-        Institution.demonstration_year,
-        func.count().label("institutions"),
-    )
-    .where(Institution.demonstration_level.is_not(None))
-    .group_by(Institution.demonstration_level, Institution.demonstration_year)
-    .order_by(Institution.demonstration_year, Institution.demonstration_level)
-)
-_PLAN_COLUMNS = (
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    year: int
+    title: str
+    target_institutions: int
+    target_slots: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressRow:
+    plan_year: int
+    category: str
+    status: str
+    projects: int
+    slots: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    id: int
+    plan_year: int
+    name: str
+    district: str
+    address: str
+    lat: float
+    lon: float
+    category: str
+    kind: str
+    planned_slots: int
+    status: str
+    institution_id: int | None
+    updated_at: datetime
+
+
+_PLANS = select(
     CapacityPlan.year,
     CapacityPlan.title,
     CapacityPlan.target_institutions,
     CapacityPlan.target_slots,
 )
-PLANS = Statement(select(*_PLAN_COLUMNS).order_by(CapacityPlan.year))
-PLAN = Statement(select(*_PLAN_COLUMNS).where(CapacityPlan.year == bindparam("year")))
+PLANS = Statement(_PLANS.order_by(CapacityPlan.year), PlanRow)
+PLAN = Statement(_PLANS.where(CapacityPlan.year == bindparam("year")), PlanRow)
 _PROGRESS = select(
     PlanProject.plan_year,
     PlanProject.category,
     PlanProject.status,
     func.count().label("projects"),
-    func.coalesce(func.sum(PlanProject.planned_slots), 0).label("slots"),
+    func.coalesce(func.sum(PlanProject.planned_slots), 0).cast(Integer).label("slots"),
 ).group_by(PlanProject.plan_year, PlanProject.category, PlanProject.status)
-PROGRESS = Statement(_PROGRESS)
-PLAN_PROGRESS = Statement(_PROGRESS.where(PlanProject.plan_year == bindparam("year")))
-PROJECT_COLUMNS = (
+PROGRESS = Statement(_PROGRESS, ProgressRow)
+PLAN_PROGRESS = Statement(_PROGRESS.where(PlanProject.plan_year == bindparam("year")), ProgressRow)
+_PROJECTS = select(
     PlanProject.id,
     PlanProject.plan_year,
     PlanProject.name,
@@ -100,17 +81,17 @@ PROJECT_COLUMNS = (
     PlanProject.updated_at,
 )
 PROJECTS = Statement(
-    select(*PROJECT_COLUMNS)
-    .where(PlanProject.plan_year == bindparam("year"))
-    .order_by(PlanProject.id)
+    _PROJECTS.where(PlanProject.plan_year == bindparam("year")).order_by(PlanProject.id),
+    ProjectRow,
 )
+PROJECT = Statement(_PROJECTS.where(PlanProject.id == bindparam("id")), ProjectRow)
 
 
-async def plans(conn: asyncpg.Connection, year: int | None) -> Sequence[asyncpg.Record]:
+async def plans(conn: asyncpg.Connection, year: int | None) -> list[PlanRow]:
     return await (PLANS.rows(conn) if year is None else PLAN.rows(conn, year=year))
 
 
-async def progress(conn: asyncpg.Connection, year: int | None) -> Sequence[asyncpg.Record]:
+async def progress(conn: asyncpg.Connection, year: int | None) -> list[ProgressRow]:
     return await (PROGRESS.rows(conn) if year is None else PLAN_PROGRESS.rows(conn, year=year))
 
 
@@ -121,11 +102,6 @@ async def lock_project(session: AsyncSession, project_id: int) -> PlanProject | 
     return await session.scalar(
         select(PlanProject).where(PlanProject.id == project_id).with_for_update()
     )
-
-
-async def project_in_session(session: AsyncSession, project_id: int) -> dict[str, object]:
-    stmt = select(*PROJECT_COLUMNS).where(PlanProject.id == project_id)
-    return dict((await session.execute(stmt)).mappings().one())
 
 
 async def lock_population(session: AsyncSession, district: str) -> DistrictPopulation | None:

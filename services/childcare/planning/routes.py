@@ -16,14 +16,13 @@ from common.read import ReaderDep
 from common.responses import model_response
 from common.validation import MAX_ID
 from services.childcare.deps import StaffDep
-from services.childcare.planning import plans, service, stats
+from services.childcare.planning import plans, service
 from services.childcare.planning.errors import (
     DistrictNotFound,
     PlanNotFound,
     PlanProjectNotFound,
 )
 from services.childcare.planning.schemas import (
-    ChildcareStats,
     DistrictPopulationRead,
     PlanList,
     PlanProjectRead,
@@ -33,15 +32,6 @@ from services.childcare.planning.schemas import (
 )
 
 router = APIRouter(prefix="/childcare/v1", tags=["childcare statistics and plans"])
-
-
-@router.get(
-    "/stats",
-    summary="Institutions and slots by kind and district, per 1,000 residents",
-    response_model=ChildcareStats,
-)
-async def get_stats(reader: ReaderDep) -> Response:
-    return model_response(await stats.statistics(reader))
 
 
 @router.put(

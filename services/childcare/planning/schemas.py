@@ -1,4 +1,4 @@
-"""HTTP shapes of childcare statistics, district reference data and capacity plans."""
+"""HTTP shapes of district reference data and capacity plans."""
 
 from __future__ import annotations
 
@@ -12,67 +12,8 @@ from pydantic.json_schema import SkipJsonSchema
 from common.districts import District
 from common.geo import Location
 from common.validation import IntegerOnly, PatchBody, patch_field
-from services.childcare.institutions.schemas import DemonstrationLevel, InstitutionKind
-
-NATIONAL_TARGET_SLOTS_PER_1000 = 4.5
-
-
-class Totals(BaseModel):
-    institutions: int
-    slots: int
-    enrolled: int
-    offered: int
-    vacancies: int
-    inclusive_institutions: int
-    inclusive_share: float = Field(
-        description="Share of institutions that are inclusive (普惠), 0–1."
-    )
-    population: int
-    slots_per_1000: float
-    target_slots_per_1000: float = NATIONAL_TARGET_SLOTS_PER_1000
-
-
-class KindStats(BaseModel):
-    kind: InstitutionKind
-    institutions: int
-    slots: int
-    vacancies: int
-
-
-class DistrictStats(BaseModel):
-    district: District
-    institutions: int
-    slots: int
-    vacancies: int
-    population: int | None
-    slots_per_1000: float | None
-    meets_target: bool | None
-
-
-class DemonstrationInstitution(BaseModel):
-    id: int
-    name: str
-    district: District
-    level: DemonstrationLevel
-    year: int
-
-
-class DemonstrationGroup(BaseModel):
-    level: DemonstrationLevel
-    year: int
-    institutions: int
-
-
-class DemonstrationStats(BaseModel):
-    total: int
-    by_level_year: list[DemonstrationGroup]
-    institutions: list[DemonstrationInstitution]
-
-
-class ProjectStatus(StrEnum):
-    planned = "planned"
-    under_construction = "under_construction"
-    opened = "opened"
+from services.childcare.institutions.schemas import InstitutionKind
+from services.childcare.values import ProjectStatus
 
 
 class PlanCategory(StrEnum):
@@ -105,20 +46,6 @@ class PlanProgress(BaseModel):
     share_opened: float = Field(description="Opened slots / target slots, 0–1.")
     by_status: list[StatusCount]
     by_category: list[CategoryCount]
-
-
-class ChildcareStats(BaseModel):
-    as_of: datetime = Field(
-        description=(
-            "When these figures last changed (the latest change of an institution, a district "
-            "population or a plan project); live aggregates, so they hold now."
-        )
-    )
-    totals: Totals
-    by_kind: list[KindStats]
-    by_district: list[DistrictStats]
-    demonstration: DemonstrationStats
-    plans: list[PlanProgress]
 
 
 class PlanProjectRead(BaseModel):

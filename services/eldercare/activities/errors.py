@@ -6,10 +6,14 @@ from __future__ import annotations
 from common.errors import Conflict, NotFound, Unprocessable
 
 
-class ActivityNotFound(NotFound, code="activity_not_found"): ...
+class ActivityNotFound(
+    NotFound, code="activity_not_found", message="Activity {id} does not exist."
+): ...
 
 
-class RegistrationNotFound(NotFound, code="registration_not_found"): ...
+class RegistrationNotFound(
+    NotFound, code="registration_not_found", message="Registration {id} does not exist."
+): ...
 
 
 class ActivityFull(Conflict):

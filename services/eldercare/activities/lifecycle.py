@@ -4,16 +4,22 @@
 from __future__ import annotations
 
 from common.lifecycle import Lifecycle
+from services.eldercare.values import ActivityStatus, RegistrationStatus
 
 # the names read in problem details: "A class that is cancelled cannot become scheduled"
+A, R = ActivityStatus, RegistrationStatus
 ACTIVITY = Lifecycle(
-    "class", {"scheduled": {"cancelled"}, "cancelled": set()}, changed_attr="updated_at"
+    "class",
+    ActivityStatus,
+    {A.scheduled: {A.cancelled}, A.cancelled: set()},
+    changed_attr="updated_at",
 )
 REGISTRATION = Lifecycle(
     "registration",
+    RegistrationStatus,
     {
-        "waitlisted": {"registered", "cancelled"},
-        "registered": {"cancelled"},
-        "cancelled": set(),
+        R.waitlisted: {R.registered, R.cancelled},
+        R.registered: {R.cancelled},
+        R.cancelled: set(),
     },
 )

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import Clock
-from common.db import insert_unless_taken
-from services.eldercare.activities import repository
+from common.db import insert_unless_taken, load
+from services.eldercare.activities import registration_repository, repository
 from services.eldercare.activities.errors import (
     ActivityCancelled,
     ActivityFull,
@@ -48,7 +48,7 @@ async def _participant(
     mine = await elder_repository.visible_in_session(session, principal.sub)
     if elder_id is not None:
         if elder_id not in mine:
-            raise ElderNotFound(f"Elder {elder_id} does not exist.")
+            raise ElderNotFound(id=elder_id)
         subject = await elder_repository.subject_of(session, elder_id)
         return elder_id, participant_key(elder_id, subject)
     own = next((e for e, relation in mine.items() if relation == "self"), None)
@@ -72,17 +72,14 @@ async def register(
 ) -> RegistrationRead:
     now = clock.now()
     elder_id, participant = await _participant(session, principal, body.elder_id)
-    activity = await session.get(Activity, activity_id)
-    if activity is None:
-        raise ActivityNotFound(f"Activity {activity_id} does not exist.")
+    activity = await load(session, Activity, activity_id, ActivityNotFound, lock=False)
     _check_open(activity, now)
-    if await repository.has_active(session, activity_id, participant):
+    if await registration_repository.has_active(session, activity_id, participant):
         raise AlreadyRegistered("This person is already registered or waiting for this activity.")
     status = "registered"
     if not await repository.take_seat(session, activity_id, now):
         # full when we looked: decide under the row lock, where seats are freed
-        locked = await repository.lock_activity(session, activity_id)
-        assert locked is not None
+        locked = await load(session, Activity, activity_id, ActivityNotFound, lock=True)
         _check_open(locked, now)
         if not await repository.take_seat(session, activity_id, now):
             if not await repository.join_waitlist(session, activity_id):
@@ -106,13 +103,23 @@ async def register(
     )
     if registration is None:  # the same participant twice at once: the partial UNIQUE decides
         raise AlreadyRegistered("This person is already registered for this activity.")
-    return RegistrationRead.of(await repository.registration_in_session(session, registration.id))
+    return await _read(session, registration.id)
+
+
+async def _read(session: AsyncSession, registration_id: int) -> RegistrationRead:
+    """The registration as a read shows it, inside the writing transaction."""
+    row = await registration_repository.GET.one_in(
+        session, RegistrationNotFound, id=registration_id
+    )
+    return RegistrationRead.of(row)
 
 
 async def seat_waiting(session: AsyncSession, activity: Activity, free: int, now: datetime) -> int:
     """Gives up to `free` seats to the head of the waitlist (the activity row is locked);
     returns how many were seated."""
-    heads = await repository.waitlist_head(session, activity.id, free) if free > 0 else []
+    heads = (
+        await registration_repository.waitlist_head(session, activity.id, free) if free > 0 else []
+    )
     for head in heads:
         REGISTRATION.transition(head, "registered", now)
     if heads:
@@ -127,14 +134,15 @@ async def cancel(
     """The registrant, or anyone who may act for the elder registered, cancels; a freed seat
     goes to the head of the waitlist at once."""
     now = clock.now()
-    found = await repository.get_registration(session, registration_id)
+    found = await registration_repository.get_registration(session, registration_id)
     mine = await elder_repository.visible_in_session(session, principal.sub)
     if found is None or (found.registrant_sub != principal.sub and found.elder_id not in mine):
-        raise RegistrationNotFound(f"Registration {registration_id} does not exist.")
+        raise RegistrationNotFound(id=registration_id)
     # the activity first, then the registration: the one lock order of every seat change
-    activity = await repository.lock_activity(session, found.activity_id)
-    assert activity is not None
-    registration = await repository.get_registration(session, registration_id, lock=True)
+    activity = await load(session, Activity, found.activity_id, ActivityNotFound, lock=True)
+    registration = await registration_repository.get_registration(
+        session, registration_id, lock=True
+    )
     assert registration is not None
     REGISTRATION.check(registration.status, "cancelled")
     if activity.starts_at <= now:
@@ -146,4 +154,4 @@ async def cancel(
     else:
         await repository.adjust(session, activity.id, registered=-1)
         await seat_waiting(session, activity, 1, now)
-    return RegistrationRead.of(await repository.registration_in_session(session, registration_id))
+    return await _read(session, registration_id)

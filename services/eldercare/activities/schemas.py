@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -15,6 +14,11 @@ from common.districts import District
 from common.geo import CoordSys, Location
 from common.times import ScheduledDateTime
 from common.validation import MAX_ID, IntegerOnly, PatchBody, patch_field
+from services.eldercare.values import ActivityStatus, RegistrationStatus
+
+if TYPE_CHECKING:
+    from services.eldercare.activities.registration_repository import RegistrationRow
+    from services.eldercare.activities.repository import ActivityRow
 
 
 class ActivityCategory(StrEnum):
@@ -27,17 +31,6 @@ class ActivityCategory(StrEnum):
     silk_flowers = "silk_flowers"  # 绢花
     health_lecture = "health_lecture"
     caregiver_course = "caregiver_course"  # for adult children caring for their parents
-
-
-class ActivityStatus(StrEnum):
-    scheduled = "scheduled"
-    cancelled = "cancelled"
-
-
-class RegistrationStatus(StrEnum):
-    registered = "registered"
-    waitlisted = "waitlisted"
-    cancelled = "cancelled"
 
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
@@ -114,26 +107,26 @@ class ActivityRead(BaseModel):
     status: ActivityStatus
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], coord_sys: CoordSys) -> ActivityRead:
+    def of(cls, row: ActivityRow, coord_sys: CoordSys) -> ActivityRead:
         return cls(
-            id=row["id"],
-            title=row["title"],
-            category=row["category"],
-            description=row["description"],
-            community_id=row["community_id"],
-            community_name=row["community_name"],
-            district=row["district"],
-            facility_id=row["facility_id"],
-            place=row["place"],
-            location=Location.of(row["lat"], row["lon"], coord_sys),
-            starts_at=city_time(row["starts_at"]),
-            ends_at=city_time(row["ends_at"]),
-            capacity=row["capacity"],
-            registered=row["registered"],
-            seats_left=row["capacity"] - row["registered"],
-            waitlist_capacity=row["waitlist_capacity"],
-            waitlisted=row["waitlisted"],
-            status=row["status"],
+            id=row.id,
+            title=row.title,
+            category=ActivityCategory(row.category),
+            description=row.description,
+            community_id=row.community_id,
+            community_name=row.community_name,
+            district=District(row.district),
+            facility_id=row.facility_id,
+            place=row.place,
+            location=Location.of(row.lat, row.lon, coord_sys),
+            starts_at=city_time(row.starts_at),
+            ends_at=city_time(row.ends_at),
+            capacity=row.capacity,
+            registered=row.registered,
+            seats_left=row.capacity - row.registered,
+            waitlist_capacity=row.waitlist_capacity,
+            waitlisted=row.waitlisted,
+            status=ActivityStatus(row.status),
         )
 
 
@@ -164,19 +157,19 @@ class RegistrationRead(BaseModel):
     status_changed_at: datetime
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> RegistrationRead:
+    def of(cls, row: RegistrationRow) -> RegistrationRead:
         return cls(
-            id=row["id"],
-            activity_id=row["activity_id"],
-            title=row["title"],
-            category=row["category"],
-            starts_at=city_time(row["starts_at"]),
-            place=row["place"],
-            elder_id=row["elder_id"],
-            elder_name=row["elder_name"],
-            registrant_sub=row["registrant_sub"],
-            status=row["status"],
-            waitlist_position=row["waitlist_position"],
-            registered_at=row["registered_at"],
-            status_changed_at=row["status_changed_at"],
+            id=row.id,
+            activity_id=row.activity_id,
+            title=row.title,
+            category=ActivityCategory(row.category),
+            starts_at=city_time(row.starts_at),
+            place=row.place,
+            elder_id=row.elder_id,
+            elder_name=row.elder_name,
+            registrant_sub=row.registrant_sub,
+            status=RegistrationStatus(row.status),
+            waitlist_position=row.waitlist_position,
+            registered_at=row.registered_at,
+            status_changed_at=row.status_changed_at,
         )

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import CITY_TZ, Clock
+from common.db import load
 from common.geo import CoordSys
-from services.eldercare.activities import repository
+from services.eldercare.activities import registration_repository, repository
 from services.eldercare.activities.errors import (
     ActivityNotFound,
     ActivityStarted,
@@ -51,8 +52,7 @@ async def create_activity(
     session: AsyncSession, *, body: ActivityCreate, clock: Clock, coord_sys: CoordSys
 ) -> ActivityRead:
     _check_times(body.starts_at, body.ends_at, clock.now())
-    if await session.get(Community, body.community_id) is None:
-        raise CommunityNotFound(f"Community {body.community_id} does not exist.")
+    await load(session, Community, body.community_id, CommunityNotFound, lock=False)
     await _check_facility(session, body.facility_id, body.community_id)
     activity = Activity(
         **body.model_dump(exclude={"category"}),
@@ -63,7 +63,8 @@ async def create_activity(
     )
     session.add(activity)
     await session.flush()
-    return ActivityRead.of(await repository.activity_in_session(session, activity.id), coord_sys)
+    row = await repository.GET.one_in(session, ActivityNotFound, id=activity.id)
+    return ActivityRead.of(row, coord_sys)
 
 
 async def update_activity(
@@ -74,9 +75,7 @@ async def update_activity(
     clock: Clock,
     coord_sys: CoordSys,
 ) -> ActivityRead:
-    activity = await repository.lock_activity(session, activity_id)
-    if activity is None:
-        raise ActivityNotFound(f"Activity {activity_id} does not exist.")
+    activity = await load(session, Activity, activity_id, ActivityNotFound, lock=True)
     now = clock.now()
     if activity.starts_at <= now:
         # its registrations are who is in the room: seats, waitlist and status stay as they are
@@ -116,12 +115,13 @@ async def update_activity(
         await session.flush()
         if capacity > activity.registered:
             await seat_waiting(session, activity, capacity - activity.registered, now)
-    return ActivityRead.of(await repository.activity_in_session(session, activity.id), coord_sys)
+    row = await repository.GET.one_in(session, ActivityNotFound, id=activity.id)
+    return ActivityRead.of(row, coord_sys)
 
 
 async def _cancel_everything(session: AsyncSession, activity: Activity, now: datetime) -> None:
     ACTIVITY.transition(activity, "cancelled", now)
-    for registration in await repository.active_registrations(session, activity.id):
+    for registration in await registration_repository.active_registrations(session, activity.id):
         REGISTRATION.transition(registration, "cancelled", now)
     activity.registered = 0
     activity.waitlisted = 0

@@ -6,10 +6,14 @@ from __future__ import annotations
 from common.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
-class CareRequestNotFound(NotFound, code="care_request_not_found"): ...
+class CareRequestNotFound(
+    NotFound, code="care_request_not_found", message="Care request {id} does not exist."
+): ...
 
 
-class RenovationNotFound(NotFound, code="renovation_not_found"): ...
+class RenovationNotFound(
+    NotFound, code="renovation_not_found", message="Renovation {id} does not exist."
+): ...
 
 
 class DateInPast(Unprocessable, code="date_in_past"): ...

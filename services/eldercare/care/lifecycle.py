@@ -9,25 +9,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.lifecycle import Lifecycle
 from services.eldercare.models import CareRequest, CareRequestEvent
+from services.eldercare.values import CareStatus, RenovationStatus
 
+C, R = CareStatus, RenovationStatus
 CARE_REQUEST = Lifecycle(
     "care request",
+    CareStatus,
     {
-        "requested": {"assigned", "cancelled"},
-        "assigned": {"completed", "cancelled"},
-        "completed": set(),
-        "cancelled": set(),
+        C.requested: {C.assigned, C.cancelled},
+        C.assigned: {C.completed, C.cancelled},
+        C.completed: set(),
+        C.cancelled: set(),
     },
     stamps={"assigned": "assigned_at", "completed": "completed_at", "cancelled": "cancelled_at"},
 )
 RENOVATION = Lifecycle(
     "renovation",
+    RenovationStatus,
     {
-        "requested": {"assessed", "cancelled"},
-        "assessed": {"scheduled", "cancelled"},
-        "scheduled": {"completed", "cancelled"},
-        "completed": set(),
-        "cancelled": set(),
+        R.requested: {R.assessed, R.cancelled},
+        R.assessed: {R.scheduled, R.cancelled},
+        R.scheduled: {R.completed, R.cancelled},
+        R.completed: set(),
+        R.cancelled: set(),
     },
     stamps={
         "assessed": "assessed_at",

@@ -4,10 +4,12 @@ step stamped; the citizen may cancel until the works are done."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.audit import Audited
 from common.auth import Principal
 from common.clock import Clock
 from common.read import Reader
@@ -28,13 +30,18 @@ from services.eldercare.care.records import (
     lock_for_change,
 )
 from services.eldercare.care.repository import RENOVATIONS
-from services.eldercare.care.schemas import RenovationCreate, RenovationRead, RenovationUpdate
+from services.eldercare.care.schemas import (
+    RenovationCreate,
+    RenovationItem,
+    RenovationRead,
+    RenovationUpdate,
+)
 from services.eldercare.models import Renovation
+from services.eldercare.values import RenovationStatus
 
 RENOVATION_KIND = Kind(
     reads=RENOVATIONS,
     resource="renovation",
-    noun="Renovation",
     not_found=RenovationNotFound,
     purpose="eldercare staff: age-friendly renovation",
 )
@@ -42,8 +49,8 @@ CLOSED = ("completed", "cancelled")
 
 
 async def _read(session: AsyncSession, renovation_id: int) -> RenovationRead:
-    row = await RENOVATIONS.in_session(session, renovation_id)
-    assert row is not None
+    """The renovation as a read shows it, inside the writing transaction."""
+    row = await RENOVATIONS.get.one_in(session, RenovationNotFound, id=renovation_id)
     return RenovationRead.of(row)
 
 
@@ -73,16 +80,42 @@ async def create(
     return await _read(session, renovation.id)
 
 
-def _apply(
-    renovation: Renovation, body: RenovationUpdate, changes: dict[str, Any], clock: Clock
-) -> None:
-    """The staff side of a PATCH: fields first, then the move, so the CHECKs see both."""
-    to = body.status.value if body.status is not None else None
-    if renovation.status in CLOSED and set(changes) - {"status"}:
+@dataclass(frozen=True)
+class Change:
+    """One step of a renovation and the fields that go with it (unset: `None`)."""
+
+    to: RenovationStatus | None = None
+    items: list[RenovationItem] | None = None
+    estimated_cost_fen: int | None = None
+    assessment_note: str | None = None
+    scheduled_for: date | None = None
+
+    @classmethod
+    def of(cls, body: RenovationUpdate) -> Change:
+        return cls(
+            to=body.status,
+            items=body.items,
+            estimated_cost_fen=body.estimated_cost_fen,
+            assessment_note=body.assessment_note,
+            scheduled_for=body.scheduled_for,
+        )
+
+    @property
+    def fields(self) -> bool:
+        return any(
+            v is not None
+            for v in (self.items, self.estimated_cost_fen, self.assessment_note, self.scheduled_for)
+        )
+
+
+def _apply(renovation: Renovation, change: Change, clock: Clock) -> None:
+    """The staff side of a move: fields first, then the move, so the CHECKs see both."""
+    to = change.to.value if change.to is not None else None
+    if renovation.status in CLOSED and change.fields:
         raise RenovationClosed(f"This renovation is {renovation.status}; it no longer changes.")
     if to is not None:
         RENOVATION.check(renovation.status, to)
-    day = body.scheduled_for
+    day = change.scheduled_for
     if day is not None:
         if "scheduled" not in (to, renovation.status):
             raise ScheduledForNeedsScheduled(
@@ -103,56 +136,48 @@ def _apply(
             "be completed on or after that day (reschedule them if they were done earlier).",
             scheduled_for=planned.isoformat(),
         )
-    if body.items is not None:
-        renovation.items = [i.value for i in body.items]
-    if body.estimated_cost_fen is not None:
-        renovation.estimated_cost_fen = body.estimated_cost_fen
-    if body.assessment_note is not None:
-        renovation.assessment_note = body.assessment_note
+    if change.items is not None:
+        renovation.items = [i.value for i in change.items]
+    if change.estimated_cost_fen is not None:
+        renovation.estimated_cost_fen = change.estimated_cost_fen
+    if change.assessment_note is not None:
+        renovation.assessment_note = change.assessment_note
     if to is not None:
         RENOVATION.transition(renovation, to, clock.now())
 
 
-async def update(
+async def move(
     session: AsyncSession,
     *,
     principal: Principal,
     renovation_id: int,
-    body: RenovationUpdate,
+    change: Change,
     clock: Clock,
     request_id: str | None,
+    action: str,
 ) -> RenovationRead:
+    """One step (the verbs, or the older PATCH): staff make every move; the elder or family
+    may only cancel."""
     renovation, relation = await lock_for_change(
         session,
         RENOVATION_KIND,
         principal=principal,
         record_id=renovation_id,
-        action="update_renovation",
+        action=action,
         request_id=request_id,
     )
-    changes = body.changes()
-    citizen_cancel = changes == {"status": body.status} and body.status == "cancelled"
+    citizen_cancel = change.to == RenovationStatus.cancelled and not change.fields
     if relation is not None and not citizen_cancel:
         raise StaffOnly("You may cancel this renovation; assessing and scheduling are for staff.")
-    _apply(renovation, body, changes, clock)
+    _apply(renovation, change, clock)
     await session.flush()
     return await _read(session, renovation.id)
 
 
 async def get(
-    reader: Reader,
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    renovation_id: int,
-    request_id: str | None,
+    reader: Reader, audited: Audited, *, principal: Principal, renovation_id: int
 ) -> RenovationRead:
     row, _ = await get_record(
-        reader,
-        session,
-        RENOVATION_KIND,
-        principal=principal,
-        record_id=renovation_id,
-        request_id=request_id,
+        reader, audited, RENOVATION_KIND, principal=principal, record_id=renovation_id
     )
     return RenovationRead.of(row)

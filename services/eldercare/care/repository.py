@@ -1,112 +1,77 @@
 """Care request and renovation SQL. Both are records of one elder, read the same way: a
 citizen's by the ids of the elders they may see (index lookups by `elder_id`), staff's by
-filters in the writing session (their reads are audited)."""
+filters on the audit's own transaction (their reads are audited)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
 
-import asyncpg
-from sqlalchemy import BigInteger, ColumnElement, Integer, any_, bindparam, func, select
+from sqlalchemy import BigInteger, Integer, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Executable
 
+from common.listing import Bound, Keyset, Listing
 from common.read import Statement
 from services.eldercare.models import (
     CareRequest,
     CareRequestEvent,
-    Community,
     Elder,
     Renovation,
 )
 
 Model = type[CareRequest] | type[Renovation]
-_LIMIT = bindparam("limit", type_=Integer)
+R = TypeVar("R")
 _IDS = bindparam("elder_ids", type_=ARRAY(BigInteger))
 OPEN = {CareRequest: ["requested", "assigned"], Renovation: ["requested", "assessed", "scheduled"]}
 
 
-def _records(model: Model) -> Any:
-    columns = [c for c in model.__table__.columns if c.key != "requested_by_sub"]
-    return select(*columns, Elder.name.label("elder_name")).join(Elder, Elder.id == model.elder_id)
+@dataclass(frozen=True, slots=True)
+class CareRequestRow:
+    id: int
+    elder_id: int
+    care_type: str
+    provider_category: str
+    details: str
+    preferred_date: date | None
+    provider_name: str | None
+    price_fen: int | None
+    status: str
+    requested_at: datetime
+    assigned_at: datetime | None
+    completed_at: datetime | None
+    cancelled_at: datetime | None
+    status_changed_at: datetime
+    elder_name: str
 
 
-@dataclass(frozen=True)
-class Reads:
-    """The statements of one kind of record, compiled once."""
+@dataclass(frozen=True, slots=True)
+class RenovationRow:
+    id: int
+    elder_id: int
+    items: list[str]
+    details: str
+    status: str
+    estimated_cost_fen: int | None
+    assessment_note: str | None
+    scheduled_for: date | None
+    requested_at: datetime
+    assessed_at: datetime | None
+    scheduled_at: datetime | None
+    completed_at: datetime | None
+    cancelled_at: datetime | None
+    status_changed_at: datetime
+    elder_name: str
 
-    model: Model
-    by_id: Any
-    mine_newest: Statement
-    mine_before: Statement
-    get_mine: Statement
-    open_mine: Statement
 
-    @classmethod
-    def of(cls, model: Model) -> Reads:
-        records = _records(model)
-        mine = records.where(model.elder_id == any_(_IDS))
-        newest = model.id.desc()
-        return cls(
-            model=model,
-            by_id=records.where(model.id == bindparam("id", type_=BigInteger)),
-            mine_newest=Statement(mine.order_by(newest).limit(_LIMIT)),
-            mine_before=Statement(
-                mine.where(model.id < bindparam("before_id", type_=BigInteger))
-                .order_by(newest)
-                .limit(_LIMIT)
-            ),
-            get_mine=Statement(mine.where(model.id == bindparam("id", type_=BigInteger))),
-            open_mine=Statement(
-                mine.where(model.status == any_(array(OPEN[model]))).order_by(newest).limit(_LIMIT)
-            ),
-        )
-
-    async def mine(
-        self,
-        conn: asyncpg.Connection,
-        elder_ids: Sequence[int],
-        *,
-        limit: int,
-        before_id: int | None,
-    ) -> Sequence[asyncpg.Record]:
-        if before_id is None:
-            return await self.mine_newest.rows(conn, elder_ids=list(elder_ids), limit=limit)
-        return await self.mine_before.rows(
-            conn, elder_ids=list(elder_ids), limit=limit, before_id=before_id
-        )
-
-    async def open(
-        self, conn: asyncpg.Connection, elder_ids: Sequence[int], *, limit: int
-    ) -> Sequence[asyncpg.Record]:
-        return await self.open_mine.rows(conn, elder_ids=list(elder_ids), limit=limit)
-
-    async def one_of_mine(
-        self, conn: asyncpg.Connection, elder_ids: Sequence[int], record_id: int
-    ) -> asyncpg.Record | None:
-        return await self.get_mine.row(conn, elder_ids=list(elder_ids), id=record_id)
-
-    async def in_session(self, session: AsyncSession, record_id: int) -> Mapping[str, Any] | None:
-        found = (await session.execute(self.by_id, {"id": record_id})).mappings().first()
-        return None if found is None else dict(found)
-
-    async def staff_page(
-        self, session: AsyncSession, f: StaffFilter, *, limit: int, before_id: int | None
-    ) -> list[dict[str, Any]]:
-        params: dict[str, Any] = {"limit": limit}
-        for name in ("status", "elder_id"):
-            if (value := getattr(f, name)) is not None:
-                params[name] = value
-        if before_id is not None:
-            params["before_id"] = before_id
-        stmt = _staff_page(
-            self.model, f.status is not None, f.elder_id is not None, before_id is not None
-        )
-        return [dict(r) for r in (await session.execute(stmt, params)).mappings().all()]
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    from_status: str | None
+    to_status: str
+    actor_role: str
+    note: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -115,21 +80,41 @@ class StaffFilter:
     elder_id: int | None = None
 
 
-@lru_cache(maxsize=16)
-def _staff_page(model: Model, status: bool, elder: bool, before: bool) -> Executable:
-    conditions: list[ColumnElement[bool]] = []
-    if status:
-        conditions.append(model.status == bindparam("status"))
-    if elder:
-        conditions.append(model.elder_id == bindparam("elder_id", type_=BigInteger))
-    if before:
-        conditions.append(model.id < bindparam("before_id", type_=BigInteger))
-    page: Executable = _records(model).where(*conditions).order_by(model.id.desc()).limit(_LIMIT)
-    return page
+class Reads(Generic[R]):
+    """The statements of one kind of record (an elder's care requests or renovations), compiled
+    once: by id, a citizen's elders' (`elder_ids`, the list's own parameter) newest first, their
+    open ones, and staff's newest first by status and elder."""
+
+    def __init__(self, model: Model, row: type[R]) -> None:
+        columns = [c for c in model.__table__.columns if c.key != "requested_by_sub"]
+        records = select(*columns, Elder.name.label("elder_name")).join(
+            Elder, Elder.id == model.elder_id
+        )
+        mine = records.where(model.elder_id == any_(_IDS))
+        newest = Keyset((model.id,), descending=True)
+        self.model = model
+        self.get = Statement(records.where(model.id == bindparam("id", type_=BigInteger)), row)
+        self.get_mine = Statement(mine.where(model.id == bindparam("id", type_=BigInteger)), row)
+        self.mine = Listing(mine, row, order=newest)
+        self.open = Statement(
+            mine.where(model.status == any_(array(OPEN[model])))
+            .order_by(model.id.desc())
+            .limit(bindparam("limit", type_=Integer)),
+            row,
+        )
+        self.staff = Listing(
+            records,
+            row,
+            filters={
+                "status": Bound(lambda p: model.status == p),
+                "elder_id": Bound(lambda p: model.elder_id == p, type_=BigInteger),
+            },
+            order=newest,
+        )
 
 
-CARE_REQUESTS = Reads.of(CareRequest)
-RENOVATIONS = Reads.of(Renovation)
+CARE_REQUESTS = Reads(CareRequest, CareRequestRow)
+RENOVATIONS = Reads(Renovation, RenovationRow)
 
 _EVENTS = select(
     CareRequestEvent.from_status,
@@ -138,16 +123,7 @@ _EVENTS = select(
     CareRequestEvent.note,
     CareRequestEvent.at,
 ).order_by(CareRequestEvent.id)
-EVENTS = Statement(_EVENTS.where(CareRequestEvent.care_request_id == bindparam("id")))
-
-
-async def events(conn: asyncpg.Connection, care_request_id: int) -> Sequence[asyncpg.Record]:
-    return await EVENTS.rows(conn, id=care_request_id)
-
-
-async def events_in_session(session: AsyncSession, care_request_id: int) -> list[dict[str, Any]]:
-    rows = await session.execute(_EVENTS.where(CareRequestEvent.care_request_id == care_request_id))
-    return [dict(r) for r in rows.mappings().all()]
+EVENTS = Statement(_EVENTS.where(CareRequestEvent.care_request_id == bindparam("id")), EventRow)
 
 
 async def lock(session: AsyncSession, model: Model, record_id: int) -> Any:
@@ -157,17 +133,3 @@ async def lock(session: AsyncSession, model: Model, record_id: int) -> Any:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-
-
-# --- statistics: open care requests by the district of the elder's community ------------------
-OPEN_CARE_BY_DISTRICT = Statement(
-    select(Community.district, func.count().label("n"))
-    .select_from(CareRequest)
-    .join(Elder, Elder.id == CareRequest.elder_id)
-    .outerjoin(Community, Community.id == Elder.community_id)
-    .where(CareRequest.status == any_(array(OPEN[CareRequest])))
-    .group_by(Community.district)
-)
-RENOVATIONS_BY_STATUS = Statement(
-    select(Renovation.status, func.count().label("n")).group_by(Renovation.status)
-)

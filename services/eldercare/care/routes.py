@@ -6,15 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from common.audit import AuditedDep
 from common.clock import ClockDep
 from common.db import SessionDep
 from common.idempotency import IdempotencyDep
 from common.lifecycle import IllegalTransition
+from common.middleware import RequestIdDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from common.validation import MAX_ID
+from common.validation import MAX_ID, Id
 from services.eldercare.care import records, service
 from services.eldercare.care.errors import (
     CareRequestNotFound,
@@ -29,14 +31,13 @@ from services.eldercare.care.schemas import (
     CareRequestCreate,
     CareRequestDetail,
     CareRequestRead,
-    CareStatus,
 )
-from services.eldercare.deps import ElderReaderDep, Id, RequestIdDep, StaffDep
+from services.eldercare.deps import ElderReaderDep, StaffDep
 from services.eldercare.elders.access import audit_replay
 from services.eldercare.elders.errors import ElderNotFound
+from services.eldercare.values import CareStatus
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare care requests (2+X+N)"])
-NO_STORE = {"Cache-Control": "no-store"}
 MOVE_ERRORS = problem_responses(401, 403, CareRequestNotFound, IllegalTransition)
 
 
@@ -65,7 +66,6 @@ async def create_care_request(
         lambda: service.create(
             session, principal=principal, body=body, clock=clock, request_id=request_id
         ),
-        headers=NO_STORE,
         replayed=audit_replay(
             session,
             principal,
@@ -86,10 +86,9 @@ async def create_care_request(
 )
 async def list_care_requests(
     reader: ReaderDep,
-    session: SessionDep,
+    audited: AuditedDep,
     principal: ElderReaderDep,
     codec: CursorCodecDep,
-    request_id: RequestIdDep,
     status: CareStatus | None = None,
     elder_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: LimitQuery = 20,
@@ -97,7 +96,7 @@ async def list_care_requests(
 ) -> Response:
     page = await records.page(
         reader,
-        session,
+        audited,
         service.CARE,
         CareRequestRead.of,
         principal=principal,
@@ -105,9 +104,8 @@ async def list_care_requests(
         limit=limit,
         cursor=cursor,
         codec=codec,
-        request_id=request_id,
     )
-    return model_response(page, headers=NO_STORE)
+    return model_response(page)
 
 
 @router.get(
@@ -117,20 +115,10 @@ async def list_care_requests(
     responses=problem_responses(401, 403, CareRequestNotFound),
 )
 async def get_care_request(
-    care_request_id: Id,
-    reader: ReaderDep,
-    session: SessionDep,
-    principal: ElderReaderDep,
-    request_id: RequestIdDep,
+    care_request_id: Id, reader: ReaderDep, audited: AuditedDep, principal: ElderReaderDep
 ) -> Response:
-    found = await service.get(
-        reader,
-        session,
-        principal=principal,
-        care_request_id=care_request_id,
-        request_id=request_id,
-    )
-    return model_response(found, headers=NO_STORE)
+    found = await service.get(reader, audited, principal=principal, care_request_id=care_request_id)
+    return model_response(found)
 
 
 @router.post(
@@ -155,7 +143,7 @@ async def assign_care_request(
         clock=clock,
         request_id=request_id,
     )
-    return model_response(result, headers=NO_STORE)
+    return model_response(result)
 
 
 @router.post(
@@ -181,7 +169,7 @@ async def complete_care_request(
         clock=clock,
         request_id=request_id,
     )
-    return model_response(result, headers=NO_STORE)
+    return model_response(result)
 
 
 @router.post(
@@ -207,4 +195,4 @@ async def cancel_care_request(
         clock=clock,
         request_id=request_id,
     )
-    return model_response(result, headers=NO_STORE)
+    return model_response(result)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -13,6 +12,10 @@ from pydantic.json_schema import SkipJsonSchema
 from common.times import PlannedDate
 from common.validation import MAX_ID, IntegerOnly, PatchBody, patch_field
 from services.eldercare.elders.schemas import CareType
+from services.eldercare.values import CareStatus, RenovationStatus
+
+if TYPE_CHECKING:
+    from services.eldercare.care.repository import CareRequestRow, EventRow, RenovationRow
 
 
 class ProviderCategory(StrEnum):
@@ -23,13 +26,6 @@ class ProviderCategory(StrEnum):
     market = "market"
     social_org = "social_org"
     volunteer = "volunteer"
-
-
-class CareStatus(StrEnum):
-    requested = "requested"
-    assigned = "assigned"
-    completed = "completed"
-    cancelled = "cancelled"
 
 
 ElderIdIn = Annotated[int, Field(ge=1, le=MAX_ID), IntegerOnly]
@@ -78,6 +74,16 @@ class CareEvent(BaseModel):
     note: str
     at: datetime
 
+    @classmethod
+    def of(cls, row: EventRow) -> CareEvent:
+        return cls(
+            from_status=None if row.from_status is None else CareStatus(row.from_status),
+            to_status=CareStatus(row.to_status),
+            actor_role=row.actor_role,
+            note=row.note,
+            at=row.at,
+        )
+
 
 class CareRequestRead(BaseModel):
     id: int
@@ -97,8 +103,8 @@ class CareRequestRead(BaseModel):
     status_changed_at: datetime
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> CareRequestRead:
-        return cls.model_validate({name: row[name] for name in cls.model_fields})
+    def of(cls, row: CareRequestRow) -> CareRequestRead:
+        return cls.model_validate(row, from_attributes=True)
 
 
 class CareRequestDetail(CareRequestRead):
@@ -116,14 +122,6 @@ class RenovationItem(StrEnum):
     emergency_call = "emergency_call"
 
 
-class RenovationStatus(StrEnum):
-    requested = "requested"
-    assessed = "assessed"
-    scheduled = "scheduled"
-    completed = "completed"
-    cancelled = "cancelled"
-
-
 def _unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
@@ -139,11 +137,29 @@ class RenovationCreate(BaseModel):
     details: Note = ""
 
 
+class RenovationAssess(BaseModel):
+    """What the assessment found: any of the items (replacing the list asked for), the
+    estimated cost and a note."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: Items | None = None
+    estimated_cost_fen: Fen | None = None
+    assessment_note: Note | None = None
+
+
+class RenovationSchedule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scheduled_for: PlannedDate = Field(description="The day of the works, today or later.")
+
+
 class RenovationUpdate(PatchBody):
-    """A move and what goes with it. A citizen may only send `{"status": "cancelled"}`
-    (`403 staff_only` otherwise). Staff move `requested` → `assessed` → `scheduled` →
-    `completed` one step at a time (`409 invalid_transition` otherwise); `scheduled` needs a
-    `scheduled_for` date, today or later."""
+    """The older form of the moves (`POST …/assess`, `…/schedule`, `…/complete`, `…/cancel`
+    say the same one step each), kept for clients built on it. A citizen may only send
+    `{"status": "cancelled"}` (`403 staff_only` otherwise). Staff move `requested` →
+    `assessed` → `scheduled` → `completed` one step at a time (`409 invalid_transition`
+    otherwise); `scheduled` needs a `scheduled_for` date, today or later."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -172,5 +188,5 @@ class RenovationRead(BaseModel):
     status_changed_at: datetime
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> RenovationRead:
-        return cls.model_validate({name: row[name] for name in cls.model_fields})
+    def of(cls, row: RenovationRow) -> RenovationRead:
+        return cls.model_validate(row, from_attributes=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.audit import Audited
 from common.auth import Principal
 from common.clock import Clock
 from common.read import Reader
@@ -36,7 +37,6 @@ from services.eldercare.models import CareRequest
 CARE = Kind(
     reads=CARE_REQUESTS,
     resource="care_request",
-    noun="Care request",
     not_found=CareRequestNotFound,
     purpose="eldercare staff: arrange care",
 )
@@ -47,12 +47,11 @@ def _role(relation: str | None) -> str:
 
 
 async def _detail(session: AsyncSession, care_request_id: int) -> CareRequestDetail:
-    row = await CARE_REQUESTS.in_session(session, care_request_id)
-    assert row is not None
-    history = await repository.events_in_session(session, care_request_id)
+    """The request and its history as a read shows them, inside the writing transaction."""
+    row = await CARE_REQUESTS.get.one_in(session, CareRequestNotFound, id=care_request_id)
+    history = await repository.EVENTS.rows_in(session, id=care_request_id)
     return CareRequestDetail(
-        **CareRequestRead.of(row).model_dump(),
-        history=[CareEvent.model_validate(e) for e in history],
+        **CareRequestRead.of(row).model_dump(), history=[CareEvent.of(e) for e in history]
     )
 
 
@@ -167,22 +166,16 @@ async def finish(
 
 
 async def get(
-    reader: Reader,
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    care_request_id: int,
-    request_id: str | None,
+    reader: Reader, audited: Audited, *, principal: Principal, care_request_id: int
 ) -> CareRequestDetail:
     row, as_staff = await get_record(
-        reader, session, CARE, principal=principal, record_id=care_request_id, request_id=request_id
+        reader, audited, CARE, principal=principal, record_id=care_request_id
     )
     if as_staff:
-        history = await repository.events_in_session(session, care_request_id)
+        history = await repository.EVENTS.rows(await audited.connection(), id=care_request_id)
     else:
         async with reader.connection() as conn:
-            history = [dict(e) for e in await repository.events(conn, care_request_id)]
+            history = await repository.EVENTS.rows(conn, id=care_request_id)
     return CareRequestDetail(
-        **CareRequestRead.of(row).model_dump(),
-        history=[CareEvent.model_validate(e) for e in history],
+        **CareRequestRead.of(row).model_dump(), history=[CareEvent.of(e) for e in history]
     )

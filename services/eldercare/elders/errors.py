@@ -5,7 +5,7 @@ from __future__ import annotations
 from common.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
-class ElderNotFound(NotFound, code="elder_not_found"): ...
+class ElderNotFound(NotFound, code="elder_not_found", message="Elder {id} does not exist."): ...
 
 
 class ElderProfileExists(Conflict):

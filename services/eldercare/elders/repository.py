@@ -6,17 +6,15 @@ profiles they are linked to by `elder_family`), never by a scan; profiles are th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import lru_cache
-from typing import Any
 
 import asyncpg
 from sqlalchemy import (
     BigInteger,
-    ColumnElement,
-    Integer,
+    Date,
+    DateTime,
     String,
     and_,
     any_,
@@ -27,35 +25,75 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    tuple_,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql import Executable
 
+from common.listing import Bound, Keyset, Listing
 from common.read import Statement
 from services.eldercare.models import Community, Elder, ElderFamily
 
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    elder_id: int
+    relation: str  # self | family
+
+
+@dataclass(frozen=True, slots=True)
+class ElderRow:
+    id: int
+    name: str
+    birth_date: date
+    id_number_masked: str | None
+    community_id: int | None
+    community_name: str | None
+    district: str | None
+    lives_alone: bool
+    lost_only_child: bool
+    care_needs: list[str]
+    created_by_role: str
+    family_citizen_ids: list[str]
+    last_visited_at: datetime | None
+    suspected_duplicate: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AtRiskRow:
+    id: int
+    name: str
+    birth_date: date
+    community_id: int | None
+    community_name: str | None
+    district: str | None
+    lives_alone: bool
+    lost_only_child: bool
+    last_visited_at: datetime | None
+
+
 # --- who may see which elder -----------------------------------------------------------------
-_VISIBLE = union_all(
-    select(Elder.id.label("elder_id"), literal("self").label("relation")).where(
-        Elder.subject_sub == bindparam("sub")
+VISIBLE = Statement(
+    union_all(
+        select(Elder.id.label("elder_id"), literal("self").label("relation")).where(
+            Elder.subject_sub == bindparam("sub")
+        ),
+        select(ElderFamily.elder_id, literal("family").label("relation")).where(
+            ElderFamily.citizen_sub == bindparam("sub")
+        ),
     ),
-    select(ElderFamily.elder_id, literal("family").label("relation")).where(
-        ElderFamily.citizen_sub == bindparam("sub")
-    ),
+    Relation,
 )
-VISIBLE = Statement(_VISIBLE)
 
 
-def relations(rows: Sequence[Mapping[str, Any]]) -> dict[int, str]:
+def relations(rows: Sequence[Relation]) -> dict[int, str]:
     """elder id → `self` or `family` (an elder linked to themself is `self`)."""
     out: dict[int, str] = {}
     for row in rows:
-        if out.get(row["elder_id"]) != "self":
-            out[row["elder_id"]] = row["relation"]
+        if out.get(row.elder_id) != "self":
+            out[row.elder_id] = row.relation
     return out
 
 
@@ -64,8 +102,7 @@ async def visible(conn: asyncpg.Connection, sub: str) -> dict[int, str]:
 
 
 async def visible_in_session(session: AsyncSession, sub: str) -> dict[int, str]:
-    rows = (await session.execute(_VISIBLE, {"sub": sub})).mappings().all()
-    return relations([dict(r) for r in rows])
+    return relations(await VISIBLE.rows_in(session, sub=sub))
 
 
 # --- profiles --------------------------------------------------------------------------------
@@ -76,7 +113,7 @@ _FAMILY = (
     .correlate(Elder)
     .scalar_subquery()
 )
-COLUMNS = (
+PROFILES = select(
     Elder.id,
     Elder.name,
     Elder.birth_date,
@@ -97,27 +134,15 @@ COLUMNS = (
         exists().where(_twin.id_number_hash == Elder.id_number_hash, _twin.id != Elder.id),
     ).label("suspected_duplicate"),
     Elder.created_at,
+).outerjoin(Community, Community.id == Elder.community_id)
+GET = Statement(PROFILES.where(Elder.id == bindparam("id", type_=BigInteger)), ElderRow)
+_BY_ID = Keyset((Elder.id,))
+# the elders a citizen may see (`ids`, the list's own parameter)
+OF_IDS = Listing(
+    PROFILES.where(Elder.id == any_(bindparam("ids", type_=ARRAY(BigInteger)))),
+    ElderRow,
+    order=_BY_ID,
 )
-PROFILES = select(*COLUMNS).outerjoin(Community, Community.id == Elder.community_id)
-BY_ID = PROFILES.where(Elder.id == bindparam("id", type_=BigInteger))
-GET = Statement(BY_ID)
-_LIMIT = bindparam("limit", type_=Integer)
-_AFTER = Elder.id > bindparam("after_id", type_=BigInteger)
-_IDS = Elder.id == any_(bindparam("ids", type_=ARRAY(BigInteger)))
-BY_IDS_FIRST = Statement(PROFILES.where(_IDS).order_by(Elder.id).limit(_LIMIT))
-BY_IDS_AFTER = Statement(PROFILES.where(_IDS, _AFTER).order_by(Elder.id).limit(_LIMIT))
-
-
-async def by_ids(
-    conn: asyncpg.Connection, ids: Sequence[int], *, limit: int, after_id: int | None
-) -> Sequence[asyncpg.Record]:
-    if after_id is None:
-        return await BY_IDS_FIRST.rows(conn, ids=list(ids), limit=limit)
-    return await BY_IDS_AFTER.rows(conn, ids=list(ids), limit=limit, after_id=after_id)
-
-
-async def get(conn: asyncpg.Connection, elder_id: int) -> asyncpg.Record | None:
-    return await GET.row(conn, id=elder_id)
 
 
 @dataclass(frozen=True)
@@ -126,38 +151,19 @@ class StaffFilter:
     district: str | None = None
 
 
-@lru_cache(maxsize=8)
-def _staff_list(community: bool, district: bool, after: bool) -> Executable:
-    conditions: list[ColumnElement[bool]] = []
-    if community:
-        conditions.append(Elder.community_id == bindparam("community_id", type_=BigInteger))
-    if district:
-        conditions.append(Community.district == bindparam("district"))
-    if after:
-        conditions.append(_AFTER)
-    return PROFILES.where(*conditions).order_by(Elder.id).limit(_LIMIT)
+# every elder, for staff (each one shown audited)
+EVERY = Listing(
+    PROFILES,
+    ElderRow,
+    filters={
+        "community_id": Bound(lambda p: Elder.community_id == p, type_=BigInteger),
+        "district": Bound(lambda p: Community.district == p),
+    },
+    order=_BY_ID,
+)
 
 
 # --- writes and staff reads (the request's session) --------------------------------------------
-
-
-async def row_in_session(session: AsyncSession, elder_id: int) -> Mapping[str, Any] | None:
-    found = (await session.execute(BY_ID, {"id": elder_id})).mappings().first()
-    return None if found is None else dict(found)
-
-
-async def staff_list(
-    session: AsyncSession, f: StaffFilter, *, limit: int, after_id: int | None
-) -> Sequence[Mapping[str, Any]]:
-    params: dict[str, Any] = {"limit": limit}
-    if f.community_id is not None:
-        params["community_id"] = f.community_id
-    if f.district is not None:
-        params["district"] = f.district
-    if after_id is not None:
-        params["after_id"] = after_id
-    stmt = _staff_list(f.community_id is not None, f.district is not None, after_id is not None)
-    return [dict(r) for r in (await session.execute(stmt, params)).mappings().all()]
 
 
 async def exists_in_session(session: AsyncSession, elder_id: int) -> bool:
@@ -204,62 +210,48 @@ async def link_family(
     await session.flush()
 
 
-# --- the at-risk round (staff; read in the session, where the audit rows are written) ----------
+# --- the at-risk round (staff; read on the audit's transaction) --------------------------------
 # never visited sorts before every visit: longest unvisited first
 NEVER = datetime(1900, 1, 1, tzinfo=UTC)
+_SORT_KEY = func.coalesce(Elder.last_visited_at, NEVER).label("sort_key")
 
 
 @dataclass(frozen=True)
 class AtRiskFilter:
+    aged_born_by: date  # aged: born on or before this day
     community_id: int | None = None
     district: str | None = None
-    overdue_only: bool = False
+    due_before: datetime | None = None  # only those unvisited since (overdue)
 
 
-async def at_risk(
-    session: AsyncSession,
-    f: AtRiskFilter,
-    *,
-    aged_born_by: date,
-    due_before: datetime,
-    limit: int,
-    after: tuple[datetime, int] | None,
-) -> list[dict[str, Any]]:
-    """Elders aged (born by `aged_born_by`) and living alone, or of 失独 families, in order of
-    their last completed visit (never first), then id."""
-    sort_key = func.coalesce(Elder.last_visited_at, NEVER)
-    special = or_(Elder.lives_alone, Elder.lost_only_child)  # the partial index's predicate
-    conditions: list[ColumnElement[bool]] = [
-        special,
-        or_(and_(Elder.lives_alone, Elder.birth_date <= aged_born_by), Elder.lost_only_child),
-    ]
-    if f.community_id is not None:
-        conditions.append(Elder.community_id == f.community_id)
-    if f.district is not None:
-        conditions.append(Community.district == f.district)
-    if f.overdue_only:
-        conditions.append(sort_key < due_before)
-    if after is not None:
-        conditions.append(tuple_(sort_key, Elder.id) > tuple_(after[0], after[1]))
-    stmt = (
-        select(
-            Elder.id,
-            Elder.name,
-            Elder.birth_date,
-            Elder.community_id,
-            Community.name.label("community_name"),
-            Community.district,
-            Elder.lives_alone,
-            Elder.lost_only_child,
-            Elder.last_visited_at,
-            sort_key.label("sort_key"),
-        )
-        .outerjoin(Community, Community.id == Elder.community_id)
-        .where(*conditions)
-        .order_by(sort_key, Elder.id)
-        .limit(limit)
+# elders aged and living alone, or of 失独 families, in order of their last completed visit
+# (never first), then id; `lives_alone OR lost_only_child` is the partial index's predicate
+AT_RISK = Listing(
+    select(
+        Elder.id,
+        Elder.name,
+        Elder.birth_date,
+        Elder.community_id,
+        Community.name.label("community_name"),
+        Community.district,
+        Elder.lives_alone,
+        Elder.lost_only_child,
+        Elder.last_visited_at,
+        _SORT_KEY,
     )
-    return [dict(r) for r in (await session.execute(stmt)).mappings().all()]
-
-
-ELDERS = Statement(select(func.count().label("n")).select_from(Elder))
+    .outerjoin(Community, Community.id == Elder.community_id)
+    .where(or_(Elder.lives_alone, Elder.lost_only_child)),
+    AtRiskRow,
+    filters={
+        "aged_born_by": Bound(
+            lambda p: or_(and_(Elder.lives_alone, Elder.birth_date <= p), Elder.lost_only_child),
+            type_=Date,
+        ),
+        "community_id": Bound(lambda p: Elder.community_id == p, type_=BigInteger),
+        "district": Bound(lambda p: Community.district == p),
+        "due_before": Bound(
+            lambda p: func.coalesce(Elder.last_visited_at, NEVER) < p, type_=DateTime(timezone=True)
+        ),
+    },
+    order=Keyset((_SORT_KEY, Elder.id)),
+)

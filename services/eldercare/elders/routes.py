@@ -6,19 +6,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from common.auth import CitizenDep
+from common.audit import AuditedDep
 from common.clock import ClockDep
 from common.db import SessionDep
 from common.districts import District
 from common.idempotency import IdempotencyDep
+from common.middleware import RequestIdDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from common.validation import MAX_ID
+from common.validation import MAX_ID, Id
 from services.eldercare.config import SettingsDep
-from services.eldercare.deps import ElderReaderDep, Id, RequestIdDep
-from services.eldercare.elders import service, summary
+from services.eldercare.deps import ElderReaderDep
+from services.eldercare.elders import service
 from services.eldercare.elders.access import audit_replay
 from services.eldercare.elders.errors import (
     BirthDateInFuture,
@@ -32,11 +33,9 @@ from services.eldercare.elders.errors import (
 )
 from services.eldercare.elders.repository import StaffFilter
 from services.eldercare.elders.schemas import ElderCreate, ElderRead
-from services.eldercare.elders.summary import MeSummary
 from services.eldercare.facilities.errors import CommunityNotFound
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare elders"])
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.post(
@@ -80,10 +79,9 @@ async def create_elder(
             principal=principal,
             body=body,
             settings=settings,
-            today=clock.today(),
+            clock=clock,
             request_id=request_id,
         ),
-        headers=NO_STORE,
         replayed=audit_replay(
             session,
             principal,
@@ -104,11 +102,10 @@ async def create_elder(
 )
 async def list_elders(
     reader: ReaderDep,
-    session: SessionDep,
+    audited: AuditedDep,
     principal: ElderReaderDep,
     codec: CursorCodecDep,
     clock: ClockDep,
-    request_id: RequestIdDep,
     community_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     district: District | None = None,
     limit: LimitQuery = 20,
@@ -116,16 +113,15 @@ async def list_elders(
 ) -> Response:
     page = await service.list_elders(
         reader,
-        session,
+        audited,
         principal=principal,
         filters=StaffFilter(community_id=community_id, district=district),
         limit=limit,
         cursor=cursor,
         codec=codec,
-        today=clock.today(),
-        request_id=request_id,
+        clock=clock,
     )
-    return model_response(page, headers=NO_STORE)
+    return model_response(page)
 
 
 @router.get(
@@ -135,36 +131,9 @@ async def list_elders(
     responses=problem_responses(401, 403, ElderNotFound),
 )
 async def get_elder(
-    elder_id: Id,
-    reader: ReaderDep,
-    session: SessionDep,
-    principal: ElderReaderDep,
-    clock: ClockDep,
-    request_id: RequestIdDep,
+    elder_id: Id, reader: ReaderDep, audited: AuditedDep, principal: ElderReaderDep, clock: ClockDep
 ) -> Response:
     elder = await service.get_elder(
-        reader,
-        session,
-        principal=principal,
-        elder_id=elder_id,
-        today=clock.today(),
-        request_id=request_id,
+        reader, audited, principal=principal, elder_id=elder_id, clock=clock
     )
-    return model_response(elder, headers=NO_STORE)
-
-
-@router.get(
-    "/me/summary",
-    summary="Your eldercare in one answer (for the citizen view)",
-    description=(
-        "The elders you are or act for, upcoming activities you or they are registered or "
-        "waitlisted for, open care requests and open renovations."
-    ),
-    response_model=MeSummary,
-    responses=problem_responses(401, 403),
-)
-async def me_summary(reader: ReaderDep, citizen: CitizenDep, clock: ClockDep) -> Response:
-    summary_ = await summary.me_summary(
-        reader, principal=citizen, now=clock.now(), today=clock.today()
-    )
-    return model_response(summary_, headers=NO_STORE)
+    return model_response(elder)

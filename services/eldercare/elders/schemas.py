@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from common.times import BirthDate, CityDateTime
 from common.validation import MAX_ID, IntegerOnly
 from services.eldercare.elders.ages import age_years
+
+if TYPE_CHECKING:
+    from services.eldercare.elders.repository import ElderRow
 
 
 class CareType(StrEnum):
@@ -110,24 +112,26 @@ class ElderRead(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], today: date, *, as_staff: bool) -> ElderRead:
+    def of(
+        cls, row: ElderRow, relation: Relation | None, today: date, *, as_staff: bool
+    ) -> ElderRead:
         return cls(
-            id=row["id"],
-            name=row["name"],
-            birth_date=row["birth_date"],
-            age_years=age_years(row["birth_date"], today),
-            id_number_masked=row["id_number_masked"],
-            community_id=row["community_id"],
-            community_name=row["community_name"],
-            lives_alone=row["lives_alone"],
-            lost_only_child=row["lost_only_child"],
-            care_needs=list(row["care_needs"]),
-            relation=row["relation"],
-            created_by=row["created_by_role"],
-            family_citizen_ids=list(row["family_citizen_ids"]),
-            last_visited_at=row["last_visited_at"],
-            suspected_duplicate=bool(row["suspected_duplicate"]) if as_staff else None,
-            created_at=row["created_at"],
+            id=row.id,
+            name=row.name,
+            birth_date=row.birth_date,
+            age_years=age_years(row.birth_date, today),
+            id_number_masked=row.id_number_masked,
+            community_id=row.community_id,
+            community_name=row.community_name,
+            lives_alone=row.lives_alone,
+            lost_only_child=row.lost_only_child,
+            care_needs=[CareType(n) for n in row.care_needs],
+            relation=relation,
+            created_by=ActingAs(row.created_by_role),
+            family_citizen_ids=list(row.family_citizen_ids),
+            last_visited_at=row.last_visited_at,
+            suspected_duplicate=row.suspected_duplicate if as_staff else None,
+            created_at=row.created_at,
         )
 
 

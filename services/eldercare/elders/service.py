@@ -8,8 +8,10 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.audit import Audited
 from common.auth import Principal, Role
-from common.db import insert_unless_taken
+from common.clock import Clock
+from common.db import insert_unless_taken, load
 from common.pagination import CursorCodec, Page
 from common.personal_data import (
     id_number_hash,
@@ -20,7 +22,7 @@ from common.personal_data import (
 from common.read import Reader
 from services.eldercare.config import Settings
 from services.eldercare.elders import repository
-from services.eldercare.elders.access import audit, is_staff, relation_or_audit
+from services.eldercare.elders.access import audit, is_staff
 from services.eldercare.elders.ages import age_years
 from services.eldercare.elders.errors import (
     BirthDateInFuture,
@@ -33,7 +35,7 @@ from services.eldercare.elders.errors import (
     SubjectOnlyForStaff,
 )
 from services.eldercare.elders.repository import StaffFilter
-from services.eldercare.elders.schemas import ActingAs, ElderCreate, ElderRead
+from services.eldercare.elders.schemas import ActingAs, ElderCreate, ElderRead, Relation
 from services.eldercare.facilities.errors import CommunityNotFound
 from services.eldercare.models import Community, Elder
 
@@ -77,16 +79,17 @@ async def create_elder(
     principal: Principal,
     body: ElderCreate,
     settings: Settings,
-    today: date,
+    clock: Clock,
     request_id: str | None,
 ) -> ElderRead:
+    today = clock.today()
     acting = _acting_as(principal, body.acting_as)
     if body.elder_citizen_id is not None and acting is not ActingAs.staff:
         raise SubjectOnlyForStaff("Only staff may name the elder's own citizen id.")
     _check_age(body.birth_date, today, settings.elder_min_age_years)
     id_hash, id_masked = _id_number(body.id_number, settings.id_hash_key)
-    if body.community_id is not None and await session.get(Community, body.community_id) is None:
-        raise CommunityNotFound(f"Community {body.community_id} does not exist.")
+    if body.community_id is not None:
+        await load(session, Community, body.community_id, CommunityNotFound, lock=False)
     if id_hash is not None and await repository.registered_by(session, principal.sub, id_hash):
         raise ElderAlreadyRegistered("You have already registered an elder with this ID.")
     subject = principal.sub if acting is ActingAs.self else body.elder_citizen_id
@@ -127,81 +130,76 @@ async def create_elder(
             purpose=CREATE_PURPOSE,
             request_id=request_id,
         )
-    row = await repository.row_in_session(session, elder.id)
-    assert row is not None
-    relation = None if acting is ActingAs.staff else acting.value
-    return ElderRead.of({**row, "relation": relation}, today, as_staff=acting is ActingAs.staff)
+    row = await repository.GET.one_in(session, ElderNotFound, id=elder.id)
+    relation = None if acting is ActingAs.staff else Relation(acting.value)
+    return ElderRead.of(row, relation, today, as_staff=acting is ActingAs.staff)
 
 
 async def get_elder(
     reader: Reader,
-    session: AsyncSession,
+    audited: Audited,
     *,
     principal: Principal,
     elder_id: int,
-    today: date,
-    request_id: str | None,
+    clock: Clock,
 ) -> ElderRead:
     """The elder's own and family's reads go on the read path; a staff read is audited."""
+    today = clock.today()
     async with reader.connection() as conn:
         relation = (await repository.visible(conn, principal.sub)).get(elder_id)
         if relation is not None:
-            row = await repository.get(conn, elder_id)
-            assert row is not None
-            return ElderRead.of({**row, "relation": relation}, today, as_staff=False)
-    staff_row = await repository.row_in_session(session, elder_id)
-    missing = ElderNotFound(f"Elder {elder_id} does not exist.")
-    if staff_row is None:
-        raise missing
-    await relation_or_audit(
-        session,
-        principal,
-        elder_id,
-        action="read_elder",
-        resource=f"elder/{elder_id}",
-        purpose=READ_PURPOSE,
-        request_id=request_id,
-        missing=missing,
+            row = await repository.GET.one(conn, ElderNotFound, id=elder_id)
+            return ElderRead.of(row, Relation(relation), today, as_staff=False)
+    if not is_staff(principal):
+        raise ElderNotFound(id=elder_id)
+    row = await repository.GET.one(await audited.connection(), ElderNotFound, id=elder_id)
+    await audited.record(
+        principal, action="read_elder", resources=[f"elder/{elder_id}"], purpose=READ_PURPOSE
     )
-    return ElderRead.of({**staff_row, "relation": None}, today, as_staff=True)
+    return ElderRead.of(row, None, today, as_staff=True)
 
 
 async def list_elders(
     reader: Reader,
-    session: AsyncSession,
+    audited: Audited,
     *,
     principal: Principal,
     filters: StaffFilter,
     limit: int,
     cursor: str | None,
     codec: CursorCodec,
-    today: date,
-    request_id: str | None,
+    clock: Clock,
 ) -> Page[ElderRead]:
     """A citizen's elders (self and family); for staff every elder, each read audited."""
+    today = clock.today()
     staff = is_staff(principal)
     scope = f"elders:{staff}:{filters!r}"
-    after = codec.decode(cursor, scope) if cursor else None
-    after_id = int(after[0]) if after else None
     if staff:
-        rows = await repository.staff_list(session, filters, limit=limit + 1, after_id=after_id)
-        shown = rows[:limit]
-        await audit(
-            session,
+        page = await repository.EVERY.page(
+            await audited.connection(),
+            filters,
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            scope=scope,
+            shape=lambda row: ElderRead.of(row, None, today, as_staff=True),
+        )
+        await audited.record(
             principal,
             action="read_elder",
-            resources=[f"elder/{r['id']}" for r in shown],
+            resources=[f"elder/{e.id}" for e in page.items],
             purpose=READ_PURPOSE,
-            request_id=request_id,
         )
-        items = [ElderRead.of({**r, "relation": None}, today, as_staff=True) for r in shown]
-    else:
-        async with reader.connection() as conn:
-            mine = await repository.visible(conn, principal.sub)
-            rows = await repository.by_ids(conn, list(mine), limit=limit + 1, after_id=after_id)
-        items = [
-            ElderRead.of({**r, "relation": mine[r["id"]]}, today, as_staff=False)
-            for r in rows[:limit]
-        ]
-    next_cursor = codec.encode([items[-1].id], scope) if len(rows) > limit else None
-    return Page[ElderRead](items=items, next_cursor=next_cursor)
+        return page
+    async with reader.connection() as conn:
+        mine = await repository.visible(conn, principal.sub)
+        return await repository.OF_IDS.page(
+            conn,
+            {},
+            params={"ids": list(mine)},
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            scope=scope,
+            shape=lambda row: ElderRead.of(row, Relation(mine[row.id]), today, as_staff=False),
+        )

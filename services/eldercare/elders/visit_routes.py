@@ -6,24 +6,24 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from common.audit import AuditedDep
 from common.clock import ClockDep
 from common.db import SessionDep
 from common.districts import District
 from common.idempotency import IdempotencyDep
+from common.middleware import RequestIdDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.responses import model_response
-from common.validation import MAX_ID
+from common.validation import MAX_ID, Id
 from services.eldercare.config import SettingsDep
-from services.eldercare.deps import Id, RequestIdDep, StaffDep
+from services.eldercare.deps import StaffDep
 from services.eldercare.elders import visits
 from services.eldercare.elders.access import audit_replay
 from services.eldercare.elders.errors import ElderNotFound, MissedReasonMismatch, VisitInFuture
-from services.eldercare.elders.repository import AtRiskFilter
 from services.eldercare.elders.schemas import AtRiskElder, VisitCreate, VisitRead
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare visits and special groups"])
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.post(
@@ -47,7 +47,6 @@ async def log_visit(
         lambda: visits.log_visit(
             session, staff=staff, elder_id=elder_id, body=body, clock=clock, request_id=request_id
         ),
-        headers=NO_STORE,
         replayed=audit_replay(
             session,
             staff,
@@ -71,12 +70,11 @@ async def log_visit(
     responses=problem_responses(401, 403),
 )
 async def list_at_risk(
-    session: SessionDep,
+    audited: AuditedDep,
     staff: StaffDep,
     settings: SettingsDep,
     clock: ClockDep,
     codec: CursorCodecDep,
-    request_id: RequestIdDep,
     community_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     district: District | None = None,
     overdue_only: bool = False,
@@ -84,16 +82,15 @@ async def list_at_risk(
     cursor: CursorQuery = None,
 ) -> Response:
     page = await visits.at_risk(
-        session,
+        audited,
         staff=staff,
-        filters=AtRiskFilter(
-            community_id=community_id, district=district, overdue_only=overdue_only
-        ),
+        community_id=community_id,
+        district=district,
+        overdue_only=overdue_only,
         settings=settings,
         clock=clock,
         limit=limit,
         cursor=cursor,
         codec=codec,
-        request_id=request_id,
     )
-    return model_response(page, headers=NO_STORE)
+    return model_response(page)

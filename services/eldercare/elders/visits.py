@@ -8,15 +8,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.audit import Audited
 from common.auth import Principal
 from common.clock import CITY_TZ, Clock
+from common.districts import District
 from common.pagination import CursorCodec, Page
 from services.eldercare.config import Settings
 from services.eldercare.elders import repository
 from services.eldercare.elders.access import audit
 from services.eldercare.elders.ages import age_years, born_on_or_before
 from services.eldercare.elders.errors import ElderNotFound, MissedReasonMismatch, VisitInFuture
-from services.eldercare.elders.repository import AtRiskFilter
+from services.eldercare.elders.repository import AtRiskFilter, AtRiskRow
 from services.eldercare.elders.schemas import AtRiskElder, AtRiskReason, VisitCreate, VisitRead
 from services.eldercare.models import Visit
 
@@ -44,7 +46,7 @@ async def log_visit(
         raise MissedReasonMismatch("A missed visit has a missed_reason; a completed one has none.")
     elder = await repository.lock(session, elder_id)
     if elder is None:
-        raise ElderNotFound(f"Elder {elder_id} does not exist.")
+        raise ElderNotFound(id=elder_id)
     visit = Visit(
         elder_id=elder_id,
         visited_at=visited_at,
@@ -77,63 +79,62 @@ def _days_since(last: datetime | None, now: datetime) -> int | None:
 
 
 async def at_risk(
-    session: AsyncSession,
+    audited: Audited,
     *,
     staff: Principal,
-    filters: AtRiskFilter,
+    community_id: int | None,
+    district: str | None,
+    overdue_only: bool,
     settings: Settings,
     clock: Clock,
     limit: int,
     cursor: str | None,
     codec: CursorCodec,
-    request_id: str | None,
 ) -> Page[AtRiskElder]:
     now, today = clock.now(), clock.today()
     due_before = now - timedelta(days=settings.visit_interval_days)
-    scope = f"at-risk:{filters!r}"
-    after = codec.decode(cursor, scope) if cursor else None
-    rows = await repository.at_risk(
-        session,
-        filters,
+    filters = AtRiskFilter(
         aged_born_by=born_on_or_before(today, settings.at_risk_age_years),
-        due_before=due_before,
-        limit=limit + 1,
-        after=(datetime.fromisoformat(after[0]), int(after[1])) if after else None,
+        community_id=community_id,
+        district=district,
+        due_before=due_before if overdue_only else None,
     )
-    shown = rows[:limit]
-    await audit(
-        session,
+
+    def shaped(r: AtRiskRow) -> AtRiskElder:
+        age = age_years(r.birth_date, today)
+        reasons = []
+        if r.lives_alone and age >= settings.at_risk_age_years:
+            reasons.append(AtRiskReason.aged_living_alone)
+        if r.lost_only_child:
+            reasons.append(AtRiskReason.lost_only_child)
+        last = r.last_visited_at
+        return AtRiskElder(
+            elder_id=r.id,
+            name=r.name,
+            age_years=age,
+            community_id=r.community_id,
+            community_name=r.community_name,
+            district=None if r.district is None else District(r.district),
+            reasons=reasons,
+            last_visited_at=last,
+            days_since_visit=_days_since(last, now),
+            overdue=last is None or last < due_before,
+        )
+
+    page = await repository.AT_RISK.page(
+        await audited.connection(),
+        filters,
+        limit=limit,
+        cursor=cursor,
+        codec=codec,
+        # the day and the moment move between pages; the cursor's position bounds them
+        scope=f"at-risk:{community_id}:{district}:{overdue_only}",
+        shape=shaped,
+    )
+    await audited.record(
         staff,
         action="read_at_risk",
-        resources=[f"elder/{r['id']}" for r in shown],
+        resources=[f"elder/{e.elder_id}" for e in page.items],
         purpose=ROUND_PURPOSE,
-        request_id=request_id,
     )
-    items = []
-    for r in shown:
-        age = age_years(r["birth_date"], today)
-        reasons = []
-        if r["lives_alone"] and age >= settings.at_risk_age_years:
-            reasons.append(AtRiskReason.aged_living_alone)
-        if r["lost_only_child"]:
-            reasons.append(AtRiskReason.lost_only_child)
-        last = r["last_visited_at"]
-        items.append(
-            AtRiskElder(
-                elder_id=r["id"],
-                name=r["name"],
-                age_years=age,
-                community_id=r["community_id"],
-                community_name=r["community_name"],
-                district=r["district"],
-                reasons=reasons,
-                last_visited_at=last,
-                days_since_visit=_days_since(last, now),
-                overdue=last is None or last < due_before,
-            )
-        )
-    next_cursor = None
-    if len(rows) > limit:
-        edge = rows[limit - 1]
-        next_cursor = codec.encode([edge["sort_key"].isoformat(), edge["id"]], scope)
-    return Page[AtRiskElder](items=items, next_cursor=next_cursor)
+    return page

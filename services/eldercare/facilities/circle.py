@@ -7,16 +7,17 @@ minutes × speed ÷ detour, and a facility's walk time of distance × detour ÷ 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import asyncpg
 
+from common.districts import District
 from common.geo import CoordSys, Location
 from common.read import Reader
 from services.eldercare.config import Settings
 from services.eldercare.facilities import repository
 from services.eldercare.facilities.errors import CommunityNotFound
+from services.eldercare.facilities.repository import InReach
 from services.eldercare.facilities.schemas import (
     Circle,
     CircleFacility,
@@ -42,7 +43,7 @@ def _kind_order(settings: Settings) -> list[FacilityKind]:
 
 
 def shape_circle(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[InReach],
     *,
     centre: tuple[float, float],
     community: CommunityRef | None,
@@ -50,9 +51,9 @@ def shape_circle(
     settings: Settings,
     coord_sys: CoordSys,
 ) -> Circle:
-    groups: dict[FacilityKind, list[Mapping[str, Any]]] = {}
+    groups: dict[FacilityKind, list[InReach]] = {}
     for row in rows:  # nearest first
-        groups.setdefault(FacilityKind(row["kind"]), []).append(row)
+        groups.setdefault(FacilityKind(row.kind), []).append(row)
     essential = [FacilityKind(k) for k in settings.circle_essential_kinds]
     by_kind = []
     for kind in _kind_order(settings):
@@ -60,14 +61,13 @@ def shape_circle(
         if not members:
             continue
         facilities = [
-            CircleFacility.of(r, coord_sys, settings.walk_minutes(float(r["distance_m"])))
-            for r in members
+            CircleFacility.of(r, coord_sys, settings.walk_minutes(r.distance_m)) for r in members
         ]
         by_kind.append(
             CircleKind(
                 kind=kind,
                 essential=kind in essential,
-                in_reach=int(members[0]["in_kind"]),
+                in_reach=members[0].in_kind,
                 nearest_walk_minutes=facilities[0].walk_minutes,
                 facilities=facilities,
             )
@@ -146,14 +146,12 @@ async def community_circle(
 ) -> Circle:
     """The circle around a community's centre."""
     async with reader.connection() as conn:
-        community = await repository.get_community(conn, community_id)
-        if community is None:
-            raise CommunityNotFound(f"Community {community_id} does not exist.")
+        community = await repository.GET_COMMUNITY.one(conn, CommunityNotFound, id=community_id)
         return await _around(
             conn,
-            centre=(community["lat"], community["lon"]),
+            centre=(community.lat, community.lon),
             community=CommunityRef(
-                id=community["id"], name=community["name"], district=community["district"]
+                id=community.id, name=community.name, district=District(community.district)
             ),
             minutes=minutes,
             per_kind=per_kind,

@@ -1,16 +1,14 @@
-"""Facility and community SQL: statements compiled once for the read path (`common.read`),
-one per filter shape."""
+"""Facility and community SQL: typed rows, one statement per read, the searches as `Listing`s,
+the 15-minute circle and its coverage."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import asyncpg
 from sqlalchemy import (
-    ColumnElement,
     Float,
     Integer,
     String,
@@ -25,9 +23,74 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, array
 
 from common.geo import Earth
-from common.geo_query import keyset_params, keyset_statement
+from common.listing import Bound, Keyset, Listing
 from common.read import Statement
 from services.eldercare.models import Community, Facility
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityRow:
+    id: int
+    name: str
+    kind: str
+    district: str
+    community_id: int
+    community: str
+    street_office: str
+    address: str
+    lat: float
+    lon: float
+    phone: str | None
+    opening_hours: str
+    awards: Any  # jsonb: text on the driver
+    services: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityHit(FacilityRow):
+    distance_m: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class InReach(FacilityRow):
+    """A facility within a circle's reach, the nearest `per_kind` of its kind."""
+
+    distance_m: float
+    rank_in_kind: int
+    in_kind: int  # how many of its kind are in reach
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityRow:
+    id: int
+    name: str
+    district: str
+    street_office: str
+    lat: float
+    lon: float
+    awards: Any  # jsonb: text on the driver
+    programmes: Any
+    facilities: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityHit(CommunityRow):
+    distance_m: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    id: int
+    name: str
+    district: str
+    kinds: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class KindCount:
+    district: str
+    kind: str
+    n: int
 
 
 @dataclass(frozen=True)
@@ -36,13 +99,11 @@ class FacilityFilter:
     district: str | None = None
     community: str | None = None  # a community's name
     community_id: int | None = None
-    near: tuple[float, float, int] | None = None  # WGS-84 lat, lon, radius metres
 
 
 @dataclass(frozen=True)
 class CommunityFilter:
     district: str | None = None
-    near: tuple[float, float, int] | None = None
 
 
 # a facility with what it takes from its community (name, street office, awards)
@@ -63,8 +124,20 @@ FACILITY_COLUMNS = (
     Facility.services,
 )
 OF_COMMUNITY = Facility.community_id == Community.id
-GET_FACILITY = Statement(
-    select(*FACILITY_COLUMNS).where(OF_COMMUNITY, Facility.id == bindparam("id"))
+FACILITIES = select(*FACILITY_COLUMNS).where(OF_COMMUNITY)
+GET_FACILITY = Statement(FACILITIES.where(Facility.id == bindparam("id")), FacilityRow)
+# by id, or nearest first with a centre
+SEARCH_FACILITIES = Listing(
+    FACILITIES,
+    FacilityHit,
+    filters={
+        "kind": Bound(lambda p: Facility.kind == p),
+        "district": Bound(lambda p: Facility.district == p),
+        "community": Bound(lambda p: Community.name == p),
+        "community_id": Bound(lambda p: Facility.community_id == p),
+    },
+    order=Keyset((Facility.id,)),
+    nearest=Facility.earth_loc,
 )
 
 _FACILITY_COUNT = (
@@ -73,7 +146,7 @@ _FACILITY_COUNT = (
     .correlate(Community)
     .scalar_subquery()
 )
-COMMUNITY_COLUMNS = (
+COMMUNITIES = select(
     Community.id,
     Community.name,
     Community.district,
@@ -84,84 +157,14 @@ COMMUNITY_COLUMNS = (
     Community.programmes,
     _FACILITY_COUNT.label("facilities"),
 )
-GET_COMMUNITY = Statement(select(*COMMUNITY_COLUMNS).where(Community.id == bindparam("id")))
-
-
-@lru_cache(maxsize=64)
-def _facility_search(
-    kind: bool, district: bool, community: bool, community_id: bool, near: bool, after: bool
-) -> Statement:
-    conditions: list[ColumnElement[bool]] = [OF_COMMUNITY]
-    if kind:
-        conditions.append(Facility.kind == bindparam("kind"))
-    if district:
-        conditions.append(Facility.district == bindparam("district"))
-    if community:
-        conditions.append(Community.name == bindparam("community"))
-    if community_id:
-        conditions.append(Facility.community_id == bindparam("community_id"))
-    return Statement(
-        keyset_statement(
-            FACILITY_COLUMNS,
-            earth_loc=Facility.earth_loc,
-            id_col=Facility.id,
-            conditions=conditions,
-            near=near,
-            after=after,
-        )
-    )
-
-
-async def search_facilities(
-    conn: asyncpg.Connection, f: FacilityFilter, *, limit: int, after: list[Any] | None
-) -> Sequence[asyncpg.Record]:
-    """`limit + 1` rows of one keyset page, by id or nearest first."""
-    params = keyset_params(f.near, after, limit)
-    for name in ("kind", "district", "community", "community_id"):
-        if (value := getattr(f, name)) is not None:
-            params[name] = value
-    statement = _facility_search(
-        f.kind is not None,
-        f.district is not None,
-        f.community is not None,
-        f.community_id is not None,
-        f.near is not None,
-        bool(after),
-    )
-    return await statement.rows(conn, **params)
-
-
-async def get_facility(conn: asyncpg.Connection, facility_id: int) -> asyncpg.Record | None:
-    return await GET_FACILITY.row(conn, id=facility_id)
-
-
-@lru_cache(maxsize=16)
-def _community_search(district: bool, near: bool, after: bool) -> Statement:
-    conditions = [Community.district == bindparam("district")] if district else []
-    return Statement(
-        keyset_statement(
-            COMMUNITY_COLUMNS,
-            earth_loc=Community.earth_loc,
-            id_col=Community.id,
-            conditions=conditions,
-            near=near,
-            after=after,
-        )
-    )
-
-
-async def search_communities(
-    conn: asyncpg.Connection, f: CommunityFilter, *, limit: int, after: list[Any] | None
-) -> Sequence[asyncpg.Record]:
-    params = keyset_params(f.near, after, limit)
-    if f.district is not None:
-        params["district"] = f.district
-    statement = _community_search(f.district is not None, f.near is not None, bool(after))
-    return await statement.rows(conn, **params)
-
-
-async def get_community(conn: asyncpg.Connection, community_id: int) -> asyncpg.Record | None:
-    return await GET_COMMUNITY.row(conn, id=community_id)
+GET_COMMUNITY = Statement(COMMUNITIES.where(Community.id == bindparam("id")), CommunityRow)
+SEARCH_COMMUNITIES = Listing(
+    COMMUNITIES,
+    CommunityHit,
+    filters={"district": Bound(lambda p: Community.district == p)},
+    order=Keyset((Community.id,)),
+    nearest=Community.earth_loc,
+)
 
 
 # --- the 15-minute circle --------------------------------------------------------------------
@@ -192,7 +195,8 @@ _IN_REACH = (
 CIRCLE = Statement(
     select(_IN_REACH)
     .where(_IN_REACH.c.rank_in_kind <= bindparam("per_kind", type_=Integer))
-    .order_by(_IN_REACH.c.distance_m, _IN_REACH.c.id)
+    .order_by(_IN_REACH.c.distance_m, _IN_REACH.c.id),
+    InReach,
 )
 
 # Which of the given kinds each community's circle holds, for every community at once: one
@@ -221,26 +225,19 @@ COVERAGE = Statement(
         )
     )
     .group_by(Community.id)
-    .order_by(Community.id)
+    .order_by(Community.id),
+    CoverageRow,
 )
 
 
 async def circle(
     conn: asyncpg.Connection, *, lat: float, lon: float, radius_m: float, per_kind: int
-) -> Sequence[asyncpg.Record]:
+) -> list[InReach]:
     return await CIRCLE.rows(conn, lat=lat, lon=lon, radius_m=radius_m, per_kind=per_kind)
 
 
 async def coverage(
     conn: asyncpg.Connection, *, radius_m: float, kinds: Sequence[str]
-) -> Sequence[asyncpg.Record]:
+) -> list[CoverageRow]:
     """(id, name, district, kinds in reach among `kinds`) of every community."""
     return await COVERAGE.rows(conn, radius_m=radius_m, kinds=list(kinds))
-
-
-# --- statistics ----------------------------------------------------------------------------
-FACILITIES_BY_DISTRICT_KIND = Statement(
-    select(Facility.district, Facility.kind, func.count().label("n")).group_by(
-        Facility.district, Facility.kind
-    )
-)

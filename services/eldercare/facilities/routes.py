@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from common.clock import ClockDep
 from common.districts import District
 from common.geo import CoordSys, CoordSysQuery, to_wgs84
 from common.geo_query import NearDep
@@ -14,10 +13,9 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from common.validation import MAX_ID
+from common.validation import MAX_ID, Id
 from services.eldercare.config import SettingsDep
-from services.eldercare.deps import Id
-from services.eldercare.facilities import circle, service, stats
+from services.eldercare.facilities import circle, service
 from services.eldercare.facilities.errors import CommunityNotFound, FacilityNotFound
 from services.eldercare.facilities.repository import CommunityFilter, FacilityFilter
 from services.eldercare.facilities.schemas import (
@@ -26,7 +24,6 @@ from services.eldercare.facilities.schemas import (
     FacilityKind,
     FacilityRead,
 )
-from services.eldercare.facilities.stats_schemas import EldercareStats
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare facilities and the 15-minute circle"])
 
@@ -61,10 +58,15 @@ async def list_facilities(
         district=district,
         community=community,
         community_id=community_id,
-        near=near.near,
     )
     page = await service.search_facilities(
-        reader, filters=filters, coord_sys=near.coord_sys, limit=limit, cursor=cursor, codec=codec
+        reader,
+        filters=filters,
+        near=near.near,
+        coord_sys=near.coord_sys,
+        limit=limit,
+        cursor=cursor,
+        codec=codec,
     )
     return model_response(page)
 
@@ -98,7 +100,8 @@ async def list_communities(
 ) -> Response:
     page = await service.search_communities(
         reader,
-        filters=CommunityFilter(district=district, near=near.near),
+        filters=CommunityFilter(district=district),
+        near=near.near,
         coord_sys=near.coord_sys,
         limit=limit,
         cursor=cursor,
@@ -177,17 +180,3 @@ async def get_circle(
         coord_sys=coord_sys,
     )
     return model_response(result)
-
-
-@router.get(
-    "/stats",
-    summary="By district: facilities by kind, 15-minute circle coverage, activities, care",
-    description=(
-        "`circle_coverage` is the share of communities whose circle (the walking model in "
-        "`walking`) holds every kind in `essential_kinds`; `communities_with_gaps` names the "
-        "others and what they lack. Live figures as of `as_of`."
-    ),
-    response_model=EldercareStats,
-)
-async def get_stats(reader: ReaderDep, settings: SettingsDep, clock: ClockDep) -> Response:
-    return model_response(await stats.statistics(reader, settings=settings, now=clock.now()))

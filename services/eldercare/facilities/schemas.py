@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from common.districts import District
 from common.geo import CoordSys, Location
+
+if TYPE_CHECKING:
+    from services.eldercare.facilities.repository import CommunityRow, FacilityRow, InReach
 
 
 class FacilityKind(StrEnum):
@@ -50,11 +52,6 @@ def json_list(value: Any) -> list[Any]:
     return list(decoded)
 
 
-def distance_of(row: Mapping[str, Any]) -> float | None:
-    distance = row.get("distance_m")
-    return None if distance is None else round(float(distance), 1)
-
-
 class FacilityRead(BaseModel):
     id: int
     name: str
@@ -77,22 +74,24 @@ class FacilityRead(BaseModel):
     distance_m: float | None = Field(None, description="Distance from the search centre, metres.")
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], coord_sys: CoordSys) -> FacilityRead:
+    def of(
+        cls, row: FacilityRow, coord_sys: CoordSys, *, distance_m: float | None = None
+    ) -> FacilityRead:
         return cls(
-            id=row["id"],
-            name=row["name"],
-            kind=row["kind"],
-            district=row["district"],
-            community_id=row["community_id"],
-            community=row["community"],
-            street_office=row["street_office"],
-            address=row["address"],
-            location=Location.of(row["lat"], row["lon"], coord_sys),
-            phone=row["phone"],
-            opening_hours=row["opening_hours"],
-            awards=[Award.model_validate(a) for a in json_list(row["awards"])],
-            services=list(row["services"]),
-            distance_m=distance_of(row),
+            id=row.id,
+            name=row.name,
+            kind=FacilityKind(row.kind),
+            district=District(row.district),
+            community_id=row.community_id,
+            community=row.community,
+            street_office=row.street_office,
+            address=row.address,
+            location=Location.of(row.lat, row.lon, coord_sys),
+            phone=row.phone,
+            opening_hours=row.opening_hours,
+            awards=[Award.model_validate(a) for a in json_list(row.awards)],
+            services=list(row.services),
+            distance_m=None if distance_m is None else round(distance_m, 1),
         )
 
 
@@ -110,17 +109,19 @@ class CommunityRead(BaseModel):
     )
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], coord_sys: CoordSys) -> CommunityRead:
+    def of(
+        cls, row: CommunityRow, coord_sys: CoordSys, *, distance_m: float | None = None
+    ) -> CommunityRead:
         return cls(
-            id=row["id"],
-            name=row["name"],
-            district=row["district"],
-            street_office=row["street_office"],
-            centre=Location.of(row["lat"], row["lon"], coord_sys),
-            awards=[Award.model_validate(a) for a in json_list(row["awards"])],
-            programmes=[Programme.model_validate(p) for p in json_list(row["programmes"])],
-            facilities=row["facilities"],
-            distance_m=distance_of(row),
+            id=row.id,
+            name=row.name,
+            district=District(row.district),
+            street_office=row.street_office,
+            centre=Location.of(row.lat, row.lon, coord_sys),
+            awards=[Award.model_validate(a) for a in json_list(row.awards)],
+            programmes=[Programme.model_validate(p) for p in json_list(row.programmes)],
+            facilities=row.facilities,
+            distance_m=None if distance_m is None else round(distance_m, 1),
         )
 
 
@@ -158,18 +159,18 @@ class CircleFacility(BaseModel):
     walk_minutes: float = Field(description="Minutes on foot by the walking model.")
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], coord_sys: CoordSys, walk_minutes: float) -> CircleFacility:
+    def of(cls, row: InReach, coord_sys: CoordSys, walk_minutes: float) -> CircleFacility:
         return cls(
-            id=row["id"],
-            name=row["name"],
-            kind=row["kind"],
-            community_id=row["community_id"],
-            community=row["community"],
-            address=row["address"],
-            location=Location.of(row["lat"], row["lon"], coord_sys),
-            phone=row["phone"],
-            opening_hours=row["opening_hours"],
-            distance_m=round(float(row["distance_m"]), 1),
+            id=row.id,
+            name=row.name,
+            kind=FacilityKind(row.kind),
+            community_id=row.community_id,
+            community=row.community,
+            address=row.address,
+            location=Location.of(row.lat, row.lon, coord_sys),
+            phone=row.phone,
+            opening_hours=row.opening_hours,
+            distance_m=round(row.distance_m, 1),
             walk_minutes=round(walk_minutes, 1),
         )
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from common.lifecycle import Lifecycle
+from services.jobs.values import RegistrationStatus
 
 REGISTRATION = Lifecycle(
     "fair registration",
-    {"registered": {"cancelled"}, "cancelled": set()},
+    RegistrationStatus,
+    {
+        RegistrationStatus.registered: {RegistrationStatus.cancelled},
+        RegistrationStatus.cancelled: set(),
+    },
     stamps={"cancelled": "cancelled_at"},
 )

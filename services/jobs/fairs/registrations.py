@@ -4,12 +4,11 @@ fair (a partial UNIQUE index), and cancelling gives the seat back."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
-from common.db import insert_unless_taken
+from common.clock import Clock
+from common.db import insert_unless_taken, load
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.fairs import repository
@@ -22,21 +21,22 @@ from services.jobs.fairs.errors import (
 )
 from services.jobs.fairs.lifecycle import REGISTRATION
 from services.jobs.fairs.schemas import FairRegistrationRead
-from services.jobs.models import FairRegistration
+from services.jobs.models import Fair, FairRegistration
 
 
 async def _read(session: AsyncSession, registration_id: int) -> FairRegistrationRead:
-    return FairRegistrationRead.of(
-        await repository.registration_in_session(session, registration_id)
+    """The registration as a read shows it, inside the writing transaction."""
+    row = await repository.GET_REGISTRATION.one_in(
+        session, RegistrationNotFound, id=registration_id
     )
+    return FairRegistrationRead.of(row)
 
 
 async def register(
-    session: AsyncSession, *, citizen: Principal, fair_id: int, now: datetime
+    session: AsyncSession, *, citizen: Principal, fair_id: int, clock: Clock
 ) -> FairRegistrationRead:
-    fair = await repository.get_fair(session, fair_id)
-    if fair is None:
-        raise FairNotFound(f"Fair {fair_id} does not exist.")
+    now = clock.now()
+    fair = await load(session, Fair, fair_id, FairNotFound, lock=False)
     if fair.starts_at <= now:
         raise RegistrationClosed("The fair has started or is over; registration is closed.")
     held = await repository.active_registration(session, fair_id, citizen.sub)
@@ -60,14 +60,15 @@ async def register(
 
 
 async def cancel(
-    session: AsyncSession, *, citizen: Principal, registration_id: int, now: datetime
+    session: AsyncSession, *, citizen: Principal, registration_id: int, clock: Clock
 ) -> FairRegistrationRead:
+    now = clock.now()
     registration = await repository.lock_registration(session, citizen.sub, registration_id)
     if registration is None:
-        raise RegistrationNotFound(f"Registration {registration_id} does not exist.")
+        raise RegistrationNotFound(id=registration_id)
     REGISTRATION.check(registration.status, "cancelled")
-    fair = await repository.get_fair(session, registration.fair_id)
-    assert fair is not None  # a registration's fair is never deleted while it exists
+    # a registration's fair is never deleted while the registration exists
+    fair = await load(session, Fair, registration.fair_id, FairNotFound, lock=False)
     if fair.starts_at <= now:
         raise RegistrationClosed("The fair has started or is over; it cannot be cancelled now.")
     REGISTRATION.transition(registration, "cancelled", now)
@@ -79,22 +80,22 @@ async def cancel(
 async def list_registrations(
     reader: Reader, *, citizen: Principal, limit: int, cursor: str | None, codec: CursorCodec
 ) -> Page[FairRegistrationRead]:
-    before = codec.decode(cursor, "fair-registrations") if cursor else None
     async with reader.connection() as conn:
-        rows = await repository.list_mine(
-            conn, citizen.sub, limit=limit + 1, before_id=int(before[0]) if before else None
+        return await repository.MINE.page(
+            conn,
+            {"citizen": citizen.sub},
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            scope="fair-registrations",
+            shape=FairRegistrationRead.of,
         )
-    items = [FairRegistrationRead.of(r) for r in rows[:limit]]
-    more = len(rows) > limit
-    next_cursor = codec.encode([items[-1].id], "fair-registrations") if more else None
-    return Page[FairRegistrationRead](items=items, next_cursor=next_cursor)
 
 
 async def get_registration(
     reader: Reader, *, citizen: Principal, registration_id: int
 ) -> FairRegistrationRead:
-    async with reader.connection() as conn:
-        row = await repository.get_mine(conn, citizen.sub, registration_id)
-    if row is None:
-        raise RegistrationNotFound(f"Registration {registration_id} does not exist.")
+    row = await reader.one(
+        repository.GET_MINE, RegistrationNotFound, citizen=citizen.sub, id=registration_id
+    )
     return FairRegistrationRead.of(row)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -15,6 +14,10 @@ from common.times import ScheduledDateTime
 from common.validation import IntegerOnly, PatchBody, patch_field
 from services.jobs.fields import Description, Text200, Text300, from_jsonb
 from services.jobs.postings.schemas import EducationLevel
+from services.jobs.values import RegistrationStatus
+
+if TYPE_CHECKING:
+    from services.jobs.fairs.repository import FairRow, RegistrationRow
 
 Capacity = Annotated[int, Field(ge=0, le=1_000_000, description="Seats."), IntegerOnly]
 
@@ -94,9 +97,9 @@ class FairRead(BaseModel):
     positions: int = Field(description="Openings offered by all employers together.")
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], now: datetime) -> FairRead:
-        employers = [FairEmployer.model_validate(e) for e in from_jsonb(row["employers"])]
-        starts, ends = row["starts_at"], row["ends_at"]
+    def of(cls, row: FairRow, now: datetime) -> FairRead:
+        employers = [FairEmployer.model_validate(e) for e in from_jsonb(row.employers)]
+        starts, ends = row.starts_at, row.ends_at
         status = (
             FairStatus.upcoming
             if now < starts
@@ -105,26 +108,21 @@ class FairRead(BaseModel):
             else FairStatus.past
         )
         return cls(
-            id=row["id"],
-            name=row["name"],
-            description=row["description"],
+            id=row.id,
+            name=row.name,
+            description=row.description,
             starts_at=starts,
             ends_at=ends,
-            venue=row["venue"],
-            address=row["address"],
-            district=row["district"],
-            capacity=row["capacity"],
-            registered=row["registered"],
-            seats_left=row["capacity"] - row["registered"],
+            venue=row.venue,
+            address=row.address,
+            district=District(row.district),
+            capacity=row.capacity,
+            registered=row.registered,
+            seats_left=row.capacity - row.registered,
             status=status,
             employers=employers,
             positions=sum(p.openings for e in employers for p in e.positions),
         )
-
-
-class RegistrationStatus(StrEnum):
-    registered = "registered"
-    cancelled = "cancelled"
 
 
 class FairRegistrationRead(BaseModel):
@@ -138,14 +136,14 @@ class FairRegistrationRead(BaseModel):
     cancelled_at: datetime | None
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> FairRegistrationRead:
+    def of(cls, row: RegistrationRow) -> FairRegistrationRead:
         return cls(
-            id=row["id"],
-            fair_id=row["fair_id"],
-            fair_name=row["fair_name"],
-            starts_at=row["starts_at"],
-            venue=row["venue"],
-            status=row["status"],
-            registered_at=row["registered_at"],
-            cancelled_at=row["cancelled_at"],
+            id=row.id,
+            fair_id=row.fair_id,
+            fair_name=row.fair_name,
+            starts_at=row.starts_at,
+            venue=row.venue,
+            status=RegistrationStatus(row.status),
+            registered_at=row.registered_at,
+            cancelled_at=row.cancelled_at,
         )

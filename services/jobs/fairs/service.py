@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.pagination import CursorCodec, Page, page_of_rows
+from common.clock import Clock
+from common.db import load
+from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.fairs import repository
 from services.jobs.fairs.errors import CapacityBelowRegistered, FairNotFound, InvalidFairTimes
@@ -21,27 +23,36 @@ from services.jobs.models import Fair
 async def list_fairs(
     reader: Reader,
     *,
-    filters: FairFilter,
+    when: str | None,
+    district: str | None,
     limit: int,
     cursor: str | None,
     codec: CursorCodec,
-    now: datetime,
+    clock: Clock,
 ) -> Page[FairRead]:
-    scope = repr(filters)
-    after = codec.decode(cursor, scope) if cursor else None
-    async with reader.connection() as conn:
-        rows = await repository.list_fairs(conn, filters, now=now, limit=limit, after=after)
-    return page_of_rows(
-        rows, limit=limit, codec=codec, scope=scope, shape=lambda r: FairRead.of(r, now)
+    """Soonest first; `when` is `upcoming` (not over yet) or `past` (over)."""
+    now = clock.now()
+    filters = FairFilter(
+        ends_after=now if when == "upcoming" else None,
+        ends_by=now if when == "past" else None,
+        district=district,
     )
-
-
-async def get_fair(reader: Reader, *, fair_id: int, now: datetime) -> FairRead:
     async with reader.connection() as conn:
-        row = await repository.get(conn, fair_id)
-    if row is None:
-        raise FairNotFound(f"Fair {fair_id} does not exist.")
-    return FairRead.of(row, now)
+        return await repository.SEARCH.page(
+            conn,
+            filters,
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            # the moment moves between pages; the cursor's position bounds them
+            scope=f"fairs:{when}:{district}",
+            shape=lambda row: FairRead.of(row, now),
+        )
+
+
+async def get_fair(reader: Reader, *, fair_id: int, clock: Clock) -> FairRead:
+    row = await reader.one(repository.GET, FairNotFound, id=fair_id)
+    return FairRead.of(row, clock.now())
 
 
 def _values(body: FairCreate | FairUpdate, changes: dict[str, Any]) -> dict[str, Any]:
@@ -61,21 +72,19 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
         raise InvalidFairTimes("ends_at must be after starts_at.")
 
 
-async def create_fair(session: AsyncSession, *, body: FairCreate, now: datetime) -> FairRead:
+async def create_fair(session: AsyncSession, *, body: FairCreate, clock: Clock) -> FairRead:
     values = _values(body, body.model_dump())
     _check_times(values["starts_at"], values["ends_at"])
     fair = Fair(**values, registered=0)
     session.add(fair)
     await session.flush()
-    return FairRead.of(await repository.row_in_session(session, fair.id), now)
+    return FairRead.of(await repository.GET.one_in(session, FairNotFound, id=fair.id), clock.now())
 
 
 async def update_fair(
-    session: AsyncSession, *, fair_id: int, body: FairUpdate, now: datetime
+    session: AsyncSession, *, fair_id: int, body: FairUpdate, clock: Clock
 ) -> FairRead:
-    fair = await repository.get_fair(session, fair_id, lock=True)
-    if fair is None:
-        raise FairNotFound(f"Fair {fair_id} does not exist.")
+    fair = await load(session, Fair, fair_id, FairNotFound, lock=True)
     values = _values(body, body.changes())
     _check_times(values.get("starts_at", fair.starts_at), values.get("ends_at", fair.ends_at))
     if values.get("capacity", fair.capacity) < fair.registered:
@@ -84,5 +93,4 @@ async def update_fair(
         )
     for key, value in values.items():
         setattr(fair, key, value)
-    await session.flush()
-    return FairRead.of(await repository.row_in_session(session, fair.id), now)
+    return FairRead.of(await repository.GET.one_in(session, FairNotFound, id=fair.id), clock.now())

@@ -5,7 +5,11 @@ from __future__ import annotations
 from common.errors import Conflict, NotFound, Unprocessable
 
 
-class GraduateNotRegistered(NotFound, code="graduate_not_registered"): ...
+class GraduateNotRegistered(
+    NotFound,
+    code="graduate_not_registered",
+    message="You have not registered as a graduate.",
+): ...
 
 
 class GraduateAlreadyRegistered(Conflict, code="graduate_already_registered"): ...

@@ -3,53 +3,83 @@ historical reported rows plus live registrations, by year in the city's time zon
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime
 
-import asyncpg
 from sqlalchemy import DateTime, Integer, bindparam, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.read import Statement
 from services.jobs.models import Graduate, RetentionAggregate
 
-COLUMNS = (
-    Graduate.id,
-    Graduate.university,
-    Graduate.degree,
-    Graduate.graduation_date,
-    Graduate.retention,
-    Graduate.employment_status,
-    Graduate.district,
-    Graduate.registered_at,
+
+@dataclass(frozen=True, slots=True)
+class GraduateRow:
+    id: int
+    university: str
+    degree: str
+    graduation_date: date
+    retention: str
+    employment_status: str
+    district: str
+    registered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class YearCount:
+    year: int
+    retention: str
+    graduates: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    year: int
+    as_of_date: date
+    graduates: int
+    source: str
+
+
+GET_MINE = Statement(
+    select(
+        Graduate.id,
+        Graduate.university,
+        Graduate.degree,
+        Graduate.graduation_date,
+        Graduate.retention,
+        Graduate.employment_status,
+        Graduate.district,
+        Graduate.registered_at,
+    ).where(Graduate.citizen_sub == bindparam("citizen")),
+    GraduateRow,
 )
-_MINE = select(*COLUMNS).where(Graduate.citizen_sub == bindparam("citizen"))
-GET_MINE = Statement(_MINE)
 _CITY_YEAR = cast(
     func.extract("year", func.timezone("Asia/Shanghai", Graduate.registered_at)), Integer
 )
 LIVE_BY_YEAR = Statement(
     select(_CITY_YEAR.label("year"), Graduate.retention, func.count().label("graduates"))
     .group_by(_CITY_YEAR, Graduate.retention)
-    .order_by(_CITY_YEAR)
+    .order_by(_CITY_YEAR),
+    YearCount,
 )
 HISTORICAL_BY_YEAR = Statement(
     select(
         RetentionAggregate.year,
         RetentionAggregate.retention,
-        func.sum(RetentionAggregate.graduates).label("graduates"),
-    ).group_by(RetentionAggregate.year, RetentionAggregate.retention)
+        cast(func.sum(RetentionAggregate.graduates), Integer).label("graduates"),
+    ).group_by(RetentionAggregate.year, RetentionAggregate.retention),
+    YearCount,
 )
 HISTORICAL = Statement(
     select(
         RetentionAggregate.year,
         func.max(RetentionAggregate.as_of_date).label("as_of_date"),
-        func.sum(RetentionAggregate.graduates).label("graduates"),
+        cast(func.sum(RetentionAggregate.graduates), Integer).label("graduates"),
         func.min(RetentionAggregate.source).label("source"),
     )
     .group_by(RetentionAggregate.year)
-    .order_by(RetentionAggregate.year)
+    .order_by(RetentionAggregate.year),
+    ReportRow,
 )
 
 
@@ -68,31 +98,7 @@ LAST_CHANGE = Statement(
 )
 
 
-async def get_mine(conn: asyncpg.Connection, citizen: str) -> asyncpg.Record | None:
-    return await GET_MINE.row(conn, citizen=citizen)
-
-
-async def progress_rows(
-    conn: asyncpg.Connection,
-) -> tuple[Sequence[asyncpg.Record], Sequence[asyncpg.Record], Sequence[asyncpg.Record]]:
-    return (
-        await LIVE_BY_YEAR.rows(conn),
-        await HISTORICAL_BY_YEAR.rows(conn),
-        await HISTORICAL.rows(conn),
-    )
-
-
-async def last_change(conn: asyncpg.Connection) -> datetime | None:
-    value: datetime | None = await LAST_CHANGE.value(conn)
-    return value
-
-
 # --- writes (the request's session) ----------------------------------------------------------
-
-
-async def mine_in_session(session: AsyncSession, citizen: str) -> Mapping[str, Any] | None:
-    row = (await session.execute(_MINE, {"citizen": citizen})).mappings().first()
-    return None if row is None else dict(row)
 
 
 async def lock_mine(session: AsyncSession, citizen: str) -> Graduate | None:

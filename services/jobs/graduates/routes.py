@@ -44,9 +44,7 @@ async def register(
 ) -> Response:
     return await idem.run(
         citizen.sub,
-        lambda: service.register(
-            session, citizen=citizen, body=body, today=clock.today(), now=clock.now()
-        ),
+        lambda: service.register(session, citizen=citizen, body=body, clock=clock),
     )
 
 
@@ -76,4 +74,4 @@ async def update_mine(body: GraduateUpdate, session: SessionDep, citizen: Citize
     response_model=RetentionProgress,
 )
 async def retention(reader: ReaderDep, clock: ClockDep) -> Response:
-    return model_response(await service.progress(reader, now=clock.now()))
+    return model_response(await service.progress(reader, clock=clock))

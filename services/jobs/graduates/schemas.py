@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -14,6 +13,9 @@ from common.districts import District
 from common.times import IsoDate
 from common.validation import PatchBody, patch_field
 from services.jobs.fields import Text200
+
+if TYPE_CHECKING:
+    from services.jobs.graduates.repository import GraduateRow
 
 RETENTION_TARGET = 100_000
 
@@ -75,16 +77,16 @@ class GraduateRead(BaseModel):
     registered_at: datetime
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> GraduateRead:
+    def of(cls, row: GraduateRow) -> GraduateRead:
         return cls(
-            id=row["id"],
-            university=row["university"],
-            degree=row["degree"],
-            graduation_date=row["graduation_date"],
-            retention=row["retention"],
-            employment_status=row["employment_status"],
-            district=row["district"],
-            registered_at=row["registered_at"],
+            id=row.id,
+            university=row.university,
+            degree=Degree(row.degree),
+            graduation_date=row.graduation_date,
+            retention=Retention(row.retention),
+            employment_status=EmploymentStatus(row.employment_status),
+            district=District(row.district),
+            registered_at=row.registered_at,
         )
 
 

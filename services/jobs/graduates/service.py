@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
+from common.clock import Clock
 from common.db import insert_unless_taken
 from common.read import Reader
 from services.jobs.graduates import repository
@@ -36,13 +37,14 @@ GRADUATION_AHEAD = timedelta(days=366)
 
 
 async def register(
-    session: AsyncSession, *, citizen: Principal, body: GraduateCreate, today: date, now: datetime
+    session: AsyncSession, *, citizen: Principal, body: GraduateCreate, clock: Clock
 ) -> GraduateRead:
+    today, now = clock.today(), clock.now()
     if not EARLIEST_GRADUATION <= body.graduation_date <= today + GRADUATION_AHEAD:
         raise GraduationDateOutOfRange(
             f"graduation_date must be between {EARLIEST_GRADUATION} and {today + GRADUATION_AHEAD}."
         )
-    if await repository.mine_in_session(session, citizen.sub) is not None:
+    if await repository.GET_MINE.row_in(session, citizen=citizen.sub) is not None:
         raise GraduateAlreadyRegistered("You are already registered as a graduate.")
     graduate = await insert_unless_taken(
         session,
@@ -59,13 +61,13 @@ async def register(
     )
     if graduate is None:  # two registrations at once: the UNIQUE index decides
         raise GraduateAlreadyRegistered("You are already registered as a graduate.")
-    return GraduateRead.of(await _mine(session, citizen))
+    return await _mine(session, citizen)
 
 
-async def _mine(session: AsyncSession, citizen: Principal) -> dict[str, object]:
-    row = await repository.mine_in_session(session, citizen.sub)
-    assert row is not None
-    return dict(row)
+async def _mine(session: AsyncSession, citizen: Principal) -> GraduateRead:
+    """The registration as a read shows it, inside the writing transaction."""
+    row = await repository.GET_MINE.one_in(session, GraduateNotRegistered, citizen=citizen.sub)
+    return GraduateRead.of(row)
 
 
 async def update(
@@ -73,32 +75,30 @@ async def update(
 ) -> GraduateRead:
     graduate = await repository.lock_mine(session, citizen.sub)
     if graduate is None:
-        raise GraduateNotRegistered("You have not registered as a graduate.")
+        raise GraduateNotRegistered()
     for key, value in body.changes().items():
         setattr(graduate, key, value.value)
-    await session.flush()
-    return GraduateRead.of(await _mine(session, citizen))
+    return await _mine(session, citizen)
 
 
 async def get_mine(reader: Reader, *, citizen: Principal) -> GraduateRead:
-    async with reader.connection() as conn:
-        row = await repository.get_mine(conn, citizen.sub)
-    if row is None:
-        raise GraduateNotRegistered("You have not registered as a graduate.")
+    row = await reader.one(repository.GET_MINE, GraduateNotRegistered, citizen=citizen.sub)
     return GraduateRead.of(row)
 
 
-async def progress(reader: Reader, *, now: datetime) -> RetentionProgress:
+async def progress(reader: Reader, *, clock: Clock) -> RetentionProgress:
     async with reader.connection() as conn:
-        live, historical, reports = await repository.progress_rows(conn)
-        changed = await repository.last_change(conn)
+        live = await repository.LIVE_BY_YEAR.rows(conn)
+        historical = await repository.HISTORICAL_BY_YEAR.rows(conn)
+        reports = await repository.HISTORICAL.rows(conn)
+        changed: datetime | None = await repository.LAST_CHANGE.value(conn)
     years: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in historical:
-        years[row["year"]][row["retention"]] += int(row["graduates"])
-        years[row["year"]]["historical"] += int(row["graduates"])
+        years[row.year][row.retention] += row.graduates
+        years[row.year]["historical"] += row.graduates
     for row in live:
-        years[row["year"]][row["retention"]] += int(row["graduates"])
-        years[row["year"]]["registered"] += int(row["graduates"])
+        years[row.year][row.retention] += row.graduates
+        years[row.year]["registered"] += row.graduates
     by_year = [
         YearProgress(
             year=year,
@@ -123,12 +123,9 @@ async def progress(reader: Reader, *, now: datetime) -> RetentionProgress:
         by_year=by_year,
         historical=[
             HistoricalCount(
-                year=r["year"],
-                as_of_date=r["as_of_date"],
-                graduates=int(r["graduates"]),
-                source=r["source"],
+                year=r.year, as_of_date=r.as_of_date, graduates=r.graduates, source=r.source
             )
             for r in reports
         ],
-        as_of=changed or now,
+        as_of=changed or clock.now(),
     )

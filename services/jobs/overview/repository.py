@@ -3,12 +3,13 @@ compiled once for the read path."""
 
 from __future__ import annotations
 
-from sqlalchemy import DateTime, any_, bindparam, func, literal, select, union_all
+from dataclasses import dataclass
+
+from sqlalchemy import DateTime, Integer, any_, bindparam, cast, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import array
 
 from common.read import Statement
 from services.jobs.models import (
-    AWARDED_STATUSES,
     Application,
     Fair,
     Graduate,
@@ -18,33 +19,68 @@ from services.jobs.models import (
     Station,
     StationCheckIn,
 )
+from services.jobs.values import AWARDED_STATUSES
 
 _NOW = bindparam("now", type_=DateTime(timezone=True))
 _N = func.count().label("n")
 
+
+@dataclass(frozen=True, slots=True)
+class DistrictCount:
+    district: str | None
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInCount:
+    district: str
+    worker_type: str
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeMoney:
+    id: int
+    name: str
+    kind: str
+    budget_fen: int
+    committed_fen: int
+    disbursed_fen: int
+    awards: int
+    disbursements: int
+
+
 POSTINGS = Statement(
     select(Posting.district, _N)
     .where(Posting.status == "open", Posting.expires_at > _NOW)
-    .group_by(Posting.district)
+    .group_by(Posting.district),
+    DistrictCount,
 )
-FAIRS = Statement(select(Fair.district, _N).where(Fair.ends_at > _NOW).group_by(Fair.district))
-STATIONS = Statement(select(Station.district, _N).group_by(Station.district))
+FAIRS = Statement(
+    select(Fair.district, _N).where(Fair.ends_at > _NOW).group_by(Fair.district), DistrictCount
+)
+STATIONS = Statement(select(Station.district, _N).group_by(Station.district), DistrictCount)
 CHECK_INS = Statement(
     select(Station.district, StationCheckIn.worker_type, _N)
     .join(Station, Station.id == StationCheckIn.station_id)
-    .group_by(Station.district, StationCheckIn.worker_type)
+    .group_by(Station.district, StationCheckIn.worker_type),
+    CheckInCount,
 )
 _people = union_all(
     select(Graduate.district, literal(1).label("graduates")),
     select(RetentionAggregate.district, RetentionAggregate.graduates),
 ).subquery()
 GRADUATES = Statement(
-    select(_people.c.district, func.sum(_people.c.graduates).label("n")).group_by(
+    select(_people.c.district, cast(func.sum(_people.c.graduates), Integer).label("n")).group_by(
         _people.c.district
-    )
+    ),
+    DistrictCount,
 )
 _AWARDED = Application.status == any_(array(list(AWARDED_STATUSES)))
-AWARDS = Statement(select(Application.district, _N).where(_AWARDED).group_by(Application.district))
+AWARDS = Statement(
+    select(Application.district, _N).where(_AWARDED).group_by(Application.district),
+    DistrictCount,
+)
 PROGRAMMES = Statement(
     select(
         Programme.id,
@@ -64,7 +100,8 @@ PROGRAMMES = Statement(
         .where(Application.programme_id == Programme.id, Application.status == "disbursed")
         .scalar_subquery()
         .label("disbursements"),
-    ).order_by(Programme.id)
+    ).order_by(Programme.id),
+    ProgrammeMoney,
 )
 HOUSING_RECIPIENTS = Statement(
     select(func.count(func.distinct(Application.citizen_sub)))

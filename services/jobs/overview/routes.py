@@ -20,7 +20,7 @@ router = APIRouter(prefix="/jobs/v1", tags=["jobs"])
     response_model=JobsStats,
 )
 async def get_stats(reader: ReaderDep, clock: ClockDep) -> Response:
-    return model_response(await stats.statistics(reader, now=clock.now()))
+    return model_response(await stats.statistics(reader, clock=clock))
 
 
 @router.get(

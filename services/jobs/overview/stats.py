@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
 
-import asyncpg
-
+from common.clock import Clock
 from common.districts import District
 from common.read import Reader
 from services.jobs.overview import repository as sql
@@ -20,13 +18,15 @@ from services.jobs.overview.schemas import (
     Totals,
     WorkerTypeCounts,
 )
+from services.jobs.programmes.schemas import ProgrammeKind
 
 
-def _by_district(rows: Sequence[asyncpg.Record]) -> dict[str | None, int]:
-    return {r["district"]: int(r["n"]) for r in rows}
+def _by_district(rows: Sequence[sql.DistrictCount]) -> dict[str | None, int]:
+    return {r.district: r.n for r in rows}
 
 
-async def statistics(reader: Reader, *, now: datetime) -> JobsStats:
+async def statistics(reader: Reader, *, clock: Clock) -> JobsStats:
+    now = clock.now()
     async with reader.connection() as conn:
         postings = _by_district(await sql.POSTINGS.rows(conn, now=now))
         fairs = _by_district(await sql.FAIRS.rows(conn, now=now))
@@ -39,7 +39,7 @@ async def statistics(reader: Reader, *, now: datetime) -> JobsStats:
         as_of = await sql.AS_OF.value(conn, now=now)
     by_type: dict[str, dict[str, int]] = defaultdict(dict)
     for row in check_in_rows:
-        by_type[row["district"]][row["worker_type"]] = int(row["n"])
+        by_type[row.district][row.worker_type] = row.n
     rows = [
         DistrictStats(
             district=d,
@@ -67,21 +67,21 @@ async def statistics(reader: Reader, *, now: datetime) -> JobsStats:
             check_ins_by_worker_type=WorkerTypeCounts(**all_types),
             graduates=sum(graduates.values()),
             awards=sum(awards.values()),
-            committed_fen=sum(int(p["committed_fen"]) for p in programmes),
-            disbursed_fen=sum(int(p["disbursed_fen"]) for p in programmes),
+            committed_fen=sum(p.committed_fen for p in programmes),
+            disbursed_fen=sum(p.disbursed_fen for p in programmes),
             housing_subsidy_recipients=int(recipients or 0),
         ),
         by_district=rows,
         programmes=[
             ProgrammeStats(
-                id=p["id"],
-                name=p["name"],
-                kind=p["kind"],
-                awards=p["awards"],
-                disbursements=p["disbursements"],
-                budget_fen=p["budget_fen"],
-                committed_fen=p["committed_fen"],
-                disbursed_fen=p["disbursed_fen"],
+                id=p.id,
+                name=p.name,
+                kind=ProgrammeKind(p.kind),
+                awards=p.awards,
+                disbursements=p.disbursements,
+                budget_fen=p.budget_fen,
+                committed_fen=p.committed_fen,
+                disbursed_fen=p.disbursed_fen,
             )
             for p in programmes
         ],

@@ -18,13 +18,11 @@ SUMMARY_ITEMS = 50
 
 async def me_summary(reader: Reader, *, citizen: Principal) -> MeSummary:
     async with reader.connection() as conn:
-        graduate = await graduates.get_mine(conn, citizen.sub)
-        applications = await programmes.list_mine(
-            conn, citizen.sub, limit=SUMMARY_ITEMS, before_id=None
+        graduate = await graduates.GET_MINE.row(conn, citizen=citizen.sub)
+        applications = await programmes.MINE.rows(
+            conn, {"citizen": citizen.sub}, limit=SUMMARY_ITEMS
         )
-        registrations = await fairs.list_mine(
-            conn, citizen.sub, limit=SUMMARY_ITEMS, before_id=None
-        )
+        registrations = await fairs.MINE.rows(conn, {"citizen": citizen.sub}, limit=SUMMARY_ITEMS)
     return MeSummary(
         graduate=None if graduate is None else GraduateRead.of(graduate),
         applications=[ApplicationSummary.of(a) for a in applications],

@@ -5,7 +5,9 @@ from __future__ import annotations
 from common.errors import NotFound, Unprocessable
 
 
-class PostingNotFound(NotFound, code="posting_not_found"): ...
+class PostingNotFound(
+    NotFound, code="posting_not_found", message="Posting {id} does not exist."
+): ...
 
 
 class InvalidSalaryRange(Unprocessable, code="invalid_salary_range"): ...

@@ -14,7 +14,8 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from services.jobs.deps import Id, StaffDep
+from common.validation import Id
+from services.jobs.deps import StaffDep
 from services.jobs.postings import service
 from services.jobs.postings.errors import InvalidExpiry, InvalidSalaryRange, PostingNotFound
 from services.jobs.postings.repository import PostingFilter
@@ -60,6 +61,7 @@ async def list_postings(
     cursor: CursorQuery = None,
 ) -> Response:
     filters = PostingFilter(
+        now=clock.now(),
         q=q,
         district=district,
         category=category,
@@ -68,7 +70,7 @@ async def list_postings(
         graduate_friendly=graduate_friendly,
     )
     page = await service.search_postings(
-        reader, filters=filters, limit=limit, cursor=cursor, codec=codec, now=clock.now()
+        reader, filters=filters, limit=limit, cursor=cursor, codec=codec
     )
     return model_response(page)
 
@@ -80,7 +82,7 @@ async def list_postings(
     responses=NOT_FOUND,
 )
 async def get_posting(posting_id: Id, reader: ReaderDep, clock: ClockDep) -> Response:
-    posting = await service.get_posting(reader, posting_id=posting_id, now=clock.now())
+    posting = await service.get_posting(reader, posting_id=posting_id, clock=clock)
     return model_response(posting)
 
 
@@ -99,7 +101,7 @@ async def create_posting(
     clock: ClockDep,
 ) -> Response:
     return await idem.run(
-        staff.sub, lambda: service.create_posting(session, body=body, now=clock.now())
+        staff.sub, lambda: service.create_posting(session, body=body, clock=clock)
     )
 
 
@@ -112,7 +114,5 @@ async def create_posting(
 async def update_posting(
     posting_id: Id, body: PostingUpdate, session: SessionDep, _: StaffDep, clock: ClockDep
 ) -> Response:
-    updated = await service.update_posting(
-        session, posting_id=posting_id, body=body, now=clock.now()
-    )
+    updated = await service.update_posting(session, posting_id=posting_id, body=body, clock=clock)
     return model_response(updated)

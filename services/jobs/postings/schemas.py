@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
@@ -13,6 +12,10 @@ from pydantic.json_schema import SkipJsonSchema
 from common.districts import District
 from common.validation import IntegerOnly, PatchBody, patch_field
 from services.jobs.fields import Description, Text200, When
+from services.jobs.values import PostingStatus
+
+if TYPE_CHECKING:
+    from services.jobs.postings.repository import PostingRow
 
 
 class EducationLevel(StrEnum):
@@ -46,11 +49,6 @@ class PostingCategory(StrEnum):
     construction = "construction"
     administration = "administration"
     other = "other"
-
-
-class PostingStatus(StrEnum):
-    open = "open"
-    closed = "closed"
 
 
 SalaryFen = Annotated[
@@ -121,21 +119,21 @@ class PostingRead(BaseModel):
     open: bool = Field(description="`status` is open and `expires_at` has not passed.")
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], now: datetime) -> PostingRead:
+    def of(cls, row: PostingRow, now: datetime) -> PostingRead:
         return cls(
-            id=row["id"],
-            employer=row["employer"],
-            title=row["title"],
-            category=row["category"],
-            district=row["district"],
-            salary_min_fen=row["salary_min_fen"],
-            salary_max_fen=row["salary_max_fen"],
-            education=row["education"],
-            graduate_friendly=row["graduate_friendly"],
-            openings=row["openings"],
-            description=row["description"],
-            status=row["status"],
-            posted_at=row["posted_at"],
-            expires_at=row["expires_at"],
-            open=row["status"] == PostingStatus.open and row["expires_at"] > now,
+            id=row.id,
+            employer=row.employer,
+            title=row.title,
+            category=PostingCategory(row.category),
+            district=District(row.district),
+            salary_min_fen=row.salary_min_fen,
+            salary_max_fen=row.salary_max_fen,
+            education=EducationLevel(row.education),
+            graduate_friendly=row.graduate_friendly,
+            openings=row.openings,
+            description=row.description,
+            status=PostingStatus(row.status),
+            posted_at=row.posted_at,
+            expires_at=row.expires_at,
+            open=row.status == PostingStatus.open and row.expires_at > now,
         )

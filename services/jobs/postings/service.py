@@ -3,12 +3,15 @@ staff edits (a salary range that is a range, an expiry after the posting date)."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.pagination import CursorCodec, Page, page_of_rows
+from common.clock import Clock
+from common.db import load
+from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.fields import aware
 from services.jobs.models import Posting
@@ -19,29 +22,25 @@ from services.jobs.postings.schemas import PostingCreate, PostingRead, PostingUp
 
 
 async def search_postings(
-    reader: Reader,
-    *,
-    filters: PostingFilter,
-    limit: int,
-    cursor: str | None,
-    codec: CursorCodec,
-    now: datetime,
+    reader: Reader, *, filters: PostingFilter, limit: int, cursor: str | None, codec: CursorCodec
 ) -> Page[PostingRead]:
-    scope = repr(filters)
-    after = codec.decode(cursor, scope) if cursor else None
+    # `now` moves between pages; the cursor's position bounds them
+    scope = repr(replace(filters, now=datetime.min))
     async with reader.connection() as conn:
-        rows = await repository.search(conn, filters, now=now, limit=limit, after=after)
-    return page_of_rows(
-        rows, limit=limit, codec=codec, scope=scope, shape=lambda r: PostingRead.of(r, now)
-    )
+        return await repository.SEARCH.page(
+            conn,
+            filters,
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            scope=scope,
+            shape=lambda row: PostingRead.of(row, filters.now),
+        )
 
 
-async def get_posting(reader: Reader, *, posting_id: int, now: datetime) -> PostingRead:
-    async with reader.connection() as conn:
-        row = await repository.get(conn, posting_id)
-    if row is None:
-        raise PostingNotFound(f"Posting {posting_id} does not exist.")
-    return PostingRead.of(row, now)
+async def get_posting(reader: Reader, *, posting_id: int, clock: Clock) -> PostingRead:
+    row = await reader.one(repository.GET, PostingNotFound, id=posting_id)
+    return PostingRead.of(row, clock.now())
 
 
 # --- staff edits ---------------------------------------------------------------------------
@@ -67,23 +66,23 @@ def _check(values: dict[str, Any]) -> None:
 
 
 async def create_posting(
-    session: AsyncSession, *, body: PostingCreate, now: datetime
+    session: AsyncSession, *, body: PostingCreate, clock: Clock
 ) -> PostingRead:
+    now = clock.now()
     values = _values(body.model_dump())
     values["posted_at"] = values["posted_at"] or now
     _check(values)
     posting = Posting(**values)
     session.add(posting)
     await session.flush()
-    return PostingRead.of(await repository.row_in_session(session, posting.id), now)
+    row = await repository.GET.one_in(session, PostingNotFound, id=posting.id)
+    return PostingRead.of(row, clock.now())
 
 
 async def update_posting(
-    session: AsyncSession, *, posting_id: int, body: PostingUpdate, now: datetime
+    session: AsyncSession, *, posting_id: int, body: PostingUpdate, clock: Clock
 ) -> PostingRead:
-    posting = await repository.lock_posting(session, posting_id)
-    if posting is None:
-        raise PostingNotFound(f"Posting {posting_id} does not exist.")
+    posting = await load(session, Posting, posting_id, PostingNotFound, lock=True)
     values = _values(body.changes())
     merged = {
         key: values.get(key, getattr(posting, key))
@@ -93,4 +92,5 @@ async def update_posting(
     for key, value in values.items():
         setattr(posting, key, value)
     await session.flush()
-    return PostingRead.of(await repository.row_in_session(session, posting.id), now)
+    row = await repository.GET.one_in(session, PostingNotFound, id=posting.id)
+    return PostingRead.of(row, clock.now())

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Response
 
+from common.audit import AuditedDep
 from common.auth import CitizenDep, PrincipalDep, Role
 from common.clock import ClockDep
 from common.db import SessionDep
@@ -17,8 +18,8 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from common.validation import MAX_ID
-from services.jobs.deps import Id, StaffDep
+from common.validation import MAX_ID, Id
+from services.jobs.deps import StaffDep
 from services.jobs.programmes import applications, decisions
 from services.jobs.programmes.errors import (
     AlreadyApplied,
@@ -36,10 +37,10 @@ from services.jobs.programmes.errors import (
 from services.jobs.programmes.schemas import (
     ApplicationCreate,
     ApplicationRead,
-    ApplicationStatus,
     DecisionNote,
     Rejection,
 )
+from services.jobs.values import ApplicationStatus
 
 router = APIRouter(prefix="/jobs/v1", tags=["jobs"])
 DECISION = problem_responses(400, 401, 403, ApplicationNotFound, IllegalTransition)
@@ -81,9 +82,7 @@ async def apply(
 ) -> Response:
     return await idem.run(
         citizen.sub,
-        lambda: applications.apply(
-            session, citizen=citizen, body=body, today=clock.today(), now=clock.now()
-        ),
+        lambda: applications.apply(session, citizen=citizen, body=body, clock=clock),
     )
 
 
@@ -94,10 +93,9 @@ async def apply(
     responses=problem_responses(401, 403),
 )
 async def list_applications(
-    request: Request,
     principal: PrincipalDep,
     reader: ReaderDep,
-    session: SessionDep,
+    audited: AuditedDep,
     codec: CursorCodecDep,
     programme_id: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Staff only: one programme.")
@@ -110,14 +108,13 @@ async def list_applications(
 ) -> Response:
     if _is_staff(principal):
         page = await applications.list_all(
-            session,
+            audited,
             staff=principal,
             programme_id=programme_id,
             status=status.value if status else None,
             limit=limit,
             cursor=cursor,
             codec=codec,
-            request_id=request.state.request_id,
         )
     else:
         page = await applications.list_mine(
@@ -133,19 +130,10 @@ async def list_applications(
     responses=problem_responses(401, 403, ApplicationNotFound),
 )
 async def get_application(
-    request: Request,
-    application_id: Id,
-    principal: PrincipalDep,
-    reader: ReaderDep,
-    session: SessionDep,
+    application_id: Id, principal: PrincipalDep, reader: ReaderDep, audited: AuditedDep
 ) -> Response:
     if _is_staff(principal):
-        found = await applications.get_any(
-            session,
-            staff=principal,
-            application_id=application_id,
-            request_id=request.state.request_id,
-        )
+        found = await applications.get_any(audited, staff=principal, application_id=application_id)
     else:
         found = await applications.get_mine(
             reader, citizen=principal, application_id=application_id
@@ -160,20 +148,18 @@ async def get_application(
     responses={**DECISION, **problem_responses(BudgetExhausted)},
 )
 async def approve(
-    request: Request,
     application_id: Id,
-    session: SessionDep,
+    audited: AuditedDep,
     staff: StaffDep,
     clock: ClockDep,
     body: Annotated[DecisionNote | None, Body()] = None,
 ) -> Response:
     result = await decisions.approve(
-        session,
+        audited,
         staff=staff,
         application_id=application_id,
         note=body.note if body else None,
-        now=clock.now(),
-        request_id=request.state.request_id,
+        clock=clock,
     )
     return model_response(result)
 
@@ -185,20 +171,10 @@ async def approve(
     responses=DECISION,
 )
 async def reject(
-    request: Request,
-    application_id: Id,
-    body: Rejection,
-    session: SessionDep,
-    staff: StaffDep,
-    clock: ClockDep,
+    application_id: Id, body: Rejection, audited: AuditedDep, staff: StaffDep, clock: ClockDep
 ) -> Response:
     result = await decisions.reject(
-        session,
-        staff=staff,
-        application_id=application_id,
-        reason=body.reason,
-        now=clock.now(),
-        request_id=request.state.request_id,
+        audited, staff=staff, application_id=application_id, reason=body.reason, clock=clock
     )
     return model_response(result)
 
@@ -212,13 +188,9 @@ async def reject(
     responses={**DECISION, **problem_responses(AlreadyDisbursed)},
 )
 async def disburse(
-    request: Request, application_id: Id, session: SessionDep, staff: StaffDep, clock: ClockDep
+    application_id: Id, audited: AuditedDep, staff: StaffDep, clock: ClockDep
 ) -> Response:
     result = await decisions.disburse(
-        session,
-        staff=staff,
-        application_id=application_id,
-        now=clock.now(),
-        request_id=request.state.request_id,
+        audited, staff=staff, application_id=application_id, clock=clock
     )
     return model_response(result)

@@ -3,19 +3,18 @@ and the staff's view (audited). Staff decisions are in `decisions.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Any
+from dataclasses import asdict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.audit import record_access
+from common.audit import Audited
 from common.auth import Principal
-from common.db import insert_unless_taken
+from common.clock import Clock
+from common.db import insert_unless_taken, load
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.graduates import repository as graduate_repository
-from services.jobs.models import AWARDED_STATUSES, Application, Programme, access_audit
+from services.jobs.models import Application, Programme
 from services.jobs.programmes import repository
 from services.jobs.programmes.eligibility import judge
 from services.jobs.programmes.errors import (
@@ -29,6 +28,7 @@ from services.jobs.programmes.errors import (
     ProgrammeClosed,
     ProgrammeNotFound,
 )
+from services.jobs.programmes.repository import RulesRow
 from services.jobs.programmes.rules import Outcome, RuleStatus
 from services.jobs.programmes.schemas import (
     ApplicationCreate,
@@ -36,6 +36,7 @@ from services.jobs.programmes.schemas import (
     AwardKind,
     Eligibility,
 )
+from services.jobs.values import AWARDED_STATUSES
 
 SCOPE = "applications"
 
@@ -58,14 +59,14 @@ def _amount(programme: Programme, requested: int | None) -> int:
     return requested
 
 
-def _view(programme: Programme) -> dict[str, Any]:
-    return {
-        "id": programme.id,
-        "name": programme.name,
-        "rules": programme.rules,
-        "award_kind": programme.award_kind,
-        "amount_fen": programme.amount_fen,
-    }
+def _view(programme: Programme) -> RulesRow:
+    return RulesRow(
+        id=programme.id,
+        name=programme.name,
+        rules=programme.rules,
+        award_kind=programme.award_kind,
+        amount_fen=programme.amount_fen,
+    )
 
 
 def _refuse(answer: Eligibility) -> None:
@@ -93,16 +94,16 @@ async def apply(
     *,
     citizen: Principal,
     body: ApplicationCreate,
-    today: date,
-    now: datetime,
+    clock: Clock,
 ) -> ApplicationRead:
-    programme = await repository.get_programme_row(session, body.programme_id)
-    if programme is None:
-        raise ProgrammeNotFound(f"Programme {body.programme_id} does not exist.")
+    today, now = clock.today(), clock.now()
+    programme = await load(session, Programme, body.programme_id, ProgrammeNotFound, lock=False)
     if not programme.active:
         raise ProgrammeClosed(f"{programme.name} is not accepting applications.")
-    record = await graduate_repository.mine_in_session(session, citizen.sub)
-    answer, facts = judge(_view(programme), body.facts, record, today)
+    record = await graduate_repository.GET_MINE.row_in(session, citizen=citizen.sub)
+    answer, facts = judge(
+        _view(programme), body.facts, None if record is None else asdict(record), today
+    )
     _refuse(answer)
     amount = _amount(programme, body.requested_amount_fen)
     if not programme.allows_multiple:
@@ -140,44 +141,40 @@ def _already(application_id: int, status: str) -> None:
 
 
 async def read_in_session(session: AsyncSession, application_id: int) -> ApplicationRead:
-    row = await repository.application_in_session(session, application_id)
-    assert row is not None
+    """The application as a read shows it, inside the writing transaction."""
+    row = await repository.GET_APPLICATION.one_in(session, ApplicationNotFound, id=application_id)
     return ApplicationRead.of(row)
 
 
 # --- reads ----------------------------------------------------------------------------------
 
+PURPOSE = "support programme administration"
+
 
 async def list_mine(
     reader: Reader, *, citizen: Principal, limit: int, cursor: str | None, codec: CursorCodec
 ) -> Page[ApplicationRead]:
-    before = codec.decode(cursor, SCOPE) if cursor else None
     async with reader.connection() as conn:
-        rows = await repository.list_mine(
-            conn, citizen.sub, limit=limit + 1, before_id=int(before[0]) if before else None
+        return await repository.MINE.page(
+            conn,
+            {"citizen": citizen.sub},
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            scope=SCOPE,
+            shape=ApplicationRead.of,
         )
-    return _page([ApplicationRead.of(r) for r in rows], limit, codec, SCOPE)
-
-
-def _page(
-    items: list[ApplicationRead], limit: int, codec: CursorCodec, scope: str
-) -> Page[ApplicationRead]:
-    more = len(items) > limit
-    items = items[:limit]
-    next_cursor = codec.encode([items[-1].id], scope) if more else None
-    return Page[ApplicationRead](items=items, next_cursor=next_cursor)
 
 
 async def get_mine(reader: Reader, *, citizen: Principal, application_id: int) -> ApplicationRead:
-    async with reader.connection() as conn:
-        row = await repository.get_mine(conn, citizen.sub, application_id)
-    if row is None:
-        raise ApplicationNotFound(f"Application {application_id} does not exist.")
+    row = await reader.one(
+        repository.GET_MINE, ApplicationNotFound, citizen=citizen.sub, id=application_id
+    )
     return ApplicationRead.of(row)
 
 
 async def list_all(
-    session: AsyncSession,
+    audited: Audited,
     *,
     staff: Principal,
     programme_id: int | None,
@@ -185,47 +182,29 @@ async def list_all(
     limit: int,
     cursor: str | None,
     codec: CursorCodec,
-    request_id: str | None,
 ) -> Page[ApplicationRead]:
-    scope = f"{SCOPE}:staff:{programme_id}:{status}"
-    before = codec.decode(cursor, scope) if cursor else None
-    rows = await repository.list_all(
-        session,
-        programme_id=programme_id,
-        status=status,
-        limit=limit + 1,
-        before_id=int(before[0]) if before else None,
+    page = await repository.ALL_APPLICATIONS.page(
+        await audited.connection(),
+        {"programme_id": programme_id, "status": status},
+        limit=limit,
+        cursor=cursor,
+        codec=codec,
+        scope=f"{SCOPE}:staff:{programme_id}:{status}",
+        shape=ApplicationRead.of,
     )
-    page = _page([ApplicationRead.of(r) for r in rows], limit, codec, scope)
     seen = [f"application/{a.id}" for a in page.items]
-    await audit(session, staff, "list_applications", seen, request_id)
+    await audited.record(staff, action="list_applications", resources=seen, purpose=PURPOSE)
     return page
 
 
-async def get_any(
-    session: AsyncSession, *, staff: Principal, application_id: int, request_id: str | None
-) -> ApplicationRead:
-    row = await repository.application_in_session(session, application_id)
-    if row is None:
-        raise ApplicationNotFound(f"Application {application_id} does not exist.")
-    await audit(session, staff, "read_application", [f"application/{application_id}"], request_id)
-    return ApplicationRead.of(row)
-
-
-async def audit(
-    session: AsyncSession,
-    staff: Principal,
-    action: str,
-    resources: Sequence[str],
-    request_id: str | None,
-) -> None:
-    """One row per application a member of staff saw or changed."""
-    await record_access(
-        session,
-        access_audit,
-        actor=staff,
-        action=action,
-        resources=resources,
-        purpose="support programme administration",
-        request_id=request_id,
+async def get_any(audited: Audited, *, staff: Principal, application_id: int) -> ApplicationRead:
+    row = await repository.GET_APPLICATION.one(
+        await audited.connection(), ApplicationNotFound, id=application_id
     )
+    await audited.record(
+        staff,
+        action="read_application",
+        resources=[f"application/{application_id}"],
+        purpose=PURPOSE,
+    )
+    return ApplicationRead.of(row)

@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.audit import Audited
 from common.auth import Principal
-from common.clock import CITY_TZ
+from common.clock import CITY_TZ, Clock
 from common.errors import Conflict
 from services.jobs.programmes import repository
-from services.jobs.programmes.applications import audit, read_in_session
+from services.jobs.programmes.applications import PURPOSE, read_in_session
 from services.jobs.programmes.errors import AlreadyDisbursed, ApplicationNotFound, BudgetExhausted
 from services.jobs.programmes.lifecycle import APPLICATION, move_values
 from services.jobs.programmes.schemas import ApplicationRead
@@ -37,7 +38,7 @@ async def _move(
     lifecycle's 409 (or `already_disbursed`)."""
     found = await repository.status_of(session, application_id)
     if found is None:
-        raise ApplicationNotFound(f"Application {application_id} does not exist.")
+        raise ApplicationNotFound(id=application_id)
     status, reference = found
     _check_move(status, reference, to)
     values = {**move_values(status, to, now), **extra}
@@ -54,14 +55,9 @@ async def _move(
 
 
 async def approve(
-    session: AsyncSession,
-    *,
-    staff: Principal,
-    application_id: int,
-    note: str | None,
-    now: datetime,
-    request_id: str | None,
+    audited: Audited, *, staff: Principal, application_id: int, note: str | None, clock: Clock
 ) -> ApplicationRead:
+    session, now = audited.session, clock.now()
     programme_id, amount = await _move(
         session, application_id, "approved", now, {"decided_by": staff.sub, "decision_note": note}
     )
@@ -71,27 +67,24 @@ async def approve(
             f"Approving {amount} fen would pass the programme's budget.",
             amount_fen=amount,
         )
-    await audit(
-        session, staff, "approve_application", [f"application/{application_id}"], request_id
-    )
+    await _audit(audited, staff, "approve_application", application_id)
     return await read_in_session(session, application_id)
 
 
 async def reject(
-    session: AsyncSession,
-    *,
-    staff: Principal,
-    application_id: int,
-    reason: str,
-    now: datetime,
-    request_id: str | None,
+    audited: Audited, *, staff: Principal, application_id: int, reason: str, clock: Clock
 ) -> ApplicationRead:
+    session, now = audited.session, clock.now()
     await _move(
         session, application_id, "rejected", now, {"decided_by": staff.sub, "decision_note": reason}
     )
-    resource = f"application/{application_id}"
-    await audit(session, staff, "reject_application", [resource], request_id)
+    await _audit(audited, staff, "reject_application", application_id)
     return await read_in_session(session, application_id)
+
+
+async def _audit(audited: Audited, staff: Principal, action: str, application_id: int) -> None:
+    resources = [f"application/{application_id}"]
+    await audited.record(staff, action=action, resources=resources, purpose=PURPOSE)
 
 
 def payment_reference(application_id: int, now: datetime) -> str:
@@ -100,19 +93,13 @@ def payment_reference(application_id: int, now: datetime) -> str:
 
 
 async def disburse(
-    session: AsyncSession,
-    *,
-    staff: Principal,
-    application_id: int,
-    now: datetime,
-    request_id: str | None,
+    audited: Audited, *, staff: Principal, application_id: int, clock: Clock
 ) -> ApplicationRead:
+    session, now = audited.session, clock.now()
     reference = payment_reference(application_id, now)
     programme_id, amount = await _move(
         session, application_id, "disbursed", now, {"payment_reference": reference}
     )
     await repository.record_disbursement(session, programme_id, amount)
-    await audit(
-        session, staff, "disburse_application", [f"application/{application_id}"], request_id
-    )
+    await _audit(audited, staff, "disburse_application", application_id)
     return await read_in_session(session, application_id)

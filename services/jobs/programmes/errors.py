@@ -6,10 +6,14 @@ from __future__ import annotations
 from common.errors import Conflict, NotFound, Unprocessable
 
 
-class ProgrammeNotFound(NotFound, code="programme_not_found"): ...
+class ProgrammeNotFound(
+    NotFound, code="programme_not_found", message="Programme {id} does not exist."
+): ...
 
 
-class ApplicationNotFound(NotFound, code="application_not_found"): ...
+class ApplicationNotFound(
+    NotFound, code="application_not_found", message="Application {id} does not exist."
+): ...
 
 
 class InvalidRule(Unprocessable, code="invalid_rule"): ...

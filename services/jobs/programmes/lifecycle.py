@@ -8,14 +8,17 @@ from datetime import datetime
 from typing import Any
 
 from common.lifecycle import Lifecycle
+from services.jobs.values import ApplicationStatus
 
+S = ApplicationStatus
 APPLICATION = Lifecycle(
     "support application",
+    ApplicationStatus,
     {
-        "pending": {"approved", "rejected"},
-        "approved": {"disbursed"},
-        "rejected": set(),
-        "disbursed": set(),
+        S.pending: {S.approved, S.rejected},
+        S.approved: {S.disbursed},
+        S.rejected: set(),
+        S.disbursed: set(),
     },
     stamps={"approved": "decided_at", "rejected": "decided_at", "disbursed": "disbursed_at"},
 )

@@ -1,5 +1,5 @@
-"""Programme and application SQL. Reads are statements compiled once (`common.read`); writes go
-through the request's session and only flush.
+"""Programme and application SQL: typed rows, one statement per read, the lists as `Listing`s;
+writes go through the request's session and only flush.
 
 The budget is one conditional UPDATE of the programme row (`committed_fen + amount <=
 budget_fen`, backed by a CHECK); a status move is one conditional UPDATE of the application row
@@ -8,16 +8,18 @@ disbursed_at IS NULL`. Locks are taken application first, programme second, ever
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-import asyncpg
-from sqlalchemy import BigInteger, Integer, and_, any_, bindparam, func, select, update
+from sqlalchemy import and_, any_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.listing import Bound, Keyset, Listing
 from common.read import Statement
-from services.jobs.models import AWARDED_STATUSES, Application, Programme
+from services.jobs.models import Application, Programme
+from services.jobs.values import AWARDED_STATUSES
 
 
 def _count(*statuses: str) -> Any:
@@ -31,7 +33,57 @@ def _count(*statuses: str) -> Any:
     )
 
 
-PROGRAMME_COLUMNS = (
+@dataclass(frozen=True, slots=True)
+class ProgrammeRow:
+    id: int
+    name: str
+    name_en: str | None
+    kind: str
+    description: str | None
+    award_kind: str
+    amount_fen: int
+    budget_fen: int
+    committed_fen: int
+    disbursed_fen: int
+    allows_multiple: bool
+    active: bool
+    rules: str  # jsonb, as text on the driver
+    pending: int
+    awards: int
+    disbursements: int
+
+
+@dataclass(frozen=True, slots=True)
+class RulesRow:
+    """What judging an application needs of its programme."""
+
+    id: int
+    name: str
+    rules: Any  # jsonb: text on the driver, a list through the ORM
+    award_kind: str
+    amount_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationRow:
+    id: int
+    programme_id: int
+    programme_name: str
+    citizen_sub: str
+    status: str
+    amount_fen: int
+    district: str | None
+    facts: str  # jsonb, as text on the driver
+    rule_results: str
+    applied_at: datetime
+    status_changed_at: datetime
+    decided_at: datetime | None
+    decision_note: str | None
+    disbursed_at: datetime | None
+    payment_reference: str | None
+
+
+PROGRAMMES = select(
     Programme.id,
     Programme.name,
     Programme.name_en,
@@ -49,14 +101,8 @@ PROGRAMME_COLUMNS = (
     _count(*AWARDED_STATUSES).label("awards"),
     _count("disbursed").label("disbursements"),
 )
-PROGRAMME_BY_ID = select(*PROGRAMME_COLUMNS).where(Programme.id == bindparam("id"))
-GET_PROGRAMME = Statement(PROGRAMME_BY_ID)
-LIST_PROGRAMMES = Statement(
-    select(*PROGRAMME_COLUMNS)
-    .where(Programme.id > bindparam("after_id", type_=BigInteger))
-    .order_by(Programme.id)
-    .limit(bindparam("limit", type_=Integer))
-)
+GET_PROGRAMME = Statement(PROGRAMMES.where(Programme.id == bindparam("id")), ProgrammeRow)
+ALL_PROGRAMMES = Listing(PROGRAMMES, ProgrammeRow, order=Keyset((Programme.id,)))
 RULES = Statement(
     select(
         Programme.id,
@@ -64,10 +110,11 @@ RULES = Statement(
         Programme.rules,
         Programme.award_kind,
         Programme.amount_fen,
-    ).where(Programme.id == bindparam("id"))
+    ).where(Programme.id == bindparam("id")),
+    RulesRow,
 )
 
-APPLICATION_COLUMNS = (
+APPLICATIONS = select(
     Application.id,
     Application.programme_id,
     Programme.name.label("programme_name"),
@@ -83,87 +130,35 @@ APPLICATION_COLUMNS = (
     Application.decision_note,
     Application.disbursed_at,
     Application.payment_reference,
+).join(Programme, Programme.id == Application.programme_id)
+GET_APPLICATION = Statement(APPLICATIONS.where(Application.id == bindparam("id")), ApplicationRow)
+GET_MINE = Statement(
+    APPLICATIONS.where(
+        Application.citizen_sub == bindparam("citizen"), Application.id == bindparam("id")
+    ),
+    ApplicationRow,
 )
-_APPLICATIONS = select(*APPLICATION_COLUMNS).join(
-    Programme, Programme.id == Application.programme_id
+_NEWEST = Keyset((Application.id,), descending=True)
+# a citizen's applications, newest first
+MINE = Listing(
+    APPLICATIONS,
+    ApplicationRow,
+    filters={"citizen": Bound(lambda p: Application.citizen_sub == p)},
+    order=_NEWEST,
 )
-_MINE = _APPLICATIONS.where(Application.citizen_sub == bindparam("citizen"))
-_NEWEST = (Application.id.desc(),)
-_BEFORE = Application.id < bindparam("before_id", type_=BigInteger)
-MINE = Statement(_MINE.where(_BEFORE).order_by(*_NEWEST).limit(bindparam("limit")))
-GET_MINE = Statement(_MINE.where(Application.id == bindparam("id")))
+# every citizen's (staff, audited), newest first
+ALL_APPLICATIONS = Listing(
+    APPLICATIONS,
+    ApplicationRow,
+    filters={
+        "programme_id": Bound(lambda p: Application.programme_id == p),
+        "status": Bound(lambda p: Application.status == p),
+    },
+    order=_NEWEST,
+)
 
 
-async def list_programmes(
-    conn: asyncpg.Connection, *, limit: int, after_id: int
-) -> Sequence[asyncpg.Record]:
-    return await LIST_PROGRAMMES.rows(conn, limit=limit, after_id=after_id)
-
-
-async def get_programme(conn: asyncpg.Connection, programme_id: int) -> asyncpg.Record | None:
-    return await GET_PROGRAMME.row(conn, id=programme_id)
-
-
-async def programme_rules(conn: asyncpg.Connection, programme_id: int) -> asyncpg.Record | None:
-    return await RULES.row(conn, id=programme_id)
-
-
-async def list_mine(
-    conn: asyncpg.Connection, citizen: str, *, limit: int, before_id: int | None
-) -> Sequence[asyncpg.Record]:
-    """The citizen's applications, newest first."""
-    before = before_id if before_id is not None else 2**63 - 1
-    return await MINE.rows(conn, citizen=citizen, limit=limit, before_id=before)
-
-
-async def get_mine(
-    conn: asyncpg.Connection, citizen: str, application_id: int
-) -> asyncpg.Record | None:
-    return await GET_MINE.row(conn, citizen=citizen, id=application_id)
-
-
-# --- writes and staff reads (the request's session) ------------------------------------------
-
-
-async def programme_in_session(session: AsyncSession, programme_id: int) -> Mapping[str, Any]:
-    return dict((await session.execute(PROGRAMME_BY_ID, {"id": programme_id})).mappings().one())
-
-
-async def get_programme_row(
-    session: AsyncSession, programme_id: int, *, lock: bool = False
-) -> Programme | None:
-    stmt = select(Programme).where(Programme.id == programme_id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return await session.scalar(stmt)
-
-
-async def application_in_session(
-    session: AsyncSession, application_id: int
-) -> Mapping[str, Any] | None:
-    stmt = _APPLICATIONS.where(Application.id == application_id)
-    row = (await session.execute(stmt)).mappings().first()
-    return None if row is None else dict(row)
-
-
-async def list_all(
-    session: AsyncSession,
-    *,
-    programme_id: int | None,
-    status: str | None,
-    limit: int,
-    before_id: int | None,
-) -> Sequence[Mapping[str, Any]]:
-    """Every citizen's applications (staff), newest first."""
-    stmt = _APPLICATIONS
-    if programme_id is not None:
-        stmt = stmt.where(Application.programme_id == programme_id)
-    if status is not None:
-        stmt = stmt.where(Application.status == status)
-    if before_id is not None:
-        stmt = stmt.where(Application.id < before_id)
-    rows = await session.execute(stmt.order_by(*_NEWEST).limit(limit))
-    return [dict(r) for r in rows.mappings()]
+# --- writes (the request's session) ----------------------------------------------------------
 
 
 async def open_application(

@@ -12,7 +12,8 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from services.jobs.deps import Id, StaffDep
+from common.validation import Id
+from services.jobs.deps import StaffDep
 from services.jobs.programmes import eligibility, service
 from services.jobs.programmes.errors import BudgetBelowCommitted, InvalidRule, ProgrammeNotFound
 from services.jobs.programmes.schemas import (
@@ -101,6 +102,6 @@ async def prescreen(
         citizen=citizen,
         programme_id=programme_id,
         stated=body.facts,
-        today=clock.today(),
+        clock=clock,
     )
-    return model_response(answer, headers={"Cache-Control": "no-store"})
+    return model_response(answer)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
@@ -21,6 +20,10 @@ from services.jobs.programmes.rules import (
     Rule,
     RuleResult,
 )
+from services.jobs.values import ApplicationStatus
+
+if TYPE_CHECKING:
+    from services.jobs.programmes.repository import ApplicationRow, ProgrammeRow
 
 
 class ProgrammeKind(StrEnum):
@@ -104,25 +107,25 @@ class ProgrammeRead(BaseModel):
     disbursements: int = Field(description="Applications paid.")
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> ProgrammeRead:
+    def of(cls, row: ProgrammeRow) -> ProgrammeRead:
         return cls(
-            id=row["id"],
-            name=row["name"],
-            name_en=row["name_en"],
-            kind=row["kind"],
-            description=row["description"],
-            award_kind=row["award_kind"],
-            amount_fen=row["amount_fen"],
-            budget_fen=row["budget_fen"],
-            committed_fen=row["committed_fen"],
-            disbursed_fen=row["disbursed_fen"],
-            remaining_fen=row["budget_fen"] - row["committed_fen"],
-            allows_multiple=row["allows_multiple"],
-            active=row["active"],
-            rules=[Rule.model_validate(r) for r in from_jsonb(row["rules"])],
-            pending=row["pending"],
-            awards=row["awards"],
-            disbursements=row["disbursements"],
+            id=row.id,
+            name=row.name,
+            name_en=row.name_en,
+            kind=ProgrammeKind(row.kind),
+            description=row.description,
+            award_kind=AwardKind(row.award_kind),
+            amount_fen=row.amount_fen,
+            budget_fen=row.budget_fen,
+            committed_fen=row.committed_fen,
+            disbursed_fen=row.disbursed_fen,
+            remaining_fen=row.budget_fen - row.committed_fen,
+            allows_multiple=row.allows_multiple,
+            active=row.active,
+            rules=[Rule.model_validate(r) for r in from_jsonb(row.rules)],
+            pending=row.pending,
+            awards=row.awards,
+            disbursements=row.disbursements,
         )
 
 
@@ -148,13 +151,6 @@ class Eligibility(BaseModel):
     award_kind: AwardKind
     amount_fen: int = Field(description="The award (fixed) or its cap (up_to), fen.")
     evaluated_on: date = Field(description="The city's date the rules were judged on.")
-
-
-class ApplicationStatus(StrEnum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
-    disbursed = "disbursed"
 
 
 class ApplicationCreate(BaseModel):
@@ -201,23 +197,23 @@ class ApplicationRead(BaseModel):
     payment_reference: str | None
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> ApplicationRead:
+    def of(cls, row: ApplicationRow) -> ApplicationRead:
         return cls(
-            id=row["id"],
-            programme_id=row["programme_id"],
-            programme_name=row["programme_name"],
-            citizen_sub=row["citizen_sub"],
-            status=row["status"],
-            amount_fen=row["amount_fen"],
-            district=row["district"],
-            facts=ApplicantFacts.model_validate(from_jsonb(row["facts"])),
-            rules=[RuleResult.model_validate(r) for r in from_jsonb(row["rule_results"])],
-            applied_at=row["applied_at"],
-            status_changed_at=row["status_changed_at"],
-            decided_at=row["decided_at"],
-            decision_note=row["decision_note"],
-            disbursed_at=row["disbursed_at"],
-            payment_reference=row["payment_reference"],
+            id=row.id,
+            programme_id=row.programme_id,
+            programme_name=row.programme_name,
+            citizen_sub=row.citizen_sub,
+            status=ApplicationStatus(row.status),
+            amount_fen=row.amount_fen,
+            district=None if row.district is None else District(row.district),
+            facts=ApplicantFacts.model_validate(from_jsonb(row.facts)),
+            rules=[RuleResult.model_validate(r) for r in from_jsonb(row.rule_results)],
+            applied_at=row.applied_at,
+            status_changed_at=row.status_changed_at,
+            decided_at=row.decided_at,
+            decision_note=row.decision_note,
+            disbursed_at=row.disbursed_at,
+            payment_reference=row.payment_reference,
         )
 
 
@@ -234,14 +230,14 @@ class ApplicationSummary(BaseModel):
     payment_reference: str | None
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> ApplicationSummary:
+    def of(cls, row: ApplicationRow) -> ApplicationSummary:
         return cls(
-            id=row["id"],
-            programme_id=row["programme_id"],
-            programme_name=row["programme_name"],
-            status=row["status"],
-            amount_fen=row["amount_fen"],
-            applied_at=row["applied_at"],
-            decided_at=row["decided_at"],
-            payment_reference=row["payment_reference"],
+            id=row.id,
+            programme_id=row.programme_id,
+            programme_name=row.programme_name,
+            status=ApplicationStatus(row.status),
+            amount_fen=row.amount_fen,
+            applied_at=row.applied_at,
+            decided_at=row.decided_at,
+            payment_reference=row.payment_reference,
         )

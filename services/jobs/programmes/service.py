@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.db import load
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.models import Programme
@@ -22,21 +23,21 @@ SCOPE = "programmes"
 async def list_programmes(
     reader: Reader, *, limit: int, cursor: str | None, codec: CursorCodec
 ) -> Page[ProgrammeRead]:
-    after = codec.decode(cursor, SCOPE) if cursor else None
     async with reader.connection() as conn:
-        rows = await repository.list_programmes(
-            conn, limit=limit + 1, after_id=int(after[0]) if after else 0
+        return await repository.ALL_PROGRAMMES.page(
+            conn, {}, limit=limit, cursor=cursor, codec=codec, scope=SCOPE, shape=ProgrammeRead.of
         )
-    items = [ProgrammeRead.of(r) for r in rows[:limit]]
-    next_cursor = codec.encode([items[-1].id], SCOPE) if len(rows) > limit else None
-    return Page[ProgrammeRead](items=items, next_cursor=next_cursor)
 
 
 async def get_programme(reader: Reader, *, programme_id: int) -> ProgrammeRead:
-    async with reader.connection() as conn:
-        row = await repository.get_programme(conn, programme_id)
-    if row is None:
-        raise ProgrammeNotFound(f"Programme {programme_id} does not exist.")
+    return ProgrammeRead.of(
+        await reader.one(repository.GET_PROGRAMME, ProgrammeNotFound, id=programme_id)
+    )
+
+
+async def _answer(session: AsyncSession, programme_id: int) -> ProgrammeRead:
+    """The programme as a read shows it, inside the writing transaction."""
+    row = await repository.GET_PROGRAMME.one_in(session, ProgrammeNotFound, id=programme_id)
     return ProgrammeRead.of(row)
 
 
@@ -55,16 +56,14 @@ async def create_programme(session: AsyncSession, *, body: ProgrammeCreate) -> P
     programme = Programme(**_values(body, body.model_dump()), committed_fen=0, disbursed_fen=0)
     session.add(programme)
     await session.flush()
-    return ProgrammeRead.of(await repository.programme_in_session(session, programme.id))
+    return await _answer(session, programme.id)
 
 
 async def update_programme(
     session: AsyncSession, *, programme_id: int, body: ProgrammeUpdate
 ) -> ProgrammeRead:
     # the row lock makes a budget change and a concurrent approval take turns
-    programme = await repository.get_programme_row(session, programme_id, lock=True)
-    if programme is None:
-        raise ProgrammeNotFound(f"Programme {programme_id} does not exist.")
+    programme = await load(session, Programme, programme_id, ProgrammeNotFound, lock=True)
     values = _values(body, body.changes())
     if values.get("budget_fen", programme.budget_fen) < programme.committed_fen:
         raise BudgetBelowCommitted(
@@ -73,5 +72,4 @@ async def update_programme(
         )
     for key, value in values.items():
         setattr(programme, key, value)
-    await session.flush()
-    return ProgrammeRead.of(await repository.programme_in_session(session, programme.id))
+    return await _answer(session, programme.id)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from common.errors import NotFound, Unprocessable
 
 
-class StationNotFound(NotFound, code="station_not_found"): ...
+class StationNotFound(
+    NotFound, code="station_not_found", message="Red Bee Station {id} does not exist."
+): ...
 
 
 class InvalidHours(Unprocessable, code="invalid_hours"): ...

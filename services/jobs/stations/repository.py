@@ -4,12 +4,10 @@ second round trip for child rows). Writes go through the request's session and o
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-import asyncpg
 from sqlalchemy import (
     ColumnElement,
     Date,
@@ -28,7 +26,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import String
 
-from common.geo_query import keyset_params, keyset_statement
+from common.listing import Bound, Chosen, Filter, Keyset, Listing
 from common.read import Statement
 from services.jobs.models import Station, StationException, StationHours
 from services.jobs.stations.hours import ExceptionRow, LocalMoment
@@ -39,7 +37,32 @@ class StationFilter:
     district: str | None = None
     amenities: tuple[str, ...] = ()
     open_now: bool | None = None
-    near: tuple[float, float, int] | None = None  # WGS-84 lat, lon, radius metres
+
+
+@dataclass(frozen=True, slots=True)
+class StationLayerRow:
+    id: int
+    name: str
+    district: str
+    address: str
+    lat: float
+    lon: float
+    amenities: list[str]
+    operator: str
+    open_now: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StationRow(StationLayerRow):
+    operator_kind: str
+    phone: str | None
+    hours: str  # jsonb as text on the read path: [[weekday, opens, closes], ...]
+    exceptions: str  # [[date, closed, opens, closes, note], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StationHit(StationRow):
+    distance_m: float | None
 
 
 # the local moment every statement is evaluated at, bound per request
@@ -132,115 +155,34 @@ COLUMNS = (
 )
 # the map layer: no schedule, only whether each station is open
 LAYER_COLUMNS = (*_BASE, _open_now().label("open_now"))
-BY_ID = select(*COLUMNS).where(Station.id == bindparam("id"))
-GET = Statement(BY_ID)
+GET = Statement(select(*COLUMNS).where(Station.id == bindparam("id")), StationRow)
 
-
-@dataclass(frozen=True)
-class _Shape:
-    """What decides the SQL of a search (not the values bound into it)."""
-
-    district: bool
-    amenities: bool
-    open_now: bool | None
-    near: bool
-    after: bool
-
-    @classmethod
-    def of(cls, f: StationFilter, after: bool) -> _Shape:
-        return cls(f.district is not None, bool(f.amenities), f.open_now, f.near is not None, after)
-
-
-def _conditions(s: _Shape) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if s.district:
-        conditions.append(Station.district == bindparam("district"))
-    if s.amenities:
-        # `@>` on the varchar[] column uses the GIN index
-        wanted = bindparam("amenities", type_=ARRAY(String(30)))
-        conditions.append(Station.amenities.contains(wanted))
-    if s.open_now is True:
-        conditions.append(_open_now())
-    elif s.open_now is False:
-        conditions.append(~_open_now())
-    return conditions
-
-
-@lru_cache(maxsize=128)
-def _search_statement(shape: _Shape) -> Statement:
-    return Statement(
-        keyset_statement(
-            COLUMNS,
-            earth_loc=Station.earth_loc,
-            id_col=Station.id,
-            conditions=_conditions(shape),
-            near=shape.near,
-            after=shape.after,
-        )
-    )
-
-
-@lru_cache(maxsize=32)
-def _layer_statement(shape: _Shape) -> Statement:
-    return Statement(select(*LAYER_COLUMNS).where(*_conditions(shape)).order_by(Station.id))
+# `@>` on the varchar[] column uses the GIN index
+_FILTERS: dict[str, Filter] = {
+    "district": Bound(lambda p: Station.district == p),
+    "amenities": Bound(lambda p: Station.amenities.contains(p), type_=ARRAY(String(30)), bind=list),
+    "open_now": Chosen(lambda v: _open_now() if v else ~_open_now()),
+}
+# nearest first with a centre, else by id
+SEARCH = Listing(
+    select(*COLUMNS),
+    StationHit,
+    filters=_FILTERS,
+    order=Keyset((Station.id,)),
+    nearest=Station.earth_loc,
+)
+# the map layer: no schedule, only whether each station is open
+LAYER = Listing(
+    select(*LAYER_COLUMNS), StationLayerRow, filters=_FILTERS, order=Keyset((Station.id,))
+)
 
 
 def moment_params(at: LocalMoment) -> dict[str, Any]:
+    """The local moment every statement is evaluated at."""
     return {"on_date": at.on_date, "weekday": at.weekday, "minute": at.minute}
 
 
-def _filter_params(f: StationFilter, at: LocalMoment) -> dict[str, Any]:
-    params = moment_params(at)
-    if f.district is not None:
-        params["district"] = f.district
-    if f.amenities:
-        params["amenities"] = list(f.amenities)
-    return params
-
-
-async def search(
-    conn: asyncpg.Connection,
-    f: StationFilter,
-    *,
-    at: LocalMoment,
-    limit: int,
-    after: list[Any] | None,
-) -> Sequence[asyncpg.Record]:
-    """`limit + 1` rows of one keyset page, nearest first with a centre, else by id."""
-    params = {**keyset_params(f.near, after, limit), **_filter_params(f, at)}
-    return await _search_statement(_Shape.of(f, bool(after))).rows(conn, **params)
-
-
-async def layer(
-    conn: asyncpg.Connection, f: StationFilter, *, at: LocalMoment
-) -> Sequence[asyncpg.Record]:
-    """Every station matching the filters, by id: the whole map layer at once."""
-    shape = _Shape.of(StationFilter(f.district, f.amenities, f.open_now), False)
-    return await _layer_statement(shape).rows(conn, **_filter_params(f, at))
-
-
-async def get(conn: asyncpg.Connection, station_id: int, at: LocalMoment) -> asyncpg.Record | None:
-    return await GET.row(conn, id=station_id, **moment_params(at))
-
-
 # --- writes (the request's session) ----------------------------------------------------------
-
-
-async def row_in_session(
-    session: AsyncSession, station_id: int, at: LocalMoment
-) -> Mapping[str, Any]:
-    """The station as the read path shapes it, read inside the writing transaction."""
-    params = {"id": station_id, **moment_params(at)}
-    return dict((await session.execute(BY_ID, params)).mappings().one())
-
-
-async def lock_station(session: AsyncSession, station_id: int) -> Station | None:
-    return await session.scalar(
-        select(Station)
-        .where(Station.id == station_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
 
 
 async def replace_hours(

@@ -18,7 +18,8 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
-from services.jobs.deps import Id, StaffDep
+from common.validation import Id
+from services.jobs.deps import StaffDep
 from services.jobs.stations import service, usage
 from services.jobs.stations.errors import InvalidException, InvalidHours, StationNotFound
 from services.jobs.stations.repository import StationFilter
@@ -75,17 +76,16 @@ async def list_stations(
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
-    filters = StationFilter(
-        district=district, amenities=_amenities(amenity), open_now=open_now, near=near.near
-    )
+    filters = StationFilter(district=district, amenities=_amenities(amenity), open_now=open_now)
     page = await service.search_stations(
         reader,
         filters=filters,
+        near=near.near,
         coord_sys=near.coord_sys,
         limit=limit,
         cursor=cursor,
         codec=codec,
-        now=clock.now(),
+        clock=clock,
     )
     return model_response(page)
 
@@ -104,9 +104,7 @@ async def station_layer(
     coord_sys: CoordSysQuery = CoordSys.wgs84,
 ) -> Response:
     filters = StationFilter(district=district, amenities=_amenities(amenity), open_now=open_now)
-    layer = await service.station_layer(
-        reader, filters=filters, coord_sys=coord_sys, now=clock.now()
-    )
+    layer = await service.station_layer(reader, filters=filters, coord_sys=coord_sys, clock=clock)
     return model_response(layer)
 
 
@@ -123,7 +121,7 @@ async def get_station(
     coord_sys: CoordSysQuery = CoordSys.wgs84,
 ) -> Response:
     station = await service.get_station(
-        reader, station_id=station_id, coord_sys=coord_sys, now=clock.now()
+        reader, station_id=station_id, coord_sys=coord_sys, clock=clock
     )
     return model_response(station)
 
@@ -146,7 +144,7 @@ async def create_station(
     system = one_coord_sys(coord_sys, body.coord_sys)
     return await idem.run(
         staff.sub,
-        lambda: service.create_station(session, body=body, coord_sys=system, now=clock.now()),
+        lambda: service.create_station(session, body=body, coord_sys=system, clock=clock),
     )
 
 
@@ -169,7 +167,7 @@ async def update_station(
         station_id=station_id,
         body=body,
         coord_sys=one_coord_sys(coord_sys, body.coord_sys),
-        now=clock.now(),
+        clock=clock,
     )
     return model_response(updated)
 
@@ -197,7 +195,7 @@ async def check_in(
     caller = viewer.sub if viewer is not None else ANONYMOUS
     return await idem.run(
         caller,
-        lambda: usage.check_in(session, station_id=station_id, body=body, now=clock.now()),
+        lambda: usage.check_in(session, station_id=station_id, body=body, clock=clock),
     )
 
 
@@ -208,5 +206,5 @@ async def check_in(
     responses=NOT_FOUND,
 )
 async def station_usage(station_id: Id, reader: ReaderDep, clock: ClockDep) -> Response:
-    result = await usage.station_usage(reader, station_id=station_id, now=clock.now())
+    result = await usage.station_usage(reader, station_id=station_id, clock=clock)
     return model_response(result)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
@@ -16,6 +15,9 @@ from common.geo_input import BodyCoordSys, PointIn
 from common.validation import IntegerOnly, PatchBody, patch_field
 from services.jobs.fields import Text200, Text300, from_jsonb
 from services.jobs.stations.hours import format_minutes
+
+if TYPE_CHECKING:
+    from services.jobs.stations.repository import StationLayerRow, StationRow
 
 
 class Amenity(StrEnum):
@@ -103,18 +105,19 @@ class StationRead(BaseModel):
     distance_m: float | None = Field(None, description="Distance from the search centre, metres.")
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], coord_sys: CoordSys) -> StationRead:
-        distance = row.get("distance_m")
+    def of(
+        cls, row: StationRow, coord_sys: CoordSys, *, distance_m: float | None = None
+    ) -> StationRead:
         return cls(
-            id=row["id"],
-            name=row["name"],
-            district=row["district"],
-            address=row["address"],
-            location=Location.of(row["lat"], row["lon"], coord_sys),
-            amenities=row["amenities"],
+            id=row.id,
+            name=row.name,
+            district=District(row.district),
+            address=row.address,
+            location=Location.of(row.lat, row.lon, coord_sys),
+            amenities=[Amenity(a) for a in row.amenities],
             opening_hours=[
                 OpeningInterval(weekday=w, opens=format_minutes(o), closes=format_minutes(c))
-                for w, o, c in from_jsonb(row["hours"])
+                for w, o, c in from_jsonb(row.hours)
             ],
             exceptions=[
                 HoursException(
@@ -124,13 +127,13 @@ class StationRead(BaseModel):
                     closes=None if c is None else format_minutes(c),
                     note=note,
                 )
-                for d, closed, o, c, note in from_jsonb(row["exceptions"])
+                for d, closed, o, c, note in from_jsonb(row.exceptions)
             ],
-            operator=row["operator"],
-            operator_kind=row["operator_kind"],
-            phone=row["phone"],
-            open_now=row["open_now"],
-            distance_m=None if distance is None else round(distance, 1),
+            operator=row.operator,
+            operator_kind=OperatorKind(row.operator_kind),
+            phone=row.phone,
+            open_now=row.open_now,
+            distance_m=None if distance_m is None else round(distance_m, 1),
         )
 
 
@@ -156,19 +159,19 @@ class StationFeature(BaseModel):
     properties: StationProperties
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], coord_sys: CoordSys) -> StationFeature:
-        lat, lon = from_wgs84(row["lat"], row["lon"], coord_sys)
+    def of(cls, row: StationLayerRow, coord_sys: CoordSys) -> StationFeature:
+        lat, lon = from_wgs84(row.lat, row.lon, coord_sys)
         return cls(
-            id=row["id"],
+            id=row.id,
             geometry=PointGeometry(coordinates=(round(lon, 7), round(lat, 7))),
             properties=StationProperties(
-                id=row["id"],
-                name=row["name"],
-                district=row["district"],
-                address=row["address"],
-                amenities=row["amenities"],
-                operator=row["operator"],
-                open_now=row["open_now"],
+                id=row.id,
+                name=row.name,
+                district=District(row.district),
+                address=row.address,
+                amenities=[Amenity(a) for a in row.amenities],
+                operator=row.operator,
+                open_now=row.open_now,
             ),
         )
 

@@ -6,14 +6,15 @@ schedule with one answer to "open now").
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.clock import Clock
+from common.db import load
 from common.districts import ensure_in_district
 from common.geo import CoordSys, to_wgs84
-from common.pagination import CursorCodec, Page, page_of_rows
+from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.models import Station
 from services.jobs.stations import repository
@@ -36,39 +37,43 @@ async def search_stations(
     reader: Reader,
     *,
     filters: StationFilter,
+    near: tuple[float, float, int] | None,
     coord_sys: CoordSys,
     limit: int,
     cursor: str | None,
     codec: CursorCodec,
-    now: datetime,
+    clock: Clock,
 ) -> Page[StationRead]:
     """One page of stations, nearest first when a centre is given."""
-    at = LocalMoment.of(now)
-    scope = repr(filters)
-    after = codec.decode(cursor, scope) if cursor else None
     async with reader.connection() as conn:
-        rows = await repository.search(conn, filters, at=at, limit=limit, after=after)
-    return page_of_rows(
-        rows, limit=limit, codec=codec, scope=scope, shape=lambda r: StationRead.of(r, coord_sys)
-    )
+        return await repository.SEARCH.page(
+            conn,
+            filters,
+            near=near,
+            params=repository.moment_params(LocalMoment.of(clock.now())),
+            limit=limit,
+            cursor=cursor,
+            codec=codec,
+            scope=repr((filters, near)),
+            shape=lambda hit: StationRead.of(hit, coord_sys, distance_m=hit.distance_m),
+        )
 
 
 async def get_station(
-    reader: Reader, *, station_id: int, coord_sys: CoordSys, now: datetime
+    reader: Reader, *, station_id: int, coord_sys: CoordSys, clock: Clock
 ) -> StationRead:
-    async with reader.connection() as conn:
-        row = await repository.get(conn, station_id, LocalMoment.of(now))
-    if row is None:
-        raise StationNotFound(f"Red Bee Station {station_id} does not exist.")
+    moment = repository.moment_params(LocalMoment.of(clock.now()))
+    row = await reader.one(repository.GET, StationNotFound, id=station_id, **moment)
     return StationRead.of(row, coord_sys)
 
 
 async def station_layer(
-    reader: Reader, *, filters: StationFilter, coord_sys: CoordSys, now: datetime
+    reader: Reader, *, filters: StationFilter, coord_sys: CoordSys, clock: Clock
 ) -> StationFeatureCollection:
     """Every matching station as GeoJSON points in `coord_sys`, for a map app to draw."""
+    moment = repository.moment_params(LocalMoment.of(clock.now()))
     async with reader.connection() as conn:
-        rows = await repository.layer(conn, filters, at=LocalMoment.of(now))
+        rows = await repository.LAYER.rows(conn, filters, params=moment)
     return StationFeatureCollection(
         coord_sys=coord_sys, features=[StationFeature.of(r, coord_sys) for r in rows]
     )
@@ -106,7 +111,7 @@ def _values(
 
 
 async def create_station(
-    session: AsyncSession, *, body: StationCreate, coord_sys: CoordSys, now: datetime
+    session: AsyncSession, *, body: StationCreate, coord_sys: CoordSys, clock: Clock
 ) -> StationRead:
     weekly, dated = _schedule(body.opening_hours, body.exceptions)
     values = _values(body, body.model_dump(exclude={"coord_sys"}), coord_sys)
@@ -116,8 +121,7 @@ async def create_station(
     await session.flush()
     await repository.replace_hours(session, station.id, weekly or [])
     await repository.replace_exceptions(session, station.id, dated or [])
-    row = await repository.row_in_session(session, station.id, LocalMoment.of(now))
-    return StationRead.of(row, coord_sys)
+    return await _answer(session, station.id, coord_sys, clock)
 
 
 async def update_station(
@@ -126,11 +130,9 @@ async def update_station(
     station_id: int,
     body: StationUpdate,
     coord_sys: CoordSys,
-    now: datetime,
+    clock: Clock,
 ) -> StationRead:
-    station = await repository.lock_station(session, station_id)
-    if station is None:
-        raise StationNotFound(f"Red Bee Station {station_id} does not exist.")
+    station = await load(session, Station, station_id, StationNotFound, lock=True)
     changes = body.changes()
     weekly, dated = _schedule(body.opening_hours, body.exceptions)
     values = _values(body, changes, coord_sys)
@@ -146,5 +148,13 @@ async def update_station(
         await repository.replace_hours(session, station.id, weekly)
     if dated is not None:
         await repository.replace_exceptions(session, station.id, dated)
-    row = await repository.row_in_session(session, station.id, LocalMoment.of(now))
+    return await _answer(session, station.id, coord_sys, clock)
+
+
+async def _answer(
+    session: AsyncSession, station_id: int, coord_sys: CoordSys, clock: Clock
+) -> StationRead:
+    """The station as a read shows it, read inside the writing transaction."""
+    moment = repository.moment_params(LocalMoment.of(clock.now()))
+    row = await repository.GET.one_in(session, StationNotFound, id=station_id, **moment)
     return StationRead.of(row, coord_sys)

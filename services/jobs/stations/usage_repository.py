@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-import asyncpg
 from sqlalchemy import DateTime, bindparam, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,8 +13,26 @@ from services.jobs.models import Station, StationCheckIn
 
 _SINCE_7 = bindparam("since_7", type_=DateTime(timezone=True))
 _SINCE_30 = bindparam("since_30", type_=DateTime(timezone=True))
-STATION_NAME = Statement(
-    select(Station.id, Station.name, Station.district).where(Station.id == bindparam("id"))
+
+
+@dataclass(frozen=True, slots=True)
+class StationNameRow:
+    id: int
+    name: str
+    district: str
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    worker_type: str
+    check_ins: int
+    last_7_days: int
+    last_30_days: int
+
+
+STATION = Statement(
+    select(Station.id, Station.name, Station.district).where(Station.id == bindparam("id")),
+    StationNameRow,
 )
 USAGE = Statement(
     select(
@@ -25,17 +42,9 @@ USAGE = Statement(
         func.count().filter(StationCheckIn.checked_in_at >= _SINCE_30).label("last_30_days"),
     )
     .where(StationCheckIn.station_id == bindparam("id"))
-    .group_by(StationCheckIn.worker_type)
+    .group_by(StationCheckIn.worker_type),
+    UsageRow,
 )
-
-
-async def usage(
-    conn: asyncpg.Connection, station_id: int, *, since_7: datetime, since_30: datetime
-) -> tuple[asyncpg.Record | None, Sequence[asyncpg.Record]]:
-    station = await STATION_NAME.row(conn, id=station_id)
-    if station is None:
-        return None, []
-    return station, await USAGE.rows(conn, id=station_id, since_7=since_7, since_30=since_30)
 
 
 async def add_check_in(

@@ -7,7 +7,7 @@ import httpx
 from fastapi import FastAPI
 
 from tests.childcare.factories import add_institution, register_child
-from tests.common.test_problems import assert_problem
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 

@@ -14,7 +14,7 @@ from tests.childcare.factories import (
     register_child,
     start_in_a_week,
 )
-from tests.common.test_problems import assert_problem
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 ID_NUMBER = "150105202403010023"

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import city_today
+from common.state import service_context
 from services.childcare.models import Child, Enrollment, Institution
 from tests.fixtures.clients import committing_client
 from tests.fixtures.tokens import DevTokens
@@ -31,7 +32,7 @@ async def _cleanup(session: AsyncSession) -> None:
 async def _setup(
     app: FastAPI, capacity: int, n_children: int, round_: int
 ) -> tuple[int, list[tuple[str, int]]]:
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         inst = Institution(
             name=f"并发测试{round_}",
             district="赛罕区",
@@ -65,7 +66,7 @@ async def _setup(
 
 
 async def _counts(app: FastAPI, institution_id: int) -> tuple[Institution, Counter[str]]:
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         inst = await session.get(Institution, institution_id)
         assert inst is not None
         rows = await session.execute(
@@ -121,7 +122,7 @@ async def test_simultaneous_withdrawals_and_accepts_never_exceed_capacity(
         rng = random.Random(7)
 
         for _ in range(4):
-            async with childcare_app.state.sessionmaker() as session:
+            async with service_context(childcare_app).database.sessionmaker() as session:
                 rows = (
                     await session.execute(
                         select(Enrollment.id, Enrollment.status, Enrollment.guardian_sub).where(

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
 from common.clock import Clock, city_today
+from common.state import service_context
 from services.childcare.enrollments.tasks import sweep_expired_offers
 from services.childcare.models import Enrollment, access_audit
 from tests.childcare.factories import (
@@ -166,7 +167,7 @@ async def test_expired_offer_passes_to_the_next_child(
         for n, p in enumerate(parents)
     ]
     await client.post(f"/childcare/v1/enrollments/{ids[0]}/withdraw", headers=parents[0])
-    async with childcare_app.state.sessionmaker() as session:
+    async with service_context(childcare_app).database.sessionmaker() as session:
         await session.execute(
             update(Enrollment)
             .where(Enrollment.id == ids[1])
@@ -174,7 +175,9 @@ async def test_expired_offer_passes_to_the_next_child(
         )
         await session.commit()
     # the periodic task's own entry point, as the service's background loop calls it
-    sweep = sweep_expired_offers(childcare_app.state.sessionmaker, clock=Clock(), offer_ttl=TTL)
+    sweep = sweep_expired_offers(
+        service_context(childcare_app).database.sessionmaker, clock=Clock(), offer_ttl=TTL
+    )
     assert await sweep == 1
 
     assert (await client.get(f"/childcare/v1/enrollments/{ids[1]}", headers=parents[1])).json()[
@@ -347,7 +350,7 @@ async def test_roster_lists_places_and_is_audited(
         ("名册1", 1),
         ("名册2", 2),
     ]
-    async with childcare_app.state.sessionmaker() as session:
+    async with service_context(childcare_app).database.sessionmaker() as session:
         audits = (
             await session.execute(
                 select(access_audit)

@@ -11,11 +11,12 @@ from fastapi import FastAPI
 from sqlalchemy import update
 
 from common.clock import city_today
+from common.state import service_context
 from gateway.clients.childcare import ChildcareSummary
 from services.childcare.models import Enrollment
 from tests.childcare.factories import add_institution, apply, register_child
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import MovableClock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 
@@ -58,7 +59,7 @@ async def test_accepting_an_expired_offer_passes_the_place_on_at_once(
     z_app = (await apply(client, z, await register_child(client, z, "候补"), inst.id)).json()
     await client.post(f"/childcare/v1/enrollments/{held['id']}/withdraw", headers=holder)
     assert (await _status(client, y, y_app["id"]))["status"] == "offered"
-    async with childcare_app.state.sessionmaker() as session:
+    async with service_context(childcare_app).database.sessionmaker() as session:
         await session.execute(
             update(Enrollment)
             .where(Enrollment.id == y_app["id"])

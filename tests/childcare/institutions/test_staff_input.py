@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from common.geo import haversine_m, wgs84_to_gcj02
-from tests.common.test_problems import assert_problem
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 

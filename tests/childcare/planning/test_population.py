@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.common.test_problems import assert_problem
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 

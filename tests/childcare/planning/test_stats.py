@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from common.state import service_context
 from services.childcare import demo_data
 from services.childcare.seed import seed
 from tests.childcare.factories import add_institution
@@ -19,7 +20,7 @@ from tests.fixtures.tokens import DevTokens
 @pytest.fixture
 async def seeded(childcare_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with isolated_client(childcare_app) as client:
-        async with childcare_app.state.sessionmaker() as session:
+        async with service_context(childcare_app).database.sessionmaker() as session:
             assert await seed(session) is True
             await session.commit()
         yield client

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.state import service_context
 from services.eldercare.models import (
     Activity,
     ActivityRegistration,
@@ -37,7 +38,7 @@ async def _cleanup(session: AsyncSession) -> None:
 
 async def _activity(app: FastAPI, name: str, capacity: int, waitlist: int) -> int:
     starts = datetime.now(UTC) + timedelta(days=3)
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         community = Community(
             name=f"并发测试{name}", district="武川县", street_office="测试", lat=41.3, lon=111.2
         )
@@ -64,7 +65,7 @@ async def _activity(app: FastAPI, name: str, capacity: int, waitlist: int) -> in
 
 async def _state(app: FastAPI, activity_id: int) -> tuple[Activity, Counter[str], list[int]]:
     """The activity's counters, its registrations by status, and the waiting ids in order."""
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         activity = await session.get(Activity, activity_id)
         assert activity is not None
         rows = (
@@ -128,7 +129,7 @@ async def test_120_simultaneous_registrations_for_the_last_5_seats(
         assert (activity.registered, activity.waitlisted) == (25, 45)
         assert counts == {"registered": 25, "waitlisted": 45, "cancelled": 5}
         assert still_waiting == waiting_ids[5:]
-        async with eldercare_app.state.sessionmaker() as session:
+        async with service_context(eldercare_app).database.sessionmaker() as session:
             seated = set(
                 (
                     await session.scalars(

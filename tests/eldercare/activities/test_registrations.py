@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from tests.common.test_problems import assert_problem
 from tests.eldercare.factories import add_activity, add_community, create_elder, register
 from tests.fixtures.clock import MovableClock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 

@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from tests.common.test_problems import assert_problem
 from tests.eldercare.factories import (
     FAR_AWAY,
     add_activity,
@@ -18,6 +17,7 @@ from tests.eldercare.factories import (
     register,
 )
 from tests.fixtures.clock import MovableClock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 

@@ -10,9 +10,8 @@ import httpx
 from fastapi import FastAPI
 
 from common.clock import city_today
-from tests.common.test_problems import assert_problem
-from tests.eldercare.elders.test_profiles import audit_rows
-from tests.eldercare.factories import create_elder
+from tests.eldercare.factories import audit_rows, create_elder
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 

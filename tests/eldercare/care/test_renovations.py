@@ -10,10 +10,9 @@ import httpx
 from fastapi import FastAPI
 
 from common.clock import city_today
-from tests.common.test_problems import assert_problem
-from tests.eldercare.elders.test_profiles import audit_rows
-from tests.eldercare.factories import create_elder
+from tests.eldercare.factories import audit_rows, create_elder
 from tests.fixtures.clock import MovableClock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 
@@ -196,3 +195,60 @@ async def test_dates_and_staff_reads(
     assert [r["id"] for r in listed.json()["items"]] == [rid]
     actions = [r["action"] for r in await audit_rows(eldercare_app, f"renovation/{rid}")]
     assert actions == ["update_renovation", "read_renovation", "read_renovation"]
+
+
+async def test_the_verbs_walk_the_steps_and_the_older_patch_still_does(
+    client: httpx.AsyncClient, tokens: DevTokens, eldercare_app: FastAPI, clock: MovableClock
+) -> None:
+    son = tokens.headers("reno-5", "citizen")
+    mum = await create_elder(client, son)
+    staff = tokens.headers("reno-staff-5", "eldercare_staff")
+    asked = await _ask(client, son, mum["id"])
+    other = await _ask(client, son, mum["id"])
+    url = f"/eldercare/v1/renovations/{asked['id']}"
+    works_day = (city_today() + timedelta(days=4)).isoformat()
+
+    by_son = await client.post(f"{url}/assess", headers=son)
+    skipped = await client.post(f"{url}/complete", headers=staff)
+    assessed = await client.post(
+        f"{url}/assess",
+        json={"estimated_cost_fen": 80000, "items": ["ramp"], "assessment_note": "门口坡道"},
+        headers=staff,
+    )
+    no_day = await client.post(f"{url}/schedule", json={}, headers=staff)
+    past = await client.post(
+        f"{url}/schedule",
+        json={"scheduled_for": (city_today() - timedelta(days=1)).isoformat()},
+        headers=staff,
+    )
+    scheduled = await client.post(
+        f"{url}/schedule", json={"scheduled_for": works_day}, headers=staff
+    )
+    too_early = await client.post(f"{url}/complete", headers=staff)
+    clock.advance(days=4)
+    completed = await client.post(f"{url}/complete", headers=staff)
+    reassess = await client.post(f"{url}/assess", json={"assessment_note": "x"}, headers=staff)
+    late_cancel = await client.post(f"{url}/cancel", headers=son)
+    # the other one the son cancels by the verb; the PATCH form answers the same for the next
+    cancelled = await client.post(f"/eldercare/v1/renovations/{other['id']}/cancel", headers=son)
+    again = await client.patch(
+        f"/eldercare/v1/renovations/{other['id']}", json={"status": "cancelled"}, headers=son
+    )
+
+    assert_problem(by_son, 403, "forbidden")
+    assert_problem(skipped, 409, "invalid_transition")
+    assert assessed.json()["status"] == "assessed" and assessed.json()["items"] == ["ramp"]
+    assert assessed.json()["estimated_cost_fen"] == 80000
+    assert assessed.json()["assessment_note"] == "门口坡道"
+    assert_problem(no_day, 422, "validation_error")
+    assert_problem(past, 422, "date_in_past")
+    assert scheduled.json()["status"] == "scheduled"
+    assert scheduled.json()["scheduled_for"] == works_day
+    assert_problem(too_early, 409, "completed_before_scheduled")
+    assert completed.json()["status"] == "completed" and completed.json()["completed_at"]
+    assert_problem(reassess, 409, "renovation_closed")
+    assert_problem(late_cancel, 409, "invalid_transition")
+    assert cancelled.json()["status"] == "cancelled" and cancelled.json()["cancelled_at"]
+    assert_problem(again, 409, "invalid_transition")
+    actions = [r["action"] for r in await audit_rows(eldercare_app, f"renovation/{asked['id']}")]
+    assert actions == ["assess_renovation", "schedule_renovation", "complete_renovation"]

@@ -5,28 +5,27 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from common.state import service_context
 from services.eldercare.models import access_audit
-from tests.common.test_problems import assert_problem
-from tests.eldercare.factories import add_community, create_elder, elder_body, id_number, years_ago
+from tests.eldercare.factories import (
+    add_community,
+    audit_rows,
+    create_elder,
+    elder_body,
+    id_number,
+    years_ago,
+)
 from tests.fixtures.plugin import LogOutput
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 ID_PATTERN = re.compile(r"\d{17}[\dXx]")
 MUM_ID = id_number("15010419440312002")
-
-
-async def audit_rows(app: FastAPI, resource: str) -> list[dict[str, Any]]:
-    async with app.state.sessionmaker() as session:
-        rows = await session.execute(
-            select(access_audit).where(access_audit.c.resource == resource)
-        )
-        return [dict(r) for r in rows.mappings().all()]
 
 
 async def test_a_family_member_registers_mum_and_is_linked(
@@ -278,7 +277,7 @@ async def test_admins_page_the_audit_newest_first(
     assert rows[0]["actor_roles"] == ["eldercare_staff"] and rows[0]["action"] == "read_elder"
     assert rest.json()["next_cursor"] is None
     assert_problem(await client.get("/eldercare/v1/audit", headers=staff), 403, "forbidden")
-    async with eldercare_app.state.sessionmaker() as session:
+    async with service_context(eldercare_app).database.sessionmaker() as session:
         total = await session.scalar(select(func.count()).select_from(access_audit))
     assert total is not None and total >= 3
 

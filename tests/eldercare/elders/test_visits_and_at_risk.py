@@ -8,9 +8,8 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from tests.common.test_problems import assert_problem
-from tests.eldercare.elders.test_profiles import audit_rows
-from tests.eldercare.factories import add_community, create_elder, years_ago
+from tests.eldercare.factories import add_community, audit_rows, create_elder, years_ago
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 

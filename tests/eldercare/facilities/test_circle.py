@@ -6,9 +6,10 @@ import httpx
 from fastapi import FastAPI
 
 from common.geo import wgs84_to_gcj02
+from common.state import service_context
 from services.eldercare.facilities.repository import CIRCLE
-from tests.common.test_problems import assert_problem
 from tests.eldercare.factories import FAR_AWAY, add_community, add_facility, offset
+from tests.fixtures.problems import assert_problem
 
 # the default walking model: 60 m a minute, detour 1.25 → 15 minutes reach 720 m
 REACH_M = 720.0
@@ -119,7 +120,7 @@ async def test_bad_circle_queries_are_problems(client: httpx.AsyncClient) -> Non
 
 
 async def test_the_circle_query_walks_the_gist_index(eldercare_app: FastAPI) -> None:
-    async with eldercare_app.state.engine.connect() as conn:
+    async with service_context(eldercare_app).database.engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
         # with so few rows the planner may rightly prefer a scan; forbidding one shows that the
         # statement can use the index at all (a predicate it could not use would still scan)

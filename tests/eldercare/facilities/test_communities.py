@@ -10,7 +10,7 @@ import httpx
 from common.districts import District, in_district
 from common.geo import wgs84_to_gcj02
 from services.eldercare.demo_places import AWARD_2022
-from tests.common.test_problems import assert_problem
+from tests.fixtures.problems import assert_problem
 
 
 async def _all(client: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:

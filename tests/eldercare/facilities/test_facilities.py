@@ -6,6 +6,7 @@ import httpx
 from fastapi import FastAPI
 
 from common.geo import haversine_m, wgs84_to_gcj02
+from common.state import service_context
 from services.eldercare.demo_places import AWARD_2022
 from services.eldercare.seed import seed
 
@@ -35,7 +36,7 @@ async def test_demo_data_has_the_named_communities_and_seeds_once(
     university = next(f for f in sanshundian if f["kind"] == "elder_university")
     assert {"舞蹈", "书法", "歌唱", "绢花"} <= set(university["services"])
     assert all(f["district"] == "回民区" for f in sanshundian)
-    async with eldercare_app.state.sessionmaker() as session:
+    async with service_context(eldercare_app).database.sessionmaker() as session:
         assert await seed(session) is False
     assert len(await _all(seeded, community="兴康社区")) == len(xingkang)
 

@@ -8,6 +8,7 @@ import httpx
 from sqlalchemy import func, select
 
 from common.geo import wgs84_to_gcj02
+from common.state import service_context
 from services.eldercare.models import Facility
 
 CENTRE = {"lat": 40.8042, "lon": 111.7015}
@@ -45,7 +46,7 @@ async def test_unfiltered_pages_cover_every_row_in_the_table_once(
     seeded: httpx.AsyncClient, eldercare_app: Any
 ) -> None:
     ids, _ = await _pages(seeded, limit=100)
-    async with eldercare_app.state.sessionmaker() as session:
+    async with service_context(eldercare_app).database.sessionmaker() as session:
         total = await session.scalar(select(func.count()).select_from(Facility))
 
     assert len(ids) == len(set(ids)) == total

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import utc_now
+from common.state import service_context
 from services.jobs.models import Fair, FairRegistration
 from tests.fixtures.clients import committing_client
 from tests.fixtures.tokens import DevTokens
@@ -27,7 +28,7 @@ async def _cleanup(session: AsyncSession) -> None:
 
 
 async def _taken(app: FastAPI, fair_id: int) -> tuple[int, int]:
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         fair = await session.get(Fair, fair_id)
         assert fair is not None
         rows = await session.scalar(

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import MovableClock, pinned_clock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
-from tests.jobs.factories import add_fair, created
+from tests.jobs.factories import add_fair, created, fair_body
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 
@@ -23,27 +22,6 @@ NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 def clock(jobs_app: FastAPI) -> Iterator[MovableClock]:
     with pinned_clock(jobs_app, NOW) as moving:
         yield moving
-
-
-def fair_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": "2026年十万大学生留呼计划夏季招聘会",
-        "starts_at": "2026-06-20T09:00:00+08:00",
-        "ends_at": "2026-06-20T16:00:00+08:00",
-        "venue": "内蒙古国际会展中心",
-        "address": "赛罕区展览路1号",
-        "district": "赛罕区",
-        "capacity": 2,
-        "employers": [
-            {
-                "employer": "呼和浩特青城软件有限公司",
-                "positions": [{"title": "Java开发", "openings": 3, "education": "bachelor"}],
-            },
-            {"employer": "青城物流", "positions": [{"title": "调度员"}]},
-        ],
-    }
-    body.update(overrides)
-    return body
 
 
 async def test_staff_schedule_a_fair_that_lists_with_its_employers_and_positions(

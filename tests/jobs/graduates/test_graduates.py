@@ -11,9 +11,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from common.state import service_context
 from services.jobs.models import RetentionAggregate
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import MovableClock, pinned_clock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
@@ -94,7 +95,7 @@ async def test_someone_else_has_no_registration_and_dates_must_be_plausible(
 async def test_progress_adds_live_registrations_to_the_historical_counts(
     client: httpx.AsyncClient, jobs_app: FastAPI, tokens: DevTokens, clock: MovableClock
 ) -> None:
-    async with jobs_app.state.sessionmaker() as session:
+    async with service_context(jobs_app).database.sessionmaker() as session:
         session.add_all(
             RetentionAggregate(
                 year=2022,

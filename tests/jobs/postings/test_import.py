@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from common.state import service_context
 from services.jobs.importer import run_import
 from services.jobs.models import Posting
 
@@ -43,7 +44,7 @@ def _csv(tmp_path: Path, *rows: str) -> Path:
 
 
 async def _imported(app: FastAPI) -> dict[str, Posting]:
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         rows = (await session.scalars(select(Posting).where(Posting.employer.like("导测%")))).all()
     return {r.employer: r for r in rows}
 
@@ -55,7 +56,7 @@ async def test_good_rows_land_and_bad_rows_are_reported_with_their_reason(
         tmp_path, GOOD_A, BAD_RANGE, GOOD_B, BAD_DISTRICT, BAD_SALARY, BAD_EXPIRY, BAD_CELLS
     )
 
-    report = await run_import(app.state.sessionmaker, "postings", path)
+    report = await run_import(service_context(app).database.sessionmaker, "postings", path)
 
     assert (report.accepted, report.updated, report.unchanged) == (2, 0, 0)
     reasons = {r.row: r.reason for r in report.rejected}
@@ -76,10 +77,16 @@ async def test_good_rows_land_and_bad_rows_are_reported_with_their_reason(
 async def test_importing_the_same_file_twice_changes_nothing_and_a_change_updates(
     app: FastAPI, tmp_path: Path
 ) -> None:
-    await run_import(app.state.sessionmaker, "postings", _csv(tmp_path, GOOD_A, GOOD_B))
-    again = await run_import(app.state.sessionmaker, "postings", _csv(tmp_path, GOOD_A, GOOD_B))
+    await run_import(
+        service_context(app).database.sessionmaker, "postings", _csv(tmp_path, GOOD_A, GOOD_B)
+    )
+    again = await run_import(
+        service_context(app).database.sessionmaker, "postings", _csv(tmp_path, GOOD_A, GOOD_B)
+    )
     raised = GOOD_A.replace("500000,800000", "550000,850000")
-    changed = await run_import(app.state.sessionmaker, "postings", _csv(tmp_path, raised))
+    changed = await run_import(
+        service_context(app).database.sessionmaker, "postings", _csv(tmp_path, raised)
+    )
 
     assert (again.accepted, again.updated, again.unchanged, again.rejected) == (0, 0, 2, [])
     assert (changed.accepted, changed.updated) == (0, 1)
@@ -92,8 +99,8 @@ async def test_json_imports_too_and_unknown_kinds_are_refused(app: FastAPI, tmp_
     row = dict(zip(HEADER.split(","), GOOD_A.split(","), strict=True))
     path.write_text(json.dumps([row, {"employer": "导测"}]), encoding="utf-8")
 
-    report = await run_import(app.state.sessionmaker, "postings", path)
+    report = await run_import(service_context(app).database.sessionmaker, "postings", path)
 
     assert report.accepted == 1 and [r.row for r in report.rejected] == [2]
     with pytest.raises(ValueError, match="postings"):
-        await run_import(app.state.sessionmaker, "fairs", path)
+        await run_import(service_context(app).database.sessionmaker, "fairs", path)

@@ -13,13 +13,14 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from common.state import service_context
 from services.jobs.demo_programmes import RENT_SUBSIDY, STARTUP_LOAN
 from services.jobs.models import Application, access_audit
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import MovableClock, pinned_clock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
+from tests.jobs.factories import FOUNDER, RENTER
 from tests.jobs.programmes.conftest import create_programme
-from tests.jobs.programmes.test_eligibility import FOUNDER, RENTER
 
 NOW = datetime(2026, 6, 30, 4, 0, tzinfo=UTC)
 
@@ -39,7 +40,7 @@ async def apply(
 
 
 async def stored(app: FastAPI) -> int:
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(Application)) or 0)
 
 
@@ -237,7 +238,7 @@ async def test_staff_see_every_application_and_each_read_is_audited(
     assert one.json()["citizen_sub"] == "s0"
     assert pending.json()["items"] == []
     assert one.headers["cache-control"] == "no-store"
-    async with jobs_app.state.sessionmaker() as session:
+    async with service_context(jobs_app).database.sessionmaker() as session:
         actions = (
             await session.scalars(
                 select(access_audit.c.action).where(access_audit.c.actor_sub == "jobs-staff-1")

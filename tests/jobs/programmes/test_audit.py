@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import httpx
 
-from tests.common.test_problems import assert_problem
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
-from tests.jobs.factories import created
-from tests.jobs.programmes.test_eligibility import RENTER
+from tests.jobs.factories import RENTER, created
 
 
 async def test_a_staff_page_of_applications_is_one_audit_row_per_application(

@@ -13,11 +13,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import utc_now
+from common.state import service_context
 from services.jobs.demo_programmes import RENT_SUBSIDY
 from services.jobs.models import Application, Programme
 from tests.fixtures.clients import committing_client
 from tests.fixtures.tokens import DevTokens
-from tests.jobs.programmes.test_eligibility import RENTER
+from tests.jobs.factories import RENTER
 
 pytestmark = pytest.mark.concurrency
 NAME = "并发测试补贴"
@@ -32,7 +33,7 @@ async def _cleanup(session: AsyncSession) -> None:
 
 async def _programme(app: FastAPI, *, budget_fen: int, pending: int, approved: int = 0) -> int:
     """A programme with `pending` and `approved` applications, committed."""
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         programme = Programme(
             name=NAME,
             name_en="Concurrency test",
@@ -69,7 +70,7 @@ async def _programme(app: FastAPI, *, budget_fen: int, pending: int, approved: i
 
 
 async def _state(app: FastAPI, programme_id: int) -> tuple[Programme, Counter[str]]:
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         programme = await session.get(Programme, programme_id)
         assert programme is not None
         rows = await session.execute(
@@ -81,7 +82,7 @@ async def _state(app: FastAPI, programme_id: int) -> tuple[Programme, Counter[st
 
 
 async def _application_ids(app: FastAPI, programme_id: int, status: str) -> list[int]:
-    async with app.state.sessionmaker() as session:
+    async with service_context(app).database.sessionmaker() as session:
         rows = await session.scalars(
             select(Application.id).where(
                 Application.programme_id == programme_id, Application.status == status

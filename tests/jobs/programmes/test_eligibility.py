@@ -12,27 +12,16 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from common.state import service_context
 from services.jobs.models import Application
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import pinned_clock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
+from tests.jobs.factories import BUYER, FOUNDER, RENTER
 
 # 2026-06-30 12:00 in Hohhot
 NOON_JUNE_30 = datetime(2026, 6, 30, 4, 0, tzinfo=UTC)
 
-RENTER = {
-    "graduation_date": "2023-07-01",
-    "degree": "bachelor",
-    "works_in_hohhot": True,
-    "owns_home_in_hohhot": False,
-}
-BUYER = {**RENTER, "owns_home_in_hohhot": True, "first_home_in_hohhot": True}
-FOUNDER = {
-    "graduation_date": "2022-07-01",
-    "business_registered_in_hohhot": True,
-    "business_age_months": 8,
-    "tech_company": True,
-}
 
 CASES: list[tuple[str, dict[str, Any], str, dict[str, str]]] = [
     # rent subsidy
@@ -240,5 +229,5 @@ async def test_the_prescreen_stores_nothing_and_needs_a_citizen(
     assert_problem(anonymous, 401, "unauthenticated")
     assert_problem(missing, 404, "programme_not_found")
     assert_problem(unknown_fact, 422, "validation_error")
-    async with jobs_app.state.sessionmaker() as session:
+    async with service_context(jobs_app).database.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Application)) == 0

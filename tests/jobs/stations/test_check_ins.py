@@ -11,8 +11,8 @@ import httpx
 from fastapi import FastAPI
 
 from services.jobs.stations.hours import LocalMoment, is_open
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import pinned_clock
+from tests.fixtures.problems import assert_problem
 from tests.jobs.factories import add_station
 
 

@@ -9,9 +9,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from common.state import service_context
 from tests.fixtures.clock import MovableClock, pinned_clock
 from tests.fixtures.tokens import DevTokens
-from tests.jobs.stations.test_staff_writes import WEDNESDAY_NOON, station_body
+from tests.jobs.factories import WEDNESDAY_NOON, station_body
 
 LAYER = "/jobs/v1/stations.geojson"
 
@@ -43,7 +44,7 @@ async def test_station_layer_is_304_until_a_station_changes(
 
     assert first.status_code == 200 and created["name"] in _names(first)
     assert tag.startswith('"') and not tag.startswith("W/")
-    max_age = jobs_app.state.settings.public_cache_seconds
+    max_age = service_context(jobs_app).settings.public_cache_seconds
     assert first.headers["cache-control"] == f"public, max-age={max_age}"
     assert unchanged.status_code == 304 and unchanged.content == b""
     assert unchanged.headers["etag"] == tag

@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from common.state import service_context
 from services.jobs.models import Station, StationHours
 
 URBAN = {"新城区", "回民区", "玉泉区", "赛罕区"}
@@ -16,7 +17,7 @@ URBAN = {"新城区", "回民区", "玉泉区", "赛罕区"}
 async def test_seed_spreads_142_stations_denser_in_the_city_each_with_a_schedule(
     seeded: httpx.AsyncClient, jobs_app: FastAPI
 ) -> None:
-    async with jobs_app.state.sessionmaker() as session:
+    async with service_context(jobs_app).database.sessionmaker() as session:
         without_hours = await session.scalar(
             select(func.count())
             .select_from(Station)

@@ -4,7 +4,6 @@ that has one answer to "open now"; a place inside its district."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -12,38 +11,18 @@ import pytest
 from fastapi import FastAPI
 
 from common.geo import haversine_m, wgs84_to_gcj02
-from tests.common.test_problems import assert_problem
 from tests.fixtures.clock import MovableClock, pinned_clock
+from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
+from tests.jobs.factories import WEDNESDAY_NOON, station_body
 
 # Wednesday 2026-06-10, 12:00 in Hohhot
-WEDNESDAY_NOON = datetime(2026, 6, 10, 4, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def clock(jobs_app: FastAPI) -> Iterator[MovableClock]:
     with pinned_clock(jobs_app, WEDNESDAY_NOON) as moving:
         yield moving
-
-
-def station_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": "赛罕区测试红蜂驿站",
-        "district": "赛罕区",
-        "address": "赛罕区大学西路1号",
-        "location": {"lat": 40.80, "lon": 111.73},
-        "amenities": ["wifi", "hot_water", "phone_charging", "wifi"],
-        "operator": "大学西路街道",
-        "operator_kind": "street_office",
-        "phone": "0471-1234567",
-        "opening_hours": [{"weekday": d, "opens": "08:00", "closes": "20:00"} for d in range(1, 8)],
-        "exceptions": [
-            {"date": "2026-06-10", "closed": True, "note": "端午调休"},
-            {"date": "2026-06-01", "closed": False, "opens": "10:00", "closes": "12:00"},
-        ],
-    }
-    body.update(overrides)
-    return body
 
 
 async def test_staff_create_a_station_that_reads_back_with_hours_and_open_now(

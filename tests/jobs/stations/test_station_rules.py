@@ -11,19 +11,20 @@ from fastapi import FastAPI
 
 from common.clock import Clock
 from common.geo import gcj02_to_bd09, haversine_m, wgs84_to_gcj02
+from common.state import service_context
 from tests.jobs.factories import add_station
 
 
 @pytest.fixture
 def set_clock(jobs_app: FastAPI) -> Iterator[Callable[[datetime], None]]:
     """Pins the app's "now" (an aware datetime) for the test; restores the real clock after."""
-    original = jobs_app.state.clock
+    original = service_context(jobs_app).clock
 
     def pin(now: datetime) -> None:
-        jobs_app.state.clock = Clock.fixed(now)
+        service_context(jobs_app).clock = Clock.fixed(now)
 
     yield pin
-    jobs_app.state.clock = original
+    service_context(jobs_app).clock = original
 
 
 # 2026-06-10 is a Wednesday (ISO weekday 3); 12:00 in Hohhot is 04:00 UTC

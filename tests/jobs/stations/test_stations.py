@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from common.clock import Clock
 from common.geo import haversine_m, wgs84_to_gcj02
+from common.state import service_context
 from services.jobs.seed import seed
 
 
@@ -29,10 +30,10 @@ async def _all(client: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]
 def pinned_clock(jobs_app: FastAPI) -> Iterator[list[datetime]]:
     """Pins the app's clock; tests set `clock[0]`."""
     clock = [datetime(2026, 11, 25, 4, 0, tzinfo=UTC)]  # a Wednesday, 12:00 in Hohhot
-    original = jobs_app.state.clock
-    jobs_app.state.clock = Clock(lambda: clock[0])
+    original = service_context(jobs_app).clock
+    service_context(jobs_app).clock = Clock(lambda: clock[0])
     yield clock
-    jobs_app.state.clock = original
+    service_context(jobs_app).clock = original
 
 
 async def test_demo_data_has_at_least_140_stations_and_seeds_once(
@@ -44,7 +45,7 @@ async def test_demo_data_has_at_least_140_stations_and_seeds_once(
     assert len({s["id"] for s in stations}) == len(stations)
     assert all({"hot_water", "phone_charging"} <= set(s["amenities"]) for s in stations)
     assert len({s["district"] for s in stations}) >= 8
-    async with jobs_app.state.sessionmaker() as session:
+    async with service_context(jobs_app).database.sessionmaker() as session:
         assert await seed(session) is False
     assert len(await _all(seeded)) == len(stations)
 

@@ -5,18 +5,16 @@ live aggregates on the read path."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
 
+from common.clock import Clock
 from common.districts import District
 from common.read import Reader
-from services.eldercare.activities import repository as activity_repository
-from services.eldercare.care import repository as care_repository
 from services.eldercare.config import Settings
-from services.eldercare.elders import repository as elder_repository
-from services.eldercare.facilities import repository
+from services.eldercare.facilities import repository as facility_repository
 from services.eldercare.facilities.circle import walking_model
 from services.eldercare.facilities.schemas import FacilityKind
-from services.eldercare.facilities.stats_schemas import (
+from services.eldercare.overview import repository as sql
+from services.eldercare.overview.stats_schemas import (
     CommunityGap,
     DistrictStats,
     EldercareStats,
@@ -34,27 +32,29 @@ def _kinds(counts: dict[str, int]) -> dict[FacilityKind, int]:
     return {kind: counts.get(kind.value, 0) for kind in FacilityKind}
 
 
-async def statistics(reader: Reader, *, settings: Settings, now: datetime) -> EldercareStats:
+async def statistics(reader: Reader, *, settings: Settings, clock: Clock) -> EldercareStats:
     radius = settings.reach_m(settings.circle_minutes)
     essential = list(settings.circle_essential_kinds)
     async with reader.connection() as conn:
         as_of = await conn.fetchval("SELECT statement_timestamp()")
-        facility_rows = await repository.FACILITIES_BY_DISTRICT_KIND.rows(conn)
-        coverage = await repository.coverage(conn, radius_m=radius, kinds=essential)
-        activities = await activity_repository.UPCOMING_BY_DISTRICT.rows(conn, now=now)
-        care = await care_repository.OPEN_CARE_BY_DISTRICT.rows(conn)
-        renovations = await care_repository.RENOVATIONS_BY_STATUS.rows(conn)
-        elders = await elder_repository.ELDERS.value(conn)
+        facility_rows = await sql.FACILITIES_BY_DISTRICT_KIND.rows(conn)
+        coverage = await facility_repository.coverage(conn, radius_m=radius, kinds=essential)
+        activities = await sql.UPCOMING_BY_DISTRICT.rows(conn, now=clock.now())
+        care = await sql.OPEN_CARE_BY_DISTRICT.rows(conn)
+        renovations = await sql.RENOVATIONS_BY_STATUS.rows(conn)
+        elders = await sql.ELDERS.value(conn)
     kinds: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in facility_rows:
-        kinds[r["district"]][r["kind"]] = int(r["n"])
+    for row in facility_rows:
+        kinds[row.district][row.kind] = row.n
     communities: dict[str, list[CommunityGap | None]] = defaultdict(list)
-    for r in coverage:
-        missing = [FacilityKind(k) for k in essential if k not in set(r["kinds"])]
-        gap = CommunityGap(id=r["id"], name=r["name"], missing=missing) if missing else None
-        communities[r["district"]].append(gap)
-    upcoming = {r["district"]: int(r["n"]) for r in activities}
-    open_care = {r["district"]: int(r["n"]) for r in care}
+    for community in coverage:
+        missing = [FacilityKind(k) for k in essential if k not in set(community.kinds)]
+        gap = (
+            CommunityGap(id=community.id, name=community.name, missing=missing) if missing else None
+        )
+        communities[community.district].append(gap)
+    upcoming = {r.district: r.n for r in activities}
+    open_care = {r.district: r.n for r in care}
     by_district = []
     for district in District:
         gaps = [g for g in communities[district.value] if g is not None]
@@ -77,7 +77,7 @@ async def statistics(reader: Reader, *, settings: Settings, now: datetime) -> El
         for kind, n in per_district.items():
             all_kinds[kind] += n
     covered = sum(d.communities_covered for d in by_district)
-    by_status = {r["status"]: int(r["n"]) for r in renovations}
+    by_status = {r.status: r.n for r in renovations}
     return EldercareStats(
         as_of=as_of,
         walking=walking_model(settings, settings.circle_minutes),

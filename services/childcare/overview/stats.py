@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from common.districts import District
 from common.read import Reader
-from services.childcare.planning import repository
-from services.childcare.planning.plans import plan_progress
-from services.childcare.planning.schemas import (
+from services.childcare.institutions.schemas import DemonstrationLevel, InstitutionKind
+from services.childcare.overview import repository
+from services.childcare.overview.schemas import (
     NATIONAL_TARGET_SLOTS_PER_1000,
     ChildcareStats,
     DemonstrationGroup,
@@ -19,6 +19,7 @@ from services.childcare.planning.schemas import (
     KindStats,
     Totals,
 )
+from services.childcare.planning.plans import plan_progress
 
 
 def _per_1000(slots: int, population: int | None) -> float | None:
@@ -27,56 +28,52 @@ def _per_1000(slots: int, population: int | None) -> float | None:
 
 async def statistics(reader: Reader) -> ChildcareStats:
     async with reader.connection() as conn:
-        total = await repository.TOTALS.row(conn)
-        populations = {
-            r["district"]: r["population"] for r in await repository.POPULATIONS.rows(conn)
-        }
+        [total] = await repository.TOTALS.rows(conn)  # an aggregate: always one row
+        populations = {r.district: r.population for r in await repository.POPULATIONS.rows(conn)}
         kinds = await repository.BY_KIND.rows(conn)
-        districts = {r["district"]: r for r in await repository.BY_DISTRICT.rows(conn)}
+        districts = {r.district: r for r in await repository.BY_DISTRICT.rows(conn)}
         demonstration = await repository.DEMONSTRATION.rows(conn)
         groups = await repository.DEMONSTRATION_GROUPS.rows(conn)
         plans = await plan_progress(conn, None)
-    assert total is not None
     population = sum(populations.values())
     by_district = []
     for district in District:
         row = districts.get(district.value)
-        slots = int(row["slots"]) if row else 0
+        slots = row.slots if row else 0
         pop = populations.get(district.value)
         per = _per_1000(slots, pop)
         by_district.append(
             DistrictStats(
                 district=district,
-                institutions=int(row["institutions"]) if row else 0,
+                institutions=row.institutions if row else 0,
                 slots=slots,
-                vacancies=int(row["vacancies"]) if row else 0,
+                vacancies=row.vacancies if row else 0,
                 population=pop,
                 slots_per_1000=per,
                 meets_target=None if per is None else per >= NATIONAL_TARGET_SLOTS_PER_1000,
             )
         )
-    institutions = int(total["institutions"])
-    inclusive = int(total["inclusive"])
+    institutions, inclusive = total.institutions, total.inclusive
     return ChildcareStats(
         # an empty database has no last change: the epoch, stable like any other as_of
-        as_of=total["as_of"] or datetime(1970, 1, 1, tzinfo=UTC),
+        as_of=total.as_of or datetime(1970, 1, 1, tzinfo=UTC),
         totals=Totals(
             institutions=institutions,
-            slots=int(total["slots"]),
-            enrolled=int(total["enrolled"]),
-            offered=int(total["offered"]),
-            vacancies=int(total["vacancies"]),
+            slots=total.slots,
+            enrolled=total.enrolled,
+            offered=total.offered,
+            vacancies=total.vacancies,
             inclusive_institutions=inclusive,
             inclusive_share=round(inclusive / institutions, 4) if institutions else 0.0,
             population=population,
-            slots_per_1000=_per_1000(int(total["slots"]), population) or 0.0,
+            slots_per_1000=_per_1000(total.slots, population) or 0.0,
         ),
         by_kind=[
             KindStats(
-                kind=k["kind"],
-                institutions=int(k["institutions"]),
-                slots=int(k["slots"]),
-                vacancies=int(k["vacancies"]),
+                kind=InstitutionKind(k.kind),
+                institutions=k.institutions,
+                slots=k.slots,
+                vacancies=k.vacancies,
             )
             for k in kinds
         ],
@@ -85,19 +82,19 @@ async def statistics(reader: Reader) -> ChildcareStats:
             total=len(demonstration),
             by_level_year=[
                 DemonstrationGroup(
-                    level=g["demonstration_level"],
-                    year=g["demonstration_year"] or 0,
-                    institutions=int(g["institutions"]),
+                    level=DemonstrationLevel(g.demonstration_level),
+                    year=g.demonstration_year or 0,
+                    institutions=g.institutions,
                 )
                 for g in groups
             ],
             institutions=[
                 DemonstrationInstitution(
-                    id=i["id"],
-                    name=i["name"],
-                    district=i["district"],
-                    level=i["demonstration_level"],
-                    year=i["demonstration_year"] or 0,
+                    id=i.id,
+                    name=i.name,
+                    district=District(i.district),
+                    level=DemonstrationLevel(i.demonstration_level),
+                    year=i.demonstration_year or 0,
                 )
                 for i in demonstration
             ],

@@ -5,14 +5,15 @@ no transaction."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Literal
+from datetime import datetime
+from typing import Literal, cast
 
 from pydantic import BaseModel, Field
 
 from common.auth import Principal
+from common.clock import Clock
 from common.read import Reader
-from services.eldercare.activities import repository as activity_repository
+from services.eldercare.activities import registration_repository
 from services.eldercare.activities.schemas import city_time
 from services.eldercare.care.repository import CARE_REQUESTS, RENOVATIONS
 from services.eldercare.care.schemas import ProviderCategory
@@ -21,6 +22,7 @@ from services.eldercare.elders.ages import age_years
 from services.eldercare.elders.schemas import Relation
 
 LIMIT = 50
+OpenRegistration = Literal["registered", "waitlisted"]
 
 
 class SummaryElder(BaseModel):
@@ -41,7 +43,7 @@ class SummaryActivity(BaseModel):
     starts_at: datetime
     place: str
     elder_id: int | None
-    status: Literal["registered", "waitlisted"]
+    status: OpenRegistration
     waitlist_position: int | None
 
 
@@ -72,64 +74,64 @@ class MeSummary(BaseModel):
     renovations: list[SummaryRenovation] = Field(description="Open only, newest first.")
 
 
-async def me_summary(
-    reader: Reader, *, principal: Principal, now: datetime, today: date
-) -> MeSummary:
+async def me_summary(reader: Reader, *, principal: Principal, clock: Clock) -> MeSummary:
+    now, today = clock.now(), clock.today()
     async with reader.connection() as conn:
         mine = await repository.visible(conn, principal.sub)
         ids = list(mine)
-        elders = await repository.by_ids(conn, ids, limit=100, after_id=None)
-        activities = await activity_repository.upcoming_mine(
-            conn, principal.sub, ids, now=now, limit=LIMIT
+        elders = await repository.OF_IDS.rows(conn, {}, limit=100, params={"ids": ids})
+        activities = await registration_repository.MINE_UPCOMING.rows(
+            conn, sub=principal.sub, elder_ids=ids, now=now, limit=LIMIT
         )
-        care = await CARE_REQUESTS.open(conn, ids, limit=LIMIT)
-        renovations = await RENOVATIONS.open(conn, ids, limit=LIMIT)
+        care = await CARE_REQUESTS.open.rows(conn, elder_ids=ids, limit=LIMIT)
+        renovations = await RENOVATIONS.open.rows(conn, elder_ids=ids, limit=LIMIT)
     return MeSummary(
         elders=[
             SummaryElder(
-                id=e["id"],
-                name=e["name"],
-                relation=mine[e["id"]],
-                community_id=e["community_id"],
-                community_name=e["community_name"],
-                lives_alone=e["lives_alone"],
-                age_years=age_years(e["birth_date"], today),
+                id=e.id,
+                name=e.name,
+                relation=mine[e.id],
+                community_id=e.community_id,
+                community_name=e.community_name,
+                lives_alone=e.lives_alone,
+                age_years=age_years(e.birth_date, today),
             )
             for e in elders
         ],
         activities=[
             SummaryActivity(
-                registration_id=a["id"],
-                activity_id=a["activity_id"],
-                title=a["title"],
-                category=a["category"],
-                starts_at=city_time(a["starts_at"]),
-                place=a["place"],
-                elder_id=a["elder_id"],
-                status=a["status"],
-                waitlist_position=a["waitlist_position"],
+                registration_id=a.id,
+                activity_id=a.activity_id,
+                title=a.title,
+                category=a.category,
+                starts_at=city_time(a.starts_at),
+                place=a.place,
+                elder_id=a.elder_id,
+                # the statement selects the open ones; the model checks it again
+                status=cast(OpenRegistration, a.status),
+                waitlist_position=a.waitlist_position,
             )
             for a in activities
         ],
         care_requests=[
             SummaryCareRequest(
-                id=c["id"],
-                elder_id=c["elder_id"],
-                care_type=c["care_type"],
-                provider_category=c["provider_category"],
-                status=c["status"],
-                price_fen=c["price_fen"],
-                requested_at=c["requested_at"],
+                id=c.id,
+                elder_id=c.elder_id,
+                care_type=c.care_type,
+                provider_category=c.provider_category,
+                status=c.status,
+                price_fen=c.price_fen,
+                requested_at=c.requested_at,
             )
             for c in care
         ],
         renovations=[
             SummaryRenovation(
-                id=r["id"],
-                elder_id=r["elder_id"],
-                items=list(r["items"]),
-                status=r["status"],
-                requested_at=r["requested_at"],
+                id=r.id,
+                elder_id=r.elder_id,
+                items=list(r.items),
+                status=r.status,
+                requested_at=r.requested_at,
             )
             for r in renovations
         ],

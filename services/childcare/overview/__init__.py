@@ -1,0 +1,1 @@
+"""Reads across the childcare domains: statistics and the citizen's summary."""

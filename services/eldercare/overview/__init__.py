@@ -1,0 +1,1 @@
+"""Reads across the eldercare domains: statistics and the citizen's summary."""
