@@ -1,4 +1,4 @@
-"""The childcare demo data set: deterministic, reproducing every [demo] figure of FACTS.md.
+"""The childcare demo data set: deterministic, reproducing every [demo] figure of docs/FACTS.md.
 
 From the report (呼和浩特晚报, 2023-06-06): 126 institutions with 9,745 slots by end of May 2023;
 by organiser 8 employer / 27 kindergarten class / 2 community / 68 private / 21 home-based;

@@ -1,5 +1,5 @@
 """The jobs demo data set besides stations (demo_stations.py) and programmes
-(demo_programmes.py): deterministic, reproducing every [demo] figure of FACTS.md.
+(demo_programmes.py): deterministic, reproducing every [demo] figure of docs/FACTS.md.
 
 From the report (呼和浩特晚报, 2023-06-06): 31,700+ graduates stayed in, returned to or came to
 Hohhot by end of November 2022 (十万大学生留呼工程 / 丁香扎根计划, target 100,000); a large job

@@ -1,4 +1,5 @@
-"""Deterministic demo data: 142 Red Bee Stations (FACTS: "140+"), denser in the urban districts.
+"""Deterministic demo data: 142 Red Bee Stations (docs/FACTS.md: "140+"), denser in the urban
+districts.
 
 Street-office names are real Hohhot 街道/镇 names used as plausible places; positions, hours and
 amenities are generated from a fixed seed, so every run produces the same stations.

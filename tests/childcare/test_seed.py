@@ -1,4 +1,4 @@
-"""The demo data reproduces every childcare [demo] figure of FACTS.md, through the API."""
+"""The demo data reproduces every childcare [demo] figure of docs/FACTS.md, through the API."""
 
 from __future__ import annotations
 

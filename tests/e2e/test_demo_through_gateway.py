@@ -23,7 +23,7 @@ from tests.fixtures.tokens import DevTokens
 
 pytestmark = pytest.mark.e2e
 JUNE_10_FAIR = "2023年“十万大学生留呼计划”大型招聘会"
-# FACTS: rent and home-purchase subsidies, a startup loan up to ¥500,000, a one-time startup
+# docs/FACTS.md: rent and home-purchase subsidies, a startup loan up to ¥500,000, a one-time startup
 # subsidy, a ¥200,000 grant for tech startups; name → (kind, award kind, amount in fen if named)
 PROGRAMMES = {
     "高校毕业生租房补贴": ("rent_subsidy", "fixed", None),

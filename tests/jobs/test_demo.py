@@ -1,4 +1,4 @@
-"""The demo data reproduces the FACTS.md [demo] figures of 青有所为 through the API, and gives
+"""The demo data reproduces the docs/FACTS.md [demo] figures of 青有所为 through the API, and gives
 the demo citizen a full jobs section."""
 
 from __future__ import annotations
