@@ -55,26 +55,63 @@ def _key_algorithms(key: Any, allowed: list[str]) -> list[str]:
     return []
 
 
-def _until_expiry(_: str, principal: Principal, now: float) -> float:
-    return principal.expires_at
+# a newly published key (an unknown `kid`) makes a process fetch the JWKS again at most this
+# often: a flood of made-up `kid`s cannot turn into a flood of requests to the identity provider
+UNKNOWN_KID_COOLDOWN_SECONDS = 30.0
+JWKS_FETCH_TIMEOUT_SECONDS = 5.0
+
+
+class JwksClient(jwt.PyJWKClient):
+    """The identity provider's JWKS, fetched again every `lifespan` seconds (and for an unknown
+    `kid`), so a key removed from it stops verifying. No per-`kid` cache (PyJWT's never expires).
+
+    While the provider is unreachable the last JWKS fetched stays in use, tried again once a
+    `lifespan`: an outage of the provider does not sign every citizen out.
+    """
+
+    def __init__(self, url: str, *, lifespan: float) -> None:
+        super().__init__(
+            url,
+            cache_keys=False,
+            lifespan=lifespan,
+            timeout=JWKS_FETCH_TIMEOUT_SECONDS,
+            cooldown_duration=min(UNKNOWN_KID_COOLDOWN_SECONDS, lifespan),
+        )
+        self._last_fetched: jwt.PyJWKSet | None = None
+
+    def get_jwk_set(self, refresh: bool = False) -> jwt.PyJWKSet:
+        try:
+            self._last_fetched = super().get_jwk_set(refresh)
+        except jwt.PyJWKClientConnectionError:
+            if self._last_fetched is None or self.jwk_set_cache is None:
+                raise
+            self.jwk_set_cache.put(self._last_fetched)  # not asked again for a `lifespan`
+        return self._last_fetched
 
 
 class TokenVerifier:
     """Verifies issuer, audience, expiry and signature of the city's tokens.
 
     A verified token is remembered until its `exp` (a signature check costs ~220 µs of CPU, and
-    a mobile app sends the same token for hours); a token that fails is never remembered.
+    a mobile app sends the same token for hours), with a JWKS no longer than the JWKS itself is
+    trusted (a token signed with a key since removed is then refused); a token that fails is
+    never remembered.
     """
 
     def __init__(self, settings: AuthSettings, *, cache_size: int = 10_000) -> None:
         self.settings = settings
-        self._verified: TLRUCache[str, Principal] = TLRUCache(
-            maxsize=cache_size, ttu=_until_expiry, timer=time.time
-        )
         self._jwks = (
-            jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True)
+            JwksClient(settings.jwt_jwks_url, lifespan=settings.jwt_jwks_refresh_seconds)
             if settings.jwt_jwks_url
             else None
+        )
+        horizon = settings.jwt_jwks_refresh_seconds if self._jwks is not None else float("inf")
+
+        def until(_: str, principal: Principal, now: float) -> float:
+            return min(principal.expires_at, now + horizon)
+
+        self._verified: TLRUCache[str, Principal] = TLRUCache(
+            maxsize=cache_size, ttu=until, timer=time.time
         )
         self._key: Any = None
         if settings.jwt_public_key:
@@ -119,7 +156,7 @@ class TokenVerifier:
         except Exception as exc:  # whatever a crafted token makes the library raise: 401
             raise Unauthenticated("The token is not valid.", code="invalid_token") from exc
         sub = claims.get("sub")
-        roles = claims.get("roles", [])
+        roles = _claim(claims, self.settings.jwt_roles_claim, [])
         exp = claims.get("exp")
         if (
             not isinstance(sub, str)
@@ -133,6 +170,16 @@ class TokenVerifier:
         )
         self._verified[token] = principal
         return principal
+
+
+def _claim(claims: dict[str, Any], path: str, default: Any) -> Any:
+    """The claim at a dotted path (`realm_access.roles`), or `default` when it is not there."""
+    value: Any = claims
+    for name in path.split("."):
+        if not isinstance(value, dict) or name not in value:
+            return default
+        value = value[name]
+    return value
 
 
 BEARER_SCHEME = "bearer"

@@ -41,6 +41,12 @@ class AuthSettings(BaseSettings):
     jwt_algorithms: list[str] = Field(default_factory=lambda: ["ES256", "RS256"])
     jwt_public_key: str | None = None
     jwt_jwks_url: str | None = None
+    # how long a fetched JWKS (and a token verified with it) is trusted: a key removed from the
+    # JWKS stops verifying within twice this; a new key is fetched within it (docs/operations.md)
+    jwt_jwks_refresh_seconds: float = Field(300.0, gt=0, le=3600)
+    # the claim holding the caller's roles (a list of strings); a dotted path reaches into an
+    # object, e.g. Keycloak's `realm_access.roles`
+    jwt_roles_claim: str = Field("roles", min_length=1, pattern=r"^[^.\s]+(\.[^.\s]+)*$")
     # a token issued a few seconds "in the future" by a clock that runs ahead is still valid
     jwt_leeway_seconds: int = Field(10, ge=0, le=300)
     dev_key_file: Path | None = None
