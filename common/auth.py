@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import anyio
 import jwt
+import structlog
 from cachetools import TLRUCache
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -58,6 +59,7 @@ def _key_algorithms(key: Any, allowed: list[str]) -> list[str]:
 # a newly published key (an unknown `kid`) makes a process fetch the JWKS again at most this
 # often: a flood of made-up `kid`s cannot turn into a flood of requests to the identity provider
 UNKNOWN_KID_COOLDOWN_SECONDS = 30.0
+log = structlog.get_logger("auth")
 JWKS_FETCH_TIMEOUT_SECONDS = 5.0
 
 
@@ -82,7 +84,8 @@ class JwksClient(jwt.PyJWKClient):
     def get_jwk_set(self, refresh: bool = False) -> jwt.PyJWKSet:
         try:
             self._last_fetched = super().get_jwk_set(refresh)
-        except jwt.PyJWKClientConnectionError:
+        except jwt.PyJWKClientConnectionError as exc:
+            log.warning("jwks_fetch_failed", error_type=type(exc.__cause__).__name__)
             if self._last_fetched is None or self.jwk_set_cache is None:
                 raise
             self.jwk_set_cache.put(self._last_fetched)  # not asked again for a `lifespan`
