@@ -10,9 +10,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
 
 import common.geo
-from common.migrations import ensure_extensions
+from common.migrations import ensure_extensions, rows_in
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -134,6 +135,13 @@ def upgrade() -> None:
         postgresql_using="gin",
         postgresql_ops={"name": "public.gin_trgm_ops"},
     )
+
+
+DROPPED = ("institution", "idempotency_key")
+
+
+def downgrade_loss(connection: Connection) -> str | None:
+    return rows_in(connection, "childcare", DROPPED)
 
 
 def downgrade() -> None:

@@ -9,6 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.engine import Connection
+
+from common.migrations import rows_in
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -241,6 +244,20 @@ def upgrade() -> None:
         unique=False,
         schema="childcare",
     )
+
+
+DROPPED = (
+    "plan_project",
+    "enrollment",
+    "district_population",
+    "child",
+    "capacity_plan",
+    "access_audit",
+)
+
+
+def downgrade_loss(connection: Connection) -> str | None:
+    return rows_in(connection, "childcare", DROPPED)
 
 
 def downgrade() -> None:

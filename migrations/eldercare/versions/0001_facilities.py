@@ -10,9 +10,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
 
 import common.geo
-from common.migrations import ensure_extensions
+from common.migrations import ensure_extensions, rows_in
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -95,6 +96,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("principal", "key", name=op.f("pk_idempotency_key")),
         schema="eldercare",
     )
+
+
+DROPPED = ("idempotency_key", "facility")
+
+
+def downgrade_loss(connection: Connection) -> str | None:
+    return rows_in(connection, "eldercare", DROPPED)
 
 
 def downgrade() -> None:

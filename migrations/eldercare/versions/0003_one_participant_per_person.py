@@ -4,7 +4,8 @@
 
 Rows that would collide with an active registration of the same person under the new key (the
 double seats this revision stops) keep their old key; staff see them as two registrations and
-may cancel one. The downgrade restores `elder:<id>` keys and loses nothing.
+may cancel one. The downgrade restores `elder:<id>` keys and loses nothing; a registration whose
+`elder:<id>` key an active registration of the same elder holds already keeps its citizen key.
 
 Revision ID: 0003
 Revises: 0002
@@ -38,9 +39,19 @@ UPDATE eldercare.activity_registration AS r
    )
 """
 DOWNGRADE = """
-UPDATE eldercare.activity_registration
-   SET participant = 'elder:' || elder_id
- WHERE elder_id IS NOT NULL AND participant <> 'elder:' || elder_id
+UPDATE eldercare.activity_registration AS r
+   SET participant = 'elder:' || r.elder_id
+ WHERE r.elder_id IS NOT NULL
+   AND r.participant <> 'elder:' || r.elder_id
+   AND NOT (
+       r.status IN ('registered', 'waitlisted')
+       AND EXISTS (
+           SELECT 1 FROM eldercare.activity_registration AS o
+            WHERE o.activity_id = r.activity_id
+              AND o.participant = 'elder:' || r.elder_id
+              AND o.status IN ('registered', 'waitlisted')
+       )
+   )
 """
 
 

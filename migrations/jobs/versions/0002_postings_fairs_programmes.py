@@ -10,6 +10,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
+
+from common.migrations import rows_in
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -356,6 +359,23 @@ def upgrade() -> None:
         unique=False,
         schema="jobs",
     )
+
+
+DROPPED = (
+    "station_check_in",
+    "fair_registration",
+    "application",
+    "retention_aggregate",
+    "programme",
+    "posting",
+    "graduate",
+    "fair",
+    "access_audit",
+)
+
+
+def downgrade_loss(connection: Connection) -> str | None:
+    return rows_in(connection, "jobs", DROPPED)
 
 
 def downgrade() -> None:
