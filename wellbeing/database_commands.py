@@ -52,16 +52,46 @@ def migrate(
             help=f"One of {' | '.join(SERVICE_NAMES)}; default: all",
         ),
     ] = None,
-    revision: Annotated[str, typer.Option(help="Target revision")] = "head",
+    revision: Annotated[
+        str,
+        typer.Option(
+            help="Target: head, base, +N / -N (steps from where each service is) or a revision id"
+        ),
+    ] = "head",
+    allow_data_loss: Annotated[
+        bool,
+        typer.Option(
+            "--allow-data-loss", help="Go ahead with a downgrade that drops data it says it will"
+        ),
+    ] = False,
 ) -> None:
-    """Run a service's Alembic migrations (DATABASE_URL or <SERVICE>_DATABASE_URL)."""
-    from alembic import command
+    """Run a service's Alembic migrations up or down (DATABASE_URL or <SERVICE>_DATABASE_URL).
 
-    from common.migrations import alembic_config
+    Every service is checked first: a bad target exits 2, a database that cannot be read or a
+    downgrade its data forbids exits 1, and a downgrade that would lose data is refused unless
+    --allow-data-loss; in each case no service is touched.
+    """
+    from wellbeing import migrating
 
-    for name in [service] if service else list(SERVICE_NAMES):
-        command.upgrade(alembic_config(name, database_url(name)), revision)
-        typer.echo(f"{name}: migrated to {revision}")
+    names = [service] if service else list(SERVICE_NAMES)
+    try:
+        steps = migrating.plan({name: database_url(name) for name in names}, revision)
+    except migrating.BadTarget as exc:
+        raise fail(str(exc), 2) from None
+    except migrating.CannotMigrate as exc:
+        raise fail(str(exc)) from None
+    if refusals := [r for step in steps for r in step.refusals]:
+        raise fail("nothing migrated: " + "; ".join(refusals))
+    losses = [loss for step in steps for loss in step.losses]
+    if losses and not allow_data_loss:
+        raise fail(
+            "nothing migrated: " + "; ".join(losses) + "; give --allow-data-loss to go ahead"
+        )
+    for loss in losses:
+        typer.echo(f"data loss accepted: {loss}", err=True)
+    for step in steps:
+        migrating.run(step)
+        typer.echo(step.describe())
 
 
 @app.command()
