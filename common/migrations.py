@@ -7,7 +7,7 @@ three services can share one database (or not) without touching each other's tab
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,12 @@ def rows_in(connection: Connection, schema: str, tables: Iterable[str]) -> str |
     ]
     held = [f"{n} {table}" for table, n in counts if n]
     return f"{', '.join(held)} rows" if held else None
+
+
+def rows_of(schema: str, tables: Iterable[str]) -> Callable[[Connection], str | None]:
+    """The `downgrade_loss` of a downgrade that drops `tables`: the rows they hold."""
+    names = tuple(tables)
+    return lambda connection: rows_in(connection, schema, names)
 
 
 def run_env(metadata: MetaData) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from common.registry import SERVICE_NAMES
 from common.registry import process as process_spec
 
 app = typer.Typer(
@@ -33,6 +34,14 @@ def one_of(choices: tuple[str, ...]) -> Callable[[str | None], str | None]:
     return check
 
 
+ServicesArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="SERVICE",
+        callback=one_of(SERVICE_NAMES),
+        help=f"One of {' | '.join(SERVICE_NAMES)}; default: all",
+    ),
+]
 DataDirOption = Annotated[
     Path,
     typer.Option("--data-dir", envvar="WELLBEING_DATA_DIR", help="Data dir of `wellbeing up`."),

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from common.registry import SERVICE_NAMES, SERVICES
-from wellbeing.cli import app, database_url, fail, one_of
+from wellbeing.cli import ServicesArgument, app, database_url, fail
 
 
 @app.command()
@@ -44,14 +44,7 @@ def bootstrap(
 
 @app.command()
 def migrate(
-    service: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="SERVICE",
-            callback=one_of(SERVICE_NAMES),
-            help=f"One of {' | '.join(SERVICE_NAMES)}; default: all",
-        ),
-    ] = None,
+    service: ServicesArgument = None,
     revision: Annotated[
         str,
         typer.Option(
@@ -96,14 +89,7 @@ def migrate(
 
 @app.command()
 def seed(
-    service: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="SERVICE",
-            callback=one_of(SERVICE_NAMES),
-            help=f"One of {' | '.join(SERVICE_NAMES)}; default: all",
-        ),
-    ] = None,
+    service: ServicesArgument = None,
     demo: Annotated[
         bool,
         typer.Option(

@@ -10,8 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import psutil
 import pytest
 
 from tests.fixtures.processes import free_port
+from tests.fixtures.waiting import eventually_sync
 
 pytestmark = pytest.mark.e2e
 WELLBEING = str(Path(sys.executable).with_name("wellbeing"))
@@ -102,15 +102,6 @@ def _service_pid(up: subprocess.Popen[str], service: str) -> int | None:
     return None
 
 
-def _until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    """Polls a condition (no fixed sleep decides anything) until it holds or time is up."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.05)
-
-
 def _status(client: httpx.Client, path: str) -> int:
     try:
         return client.get(path).status_code
@@ -127,7 +118,8 @@ def _kill_jobs_and_see_it_come_back(
     psutil.Process(killed).kill()  # SIGKILL: no shutdown of its own
 
     # while jobs is down the gateway says so, and keeps answering the other services
-    _until(lambda: _status(client, "/jobs/v1/stations?limit=1") != 200, "jobs seen down")
+    stations = "/jobs/v1/stations?limit=1"
+    eventually_sync(lambda: _status(client, stations), lambda status: status != 200, within=60)
     childcare = client.get("/childcare/v1/stats")
     eldercare = client.get("/eldercare/v1/communities", params={"limit": 1})
     assert childcare.status_code == 200 and childcare.json()["totals"]["institutions"] == 126
@@ -135,7 +127,7 @@ def _kill_jobs_and_see_it_come_back(
     assert client.get("/healthz").json()["status"] == "ok"
 
     # the supervisor said what happened and brought it back on the same port
-    _until(lambda: _status(client, "/jobs/v1/stations?limit=1") == 200, "jobs back")
+    eventually_sync(lambda: _status(client, stations), lambda status: status == 200, within=60)
     output = "\n".join(lines)
     assert "jobs stopped unexpectedly (killed by signal 9)" in output
     assert "restarting in 1 s" in output

@@ -10,10 +10,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import Connection
 
 import common.geo
-from common.migrations import ensure_extensions, rows_in
+from common.migrations import ensure_extensions, rows_of
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -139,9 +138,7 @@ def upgrade() -> None:
 
 DROPPED = ("institution", "idempotency_key")
 
-
-def downgrade_loss(connection: Connection) -> str | None:
-    return rows_in(connection, "childcare", DROPPED)
+downgrade_loss = rows_of("childcare", DROPPED)
 
 
 def downgrade() -> None:

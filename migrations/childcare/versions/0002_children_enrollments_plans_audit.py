@@ -9,9 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.engine import Connection
 
-from common.migrations import rows_in
+from common.migrations import rows_of
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -255,9 +254,7 @@ DROPPED = (
     "access_audit",
 )
 
-
-def downgrade_loss(connection: Connection) -> str | None:
-    return rows_in(connection, "childcare", DROPPED)
+downgrade_loss = rows_of("childcare", DROPPED)
 
 
 def downgrade() -> None:

@@ -10,10 +10,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import Connection
 
 import common.geo
-from common.migrations import ensure_extensions, rows_in
+from common.migrations import ensure_extensions, rows_of
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -100,9 +99,7 @@ def upgrade() -> None:
 
 DROPPED = ("idempotency_key", "facility")
 
-
-def downgrade_loss(connection: Connection) -> str | None:
-    return rows_in(connection, "eldercare", DROPPED)
+downgrade_loss = rows_of("eldercare", DROPPED)
 
 
 def downgrade() -> None:

@@ -21,38 +21,36 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-UPGRADE = """
+ACTIVE = "('registered', 'waitlisted')"
+
+
+def _rekey(key: str, source: str, condition: str) -> str:
+    """Sets each registration's participant to `key`, except an active one whose new key an
+    active registration of the same activity holds already (it would take a second seat)."""
+    return f"""
 UPDATE eldercare.activity_registration AS r
-   SET participant = 'citizen:' || e.subject_sub
-  FROM eldercare.elder AS e
- WHERE r.elder_id = e.id
-   AND e.subject_sub IS NOT NULL
-   AND r.participant <> 'citizen:' || e.subject_sub
+   SET participant = {key}
+  {source}
+ WHERE {condition}
+   AND r.participant <> {key}
    AND NOT (
-       r.status IN ('registered', 'waitlisted')
+       r.status IN {ACTIVE}
        AND EXISTS (
            SELECT 1 FROM eldercare.activity_registration AS o
             WHERE o.activity_id = r.activity_id
-              AND o.participant = 'citizen:' || e.subject_sub
-              AND o.status IN ('registered', 'waitlisted')
+              AND o.participant = {key}
+              AND o.status IN {ACTIVE}
        )
    )
 """
-DOWNGRADE = """
-UPDATE eldercare.activity_registration AS r
-   SET participant = 'elder:' || r.elder_id
- WHERE r.elder_id IS NOT NULL
-   AND r.participant <> 'elder:' || r.elder_id
-   AND NOT (
-       r.status IN ('registered', 'waitlisted')
-       AND EXISTS (
-           SELECT 1 FROM eldercare.activity_registration AS o
-            WHERE o.activity_id = r.activity_id
-              AND o.participant = 'elder:' || r.elder_id
-              AND o.status IN ('registered', 'waitlisted')
-       )
-   )
-"""
+
+
+UPGRADE = _rekey(
+    "'citizen:' || e.subject_sub",
+    "FROM eldercare.elder AS e",
+    "r.elder_id = e.id AND e.subject_sub IS NOT NULL",
+)
+DOWNGRADE = _rekey("'elder:' || r.elder_id", "", "r.elder_id IS NOT NULL")
 
 
 def upgrade() -> None:

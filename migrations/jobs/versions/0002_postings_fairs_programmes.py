@@ -10,9 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import Connection
 
-from common.migrations import rows_in
+from common.migrations import rows_of
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -373,9 +372,7 @@ DROPPED = (
     "access_audit",
 )
 
-
-def downgrade_loss(connection: Connection) -> str | None:
-    return rows_in(connection, "jobs", DROPPED)
+downgrade_loss = rows_of("jobs", DROPPED)
 
 
 def downgrade() -> None:
