@@ -10,7 +10,9 @@ from typing import Any
 
 import asyncpg
 import pytest
+from alembic import command
 
+from common.migrations import alembic_config
 from common.provisioning import ProvisionedDatabase, asyncpg_dsn, scratch_database
 from common.registry import SERVICE_NAMES
 from tests.fixtures.cli import run
@@ -197,8 +199,38 @@ def test_childcare_refuses_below_0003_when_guardians_share_an_id_and_touches_not
             )
             # refused up front: no service moved, though childcare is not the only one asked
             assert [version(demo, s) for s in SERVICE_NAMES] == ["0003"] * 3
+        # a plain `alembic downgrade` meets the same refusal, in its transaction
+        with pytest.raises(RuntimeError, match="held by more than one guardian"):
+            command.downgrade(alembic_config("childcare", url), "-1")
+        assert version(demo, "childcare") == "0003"
     finally:
         query(url, "DELETE FROM childcare.child WHERE id = ANY($1)", twins)
+
+
+def test_childcare_step_down_turns_ineligible_withdrawn_only_when_told(
+    demo: dict[str, str],
+) -> None:
+    url = demo["childcare"]
+    waiting = query(
+        url, "SELECT id FROM childcare.enrollment WHERE status = 'waitlisted' ORDER BY id LIMIT 1"
+    )[0]["id"]
+    status = "SELECT status FROM childcare.enrollment WHERE id = $1"
+    query(url, "UPDATE childcare.enrollment SET status = 'ineligible' WHERE id = $1", waiting)
+    try:
+        refused = run("migrate", "childcare", "--revision", "-1", env=_env(demo))
+        assert refused.returncode == 1 and version(demo, "childcare") == "0003"
+        assert (
+            "childcare: 0003 → 0002 loses the ineligible status of 1 enrollment(s) "
+            "(0002 makes them withdrawn)" in refused.stderr
+        )
+        assert query(url, status, waiting)[0][0] == "ineligible"
+
+        down = run("migrate", "childcare", "--revision", "-1", "--allow-data-loss", env=_env(demo))
+        assert down.returncode == 0 and down.stdout == "childcare: 0003 → 0002 (downgraded)\n"
+        assert query(url, status, waiting)[0][0] == "withdrawn"
+    finally:
+        assert run("migrate", "childcare", env=_env(demo)).returncode == 0
+        query(url, "UPDATE childcare.enrollment SET status = 'waitlisted' WHERE id = $1", waiting)
 
 
 @pytest.mark.parametrize(

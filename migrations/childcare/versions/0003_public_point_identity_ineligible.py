@@ -120,7 +120,7 @@ def downgrade_loss(connection: Connection) -> str | None:
         sa.text(f"SELECT count(*) FROM {S}.enrollment WHERE status = 'ineligible'")
     )
     if ineligible:
-        return f"{ineligible} ineligible enrollment(s) become withdrawn (0002 has no ineligible)"
+        return f"the ineligible status of {ineligible} enrollment(s) (0002 makes them withdrawn)"
     return None
 
 
