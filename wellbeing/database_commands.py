@@ -83,7 +83,10 @@ def migrate(
     for loss in losses:
         typer.echo(f"data loss accepted: {loss}", err=True)
     for step in steps:
-        migrating.run(step)
+        try:
+            migrating.run(step)
+        except migrating.CannotMigrate as exc:
+            raise fail(str(exc)) from None
         typer.echo(step.describe())
 
 

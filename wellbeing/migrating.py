@@ -42,7 +42,7 @@ class Plan:
     """One service's step: from its current revision to the target (None = base)."""
 
     service: str
-    url: str
+    url: str = field(repr=False)  # may carry a password
     current: str | None
     target: str | None
     head: str | None
@@ -140,14 +140,16 @@ def _inspect(service: str, url: str, wanted: str) -> Plan:
     except (BadTarget, CannotMigrate):
         raise
     except Exception as exc:  # refused, unreachable, unknown database, bad password
-        # the reason, never the URL (it may carry a password)
-        wrapped = getattr(exc, "orig", None)  # SQLAlchemy's wrapper says nothing of its own
-        text = str(wrapped or exc).strip().splitlines()
-        reason = text[0] if text and url not in text[0] else ""
-        kind = "" if wrapped is not None else type(exc).__name__
-        raise CannotMigrate(
-            f"{service}: cannot read the database: " + ": ".join(p for p in (kind, reason) if p)
-        ) from None
+        raise CannotMigrate(f"{service}: cannot read the database: {_reason(exc, url)}") from None
+
+
+def _reason(exc: Exception, url: str) -> str:
+    """The first line of what went wrong, never the URL (it may carry a password)."""
+    wrapped = getattr(exc, "orig", None)  # SQLAlchemy's wrapper says nothing of its own
+    text = str(wrapped or exc).strip().splitlines()
+    reason = text[0] if text and url not in text[0] else ""
+    kind = "" if wrapped is not None else type(exc).__name__
+    return ": ".join(p for p in (kind, reason) if p)
 
 
 def plan(urls: dict[str, str], wanted: str) -> list[Plan]:
@@ -158,8 +160,15 @@ def plan(urls: dict[str, str], wanted: str) -> list[Plan]:
 
 
 def run(step: Plan) -> None:
+    """Runs the step (one transaction: a failure leaves the service where it was)."""
     cfg = alembic_config(step.service, step.url)
-    if step.direction == "upgrade":
-        command.upgrade(cfg, step.target or BASE)
-    elif step.direction == "downgrade":
-        command.downgrade(cfg, step.target or BASE)
+    try:
+        if step.direction == "upgrade":
+            command.upgrade(cfg, step.target or BASE)
+        elif step.direction == "downgrade":
+            command.downgrade(cfg, step.target or BASE)
+    except Exception as exc:
+        raise CannotMigrate(
+            f"{step.service}: migration failed, still at {_name(step.current)}: "
+            + _reason(exc, step.url)
+        ) from None
