@@ -7,6 +7,7 @@ three services can share one database (or not) without touching each other's tab
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,29 @@ def known_revisions(service: str) -> frozenset[str]:
     migrated by a newer release)."""
     scripts = ScriptDirectory.from_config(alembic_config(service))
     return frozenset(r.revision for r in scripts.walk_revisions())
+
+
+# A revision module may define two functions that `wellbeing migrate` calls on the service's
+# connection before any downgrade runs (so a refusal touches nothing, in any service):
+#   downgrade_refusal(connection) -> str | None: why this data cannot go below the revision
+#   downgrade_loss(connection) -> str | None: what going below it would lose of this data
+# The downgrade itself also calls its refusal, for a plain `alembic downgrade`.
+
+
+def rows_in(connection: Connection, schema: str, tables: Iterable[str]) -> str | None:
+    """`"3 elder, 12 visit rows"` for the tables a downgrade drops; None when all are empty."""
+    counts = [
+        (table, connection.scalar(text(f'SELECT count(*) FROM "{schema}"."{table}"')) or 0)
+        for table in tables
+    ]
+    held = [f"{n} {table}" for table, n in counts if n]
+    return f"{', '.join(held)} rows" if held else None
+
+
+def rows_of(schema: str, tables: Iterable[str]) -> Callable[[Connection], str | None]:
+    """The `downgrade_loss` of a downgrade that drops `tables`: the rows they hold."""
+    names = tuple(tables)
+    return lambda connection: rows_in(connection, schema, names)
 
 
 def run_env(metadata: MetaData) -> None:

@@ -1,4 +1,5 @@
-"""Supervision of the four uvicorn processes that `wellbeing up` starts."""
+"""Supervision of the four uvicorn processes that `wellbeing up` starts: started, restarted
+when one dies (DESIGN §7: the others keep serving), stopped."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from common.registry import process as process_spec
+from wellbeing.restarts import Backoff
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
 READY_TIMEOUT_SECONDS = 60.0
@@ -61,26 +64,72 @@ def uvicorn_argv(process: str, host: str, port: int) -> list[str]:
     return uvicorn_command(process_spec(process).app_factory, host, port)
 
 
+Spawn = Callable[[list[str], dict[str, str], Path], "subprocess.Popen[bytes]"]
+
+
+def spawn(argv: list[str], env: dict[str, str], log_file: Path) -> subprocess.Popen[bytes]:
+    with log_file.open("ab") as log:
+        return subprocess.Popen(
+            argv,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches us, and we stop them in order
+        )
+
+
+@dataclass
+class Child:
+    """One supervised process: how to start it again, and when it last started or must."""
+
+    argv: list[str]
+    env: dict[str, str]
+    proc: subprocess.Popen[bytes]
+    started_at: float
+    backoff: Backoff = field(default_factory=Backoff)
+    restart_at: float | None = None  # set while it is dead and waiting out its backoff
+
+
 @dataclass
 class Supervisor:
-    """Starts child processes and stops every one of them, whatever happens."""
+    """Starts child processes, restarts one that dies (with backoff, saying so), and stops
+    every one of them, whatever happens. `clock` and `spawn` are injectable for tests."""
 
     log_dir: Path
-    children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    say: Callable[[str], None] = print
+    clock: Callable[[], float] = time.monotonic
+    spawn: Spawn = spawn
+    children: dict[str, Child] = field(default_factory=dict)
 
     def start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        with (self.log_dir / f"{name}.log").open("ab") as log:
-            self.children[name] = subprocess.Popen(
-                argv,
-                env={**os.environ, **env},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl-C reaches us, and we stop them in order
-            )
+        proc = self.spawn(argv, env, self.log_dir / f"{name}.log")
+        self.children[name] = Child(argv, env, proc, self.clock())
 
     def dead(self) -> list[str]:
-        return [n for n, p in self.children.items() if p.poll() is not None]
+        return [n for n, c in self.children.items() if c.proc.poll() is not None]
+
+    def tend(self) -> None:
+        """One round of supervision: schedule a restart of each process found dead, start
+        those whose backoff is over. The others are not touched: they keep serving."""
+        now = self.clock()
+        for name, child in self.children.items():
+            code = child.proc.poll()
+            if code is None:
+                continue
+            if child.restart_at is None:
+                ran_for = now - child.started_at
+                delay = child.backoff.delay(ran_for)
+                child.restart_at = now + delay
+                how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+                self.say(
+                    f"wellbeing: {name} stopped unexpectedly ({how}) after {ran_for:.0f} s; "
+                    f"restarting in {delay:.0f} s (log: {self.log_dir / f'{name}.log'})"
+                )
+            elif now >= child.restart_at:
+                child.proc = self.spawn(child.argv, child.env, self.log_dir / f"{name}.log")
+                child.started_at, child.restart_at = now, None
+                self.say(f"wellbeing: {name} restarted (pid {child.proc.pid})")
 
     def wait_ready(
         self, urls: dict[str, str], stop: threading.Event, timeout: float = READY_TIMEOUT_SECONDS
@@ -111,11 +160,12 @@ class Supervisor:
                 stop.wait(0.2)
 
     def stop_all(self) -> None:
-        for proc in self.children.values():
+        procs = [c.proc for c in self.children.values()]
+        for proc in procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + GRACEFUL_SHUTDOWN_SECONDS + 5
-        for proc in self.children.values():
+        for proc in procs:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

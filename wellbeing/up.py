@@ -150,7 +150,7 @@ def run_up(data_dir: Path, host: str, ports: Ports) -> int:
     signal.signal(signal.SIGINT, on_signal)
 
     started = time.monotonic()
-    supervisor = Supervisor(data.logs)
+    supervisor = Supervisor(data.logs, say=_say)
     pg: EmbeddedPostgres | None = None
     try:
         _say(f"starting PostgreSQL in {data.pgdata} ...")
@@ -161,9 +161,7 @@ def run_up(data_dir: Path, host: str, ports: Ports) -> int:
         supervisor.wait_ready(base, stop)
         typer.echo(_banner(data, base, time.monotonic() - started))
         while not stop.wait(0.5):
-            if died := supervisor.dead():
-                _say(f"wellbeing: {', '.join(died)} stopped unexpectedly; see {data.logs}")
-                return 1
+            supervisor.tend()
         _say("stopping ...")
         return 0
     except Exception as exc:  # every failure ends in the same clean shutdown below

@@ -1,6 +1,7 @@
 """`wellbeing up` as a real process: embedded PostgreSQL, migrations, demo data, four processes
 on free loopback ports, called through the gateway with httpx; then SIGTERM, and a second start
-on the same data dir that does not re-seed."""
+on the same data dir that does not re-seed, where one service is SIGKILLed: the gateway keeps
+serving the others and the supervisor brings the killed one back."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import psutil
 import pytest
 
 from tests.fixtures.processes import free_port
+from tests.fixtures.waiting import eventually_sync
 
 pytestmark = pytest.mark.e2e
 WELLBEING = str(Path(sys.executable).with_name("wellbeing"))
@@ -89,7 +91,52 @@ def _port_free(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
-def test_up_serves_the_platform_then_stops_cleanly_and_restarts_without_reseeding() -> None:
+def _service_pid(up: subprocess.Popen[str], service: str) -> int | None:
+    factory = f"services.{service}.main:create_app"
+    for child in psutil.Process(up.pid).children(recursive=True):
+        try:
+            if factory in child.cmdline() and child.status() != psutil.STATUS_ZOMBIE:
+                return child.pid
+        except psutil.NoSuchProcess:
+            continue
+    return None
+
+
+def _status(client: httpx.Client, path: str) -> int:
+    try:
+        return client.get(path).status_code
+    except httpx.TransportError:
+        return 0
+
+
+def _kill_jobs_and_see_it_come_back(
+    up: subprocess.Popen[str], lines: list[str], client: httpx.Client
+) -> None:
+    killed = _service_pid(up, "jobs")
+    assert killed is not None
+    assert _status(client, "/jobs/v1/stations?limit=1") == 200
+    psutil.Process(killed).kill()  # SIGKILL: no shutdown of its own
+
+    # while jobs is down the gateway says so, and keeps answering the other services
+    stations = "/jobs/v1/stations?limit=1"
+    eventually_sync(lambda: _status(client, stations), lambda status: status != 200, within=60)
+    childcare = client.get("/childcare/v1/stats")
+    eldercare = client.get("/eldercare/v1/communities", params={"limit": 1})
+    assert childcare.status_code == 200 and childcare.json()["totals"]["institutions"] == 126
+    assert eldercare.status_code == 200 and eldercare.json()["items"]
+    assert client.get("/healthz").json()["status"] == "ok"
+
+    # the supervisor said what happened and brought it back on the same port
+    eventually_sync(lambda: _status(client, stations), lambda status: status == 200, within=60)
+    output = "\n".join(lines)
+    assert "jobs stopped unexpectedly (killed by signal 9)" in output
+    assert "restarting in 1 s" in output
+    assert "wellbeing: jobs restarted (pid" in output
+    assert _service_pid(up, "jobs") not in (None, killed)
+    assert up.poll() is None
+
+
+def test_up_serves_stops_cleanly_restarts_without_reseeding_and_revives_a_killed_service() -> None:
     with tempfile.TemporaryDirectory(prefix="wellbeing-e2e-") as tmp:
         data_dir = Path(tmp) / "data"
         ports = {name: free_port() for name in ("gateway", "childcare", "jobs", "eldercare")}
@@ -166,5 +213,13 @@ def test_up_serves_the_platform_then_stops_cleanly_and_restarts_without_reseedin
                 citizen = {"Authorization": f"Bearer {_token(data_dir, 'citizen-e2e', 'citizen')}"}
                 kept = client.get("/childcare/v1/children", headers=citizen).json()["items"]
                 assert [c["name"] for c in kept] == ["端到端"]
+
+                _kill_jobs_and_see_it_come_back(proc, lines, client)
+                children = [p.pid for p in psutil.Process(proc.pid).children(recursive=True)]
+        # Ctrl-C/SIGTERM still stops everything, the restarted process included
         assert proc.returncode == 0
+        assert not any(
+            psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+            for pid in children
+        )
         assert not _postgres_running(data_dir / "pgdata")

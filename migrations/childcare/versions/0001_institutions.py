@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import common.geo
-from common.migrations import ensure_extensions
+from common.migrations import ensure_extensions, rows_of
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -134,6 +134,11 @@ def upgrade() -> None:
         postgresql_using="gin",
         postgresql_ops={"name": "public.gin_trgm_ops"},
     )
+
+
+DROPPED = ("institution", "idempotency_key")
+
+downgrade_loss = rows_of("childcare", DROPPED)
 
 
 def downgrade() -> None:

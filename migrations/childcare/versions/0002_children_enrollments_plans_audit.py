@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from common.migrations import rows_of
+
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -241,6 +243,18 @@ def upgrade() -> None:
         unique=False,
         schema="childcare",
     )
+
+
+DROPPED = (
+    "plan_project",
+    "enrollment",
+    "district_population",
+    "child",
+    "capacity_plan",
+    "access_audit",
+)
+
+downgrade_loss = rows_of("childcare", DROPPED)
 
 
 def downgrade() -> None:

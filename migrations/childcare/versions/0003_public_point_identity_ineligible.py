@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.engine import Connection
 
 import common.geo
 
@@ -96,7 +97,36 @@ def upgrade() -> None:
     op.create_check_constraint(op.f("ck_enrollment_status"), "enrollment", NEW_STATUSES, schema=S)
 
 
+def downgrade_refusal(connection: Connection) -> str | None:
+    """0002 holds a national ID once across all guardians; the design lets two guardians (two
+    parents) register the same child, and neither registration is ours to drop."""
+    shared = connection.scalar(
+        sa.text(
+            f"SELECT count(*) FROM (SELECT id_number_hash FROM {S}.child "
+            "WHERE id_number_hash IS NOT NULL GROUP BY id_number_hash "
+            "HAVING count(DISTINCT guardian_sub) > 1) AS s"
+        )
+    )
+    if shared:
+        return (
+            f"{shared} national ID(s) are each held by more than one guardian, and revision "
+            "0002 allows one child record per national ID; cannot go below 0003"
+        )
+    return None
+
+
+def downgrade_loss(connection: Connection) -> str | None:
+    ineligible = connection.scalar(
+        sa.text(f"SELECT count(*) FROM {S}.enrollment WHERE status = 'ineligible'")
+    )
+    if ineligible:
+        return f"the ineligible status of {ineligible} enrollment(s) (0002 makes them withdrawn)"
+    return None
+
+
 def downgrade() -> None:
+    if reason := downgrade_refusal(op.get_bind()):
+        raise RuntimeError(reason)
     op.execute(f"UPDATE {S}.enrollment SET status = 'withdrawn' WHERE status = 'ineligible'")
     op.drop_constraint(op.f("ck_enrollment_status"), "enrollment", schema=S, type_="check")
     op.create_check_constraint(op.f("ck_enrollment_status"), "enrollment", OLD_STATUSES, schema=S)

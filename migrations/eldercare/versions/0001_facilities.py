@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import common.geo
-from common.migrations import ensure_extensions
+from common.migrations import ensure_extensions, rows_of
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -95,6 +95,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("principal", "key", name=op.f("pk_idempotency_key")),
         schema="eldercare",
     )
+
+
+DROPPED = ("idempotency_key", "facility")
+
+downgrade_loss = rows_of("eldercare", DROPPED)
 
 
 def downgrade() -> None:

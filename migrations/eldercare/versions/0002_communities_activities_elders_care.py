@@ -1,6 +1,12 @@
 """communities (awards move off facilities), activities and registrations, elder profiles and
 family links, care requests and their history, renovations, visits, the access audit
 
+The downgrade is lossy: it drops every table this revision adds, and of a community only what
+0001's facilities can carry comes back (name, street office, awards); its programmes, its
+centre (an upgrade puts it at its facilities' mean, ~160 m off a centre set by hand) and a
+community without a facility are lost. `downgrade_loss` says how much, and `wellbeing migrate`
+refuses it unless told `--allow-data-loss`.
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-29 20:02:40
@@ -11,8 +17,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
 
 import common.geo
+from common.migrations import rows_in
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -518,18 +526,33 @@ def _renovations_and_visits() -> None:
     op.create_index("ix_visit_elder_id_visited_at", "visit", ["elder_id", "visited_at"], schema=S)
 
 
+DROPPED = (
+    "visit",
+    "renovation",
+    "care_request_event",
+    "care_request",
+    "activity_registration",
+    "elder_family",
+    "elder",
+    "activity",
+    "access_audit",
+)
+
+
+def downgrade_loss(connection: Connection) -> str | None:
+    rows = rows_in(connection, S, DROPPED)
+    communities = connection.scalar(sa.text(f"SELECT count(*) FROM {S}.community"))
+    lost = [rows] if rows else []
+    if communities:
+        lost.append(
+            f"the programmes and centres of {communities} communities (facilities keep their "
+            "community's name, street office and awards)"
+        )
+    return "; ".join(lost) or None
+
+
 def downgrade() -> None:
-    for table in (
-        "visit",
-        "renovation",
-        "care_request_event",
-        "care_request",
-        "activity_registration",
-        "elder_family",
-        "elder",
-        "activity",
-        "access_audit",
-    ):
+    for table in DROPPED:
         op.drop_table(table, schema=S)  # their indexes go with them
 
     # facilities carry their community's name, street office and awards again

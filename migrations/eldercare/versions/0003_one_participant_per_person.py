@@ -4,7 +4,8 @@
 
 Rows that would collide with an active registration of the same person under the new key (the
 double seats this revision stops) keep their old key; staff see them as two registrations and
-may cancel one. The downgrade restores `elder:<id>` keys and loses nothing.
+may cancel one. The downgrade restores `elder:<id>` keys and loses nothing; a registration whose
+`elder:<id>` key an active registration of the same elder holds already keeps its citizen key.
 
 Revision ID: 0003
 Revises: 0002
@@ -20,28 +21,36 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-UPGRADE = """
+ACTIVE = "('registered', 'waitlisted')"
+
+
+def _rekey(key: str, source: str, condition: str) -> str:
+    """Sets each registration's participant to `key`, except an active one whose new key an
+    active registration of the same activity holds already (it would take a second seat)."""
+    return f"""
 UPDATE eldercare.activity_registration AS r
-   SET participant = 'citizen:' || e.subject_sub
-  FROM eldercare.elder AS e
- WHERE r.elder_id = e.id
-   AND e.subject_sub IS NOT NULL
-   AND r.participant <> 'citizen:' || e.subject_sub
+   SET participant = {key}
+  {source}
+ WHERE {condition}
+   AND r.participant <> {key}
    AND NOT (
-       r.status IN ('registered', 'waitlisted')
+       r.status IN {ACTIVE}
        AND EXISTS (
            SELECT 1 FROM eldercare.activity_registration AS o
             WHERE o.activity_id = r.activity_id
-              AND o.participant = 'citizen:' || e.subject_sub
-              AND o.status IN ('registered', 'waitlisted')
+              AND o.participant = {key}
+              AND o.status IN {ACTIVE}
        )
    )
 """
-DOWNGRADE = """
-UPDATE eldercare.activity_registration
-   SET participant = 'elder:' || elder_id
- WHERE elder_id IS NOT NULL AND participant <> 'elder:' || elder_id
-"""
+
+
+UPGRADE = _rekey(
+    "'citizen:' || e.subject_sub",
+    "FROM eldercare.elder AS e",
+    "r.elder_id = e.id AND e.subject_sub IS NOT NULL",
+)
+DOWNGRADE = _rekey("'elder:' || r.elder_id", "", "r.elder_id IS NOT NULL")
 
 
 def upgrade() -> None:

@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import common.geo
-from common.migrations import ensure_extensions
+from common.migrations import ensure_extensions, rows_of
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -158,6 +158,11 @@ def upgrade() -> None:
         unique=False,
         schema="jobs",
     )
+
+
+DROPPED = ("station_hours", "station_exception", "station", "idempotency_key")
+
+downgrade_loss = rows_of("jobs", DROPPED)
 
 
 def downgrade() -> None:

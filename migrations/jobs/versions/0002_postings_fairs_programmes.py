@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from common.migrations import rows_of
+
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -356,6 +358,21 @@ def upgrade() -> None:
         unique=False,
         schema="jobs",
     )
+
+
+DROPPED = (
+    "station_check_in",
+    "fair_registration",
+    "application",
+    "retention_aggregate",
+    "programme",
+    "posting",
+    "graduate",
+    "fair",
+    "access_audit",
+)
+
+downgrade_loss = rows_of("jobs", DROPPED)
 
 
 def downgrade() -> None:

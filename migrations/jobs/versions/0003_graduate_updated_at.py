@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.engine import Connection
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -31,6 +32,18 @@ def upgrade() -> None:
         schema=S,
     )
     op.execute("UPDATE jobs.graduate SET updated_at = registered_at")
+
+
+def downgrade_loss(connection: Connection) -> str | None:
+    changed = connection.scalar(
+        sa.text(f"SELECT count(*) FROM {S}.graduate WHERE updated_at <> registered_at")
+    )
+    if changed:
+        return (
+            f"the last-change time of {changed} graduate registration(s) "
+            "(an upgrade sets it back to their registration time)"
+        )
+    return None
 
 
 def downgrade() -> None:
