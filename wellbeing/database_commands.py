@@ -100,7 +100,7 @@ def seed(
         ),
     ] = False,
 ) -> None:
-    """Load the demo data of FACTS.md into migrated databases (once; safe to repeat).
+    """Load the demo data of docs/FACTS.md into migrated databases (once; safe to repeat).
 
     Refused unless ENVIRONMENT=development or --demo: the demo is invented institutions,
     postings, elders and citizen records, which must never reach a production database.
