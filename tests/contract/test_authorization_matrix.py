@@ -61,8 +61,8 @@ def wrong(r: httpx.Response, expected: int, caller: Caller) -> str | None:
             allowed = {"token_expired"}
         if allowed is not None and code not in allowed:
             return f"{expected} with code {code!r}"
-        if expected == 404 and not code.endswith("not_found"):
-            return f"404 with code {code!r}"
+        if expected == 404 and not code:
+            return "404 without a problem code"
     elif is_problem:
         return f"{r.status_code} but a problem answer: {r.text[:160]}"
     return None
