@@ -43,7 +43,8 @@ RULES: dict[str, Cell] = {
         STAFF, at(f"{V1}/institutions/{{inst}}/roster")
     ),
     f"POST {V1}/children": Cell(
-        CITIZEN, at(f"{V1}/children", lambda _: {"name": "矩阵新童", "birth_date": birth_months_ago(20)})
+        CITIZEN,
+        at(f"{V1}/children", lambda _: {"name": "矩阵新童", "birth_date": birth_months_ago(20)}),
     ),
     f"GET {V1}/children": Cell(CITIZEN, at(f"{V1}/children")),
     f"GET {V1}/children/{{child_id}}": Cell(OWNED, at(f"{V1}/children/{{child}}")),

@@ -76,7 +76,9 @@ def callers(tokens: DevTokens) -> list[Caller]:
             Caller(role, f"matrix-{role}", frozenset({role}), tokens.token(f"matrix-{role}", role))
             for role in STAFF_ROLES
         ),
-        Caller("admin", "matrix-admin", frozenset({"admin"}), tokens.token("matrix-admin", "admin")),
+        Caller(
+            "admin", "matrix-admin", frozenset({"admin"}), tokens.token("matrix-admin", "admin")
+        ),
     ]
     foreign_rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     foreign_ec = ec.generate_private_key(ec.SECP256R1())
@@ -89,7 +91,5 @@ def callers(tokens: DevTokens) -> list[Caller]:
         "foreign_rs256": jwt.encode(_claims(tokens), foreign_rsa, algorithm="RS256"),
         "foreign_es256": jwt.encode(_claims(tokens), foreign_ec, algorithm="ES256"),
     }
-    refused = [
-        Caller(name, None, frozenset(), token, refused=True) for name, token in bad.items()
-    ]
+    refused = [Caller(name, None, frozenset(), token, refused=True) for name, token in bad.items()]
     return [*good, *refused]

@@ -117,7 +117,7 @@ async def check_service(service: str, app: FastAPI, tokens: DevTokens) -> None:
             send, ops, matrix.RULES, ids, everyone, undone=_undone(inside)
         )
 
-    assert mistakes == []
+    assert mistakes == [], f"{len(mistakes)} wrong cells:\n" + "\n".join(mistakes)
     assert cells == len(ops) * len(everyone)
     print(f"{service}: {len(ops)} operations × {len(everyone)} callers = {cells} cells")
 
