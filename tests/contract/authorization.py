@@ -59,6 +59,27 @@ def expected_status(rule: Rule, caller: Caller, success: int) -> int:
     return success
 
 
+def privileged(rule: Rule) -> frozenset[str]:
+    """The roles that may see other people's records through this operation: staff of a staff
+    route (and admin), the roles that see all. Anyone else — another citizen, admin on a
+    citizen's route, the public — is a stranger to the owner's records."""
+    staff_roles = (rule.roles or frozenset()) - {"citizen"}
+    admin = (
+        frozenset({"admin"})
+        if staff_roles or rule.sees_all or rule.roles == frozenset()
+        else frozenset()
+    )
+    return rule.sees_all | staff_roles | admin
+
+
+def stranger(rule: Rule, caller: Caller) -> bool:
+    return caller.sub != OWNER and not caller.roles & privileged(rule)
+
+
+# the key of the scenario's ids that holds the owner's private texts (names): no answer to a
+# stranger may contain one
+PRIVATE = "private"
+
 # a request: the concrete path and JSON body, from the ids the scenario created
 Ids = dict[str, Any]
 Request = Callable[[Ids], tuple[str, Any]]

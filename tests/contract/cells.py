@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.contract.authorization import Cell, expected_status
+from tests.contract.authorization import PRIVATE, Cell, expected_status, stranger
 from tests.contract.principals import Caller
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -84,6 +84,9 @@ async def run_matrix(
                 conflicts.append(f"{op} as {caller.name}")
                 continue
             why = wrong(r, expected, caller)
+            if why is None and stranger(cell.rule, caller):
+                seen = [text for text in ids.get(PRIVATE, ()) if text in r.text]
+                why = f"a stranger sees the owner's {seen}" if seen else None
             if why is not None:
                 mistakes.append(f"{op} as {caller.name}: {why}")
     return cells, mistakes

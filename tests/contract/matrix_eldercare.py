@@ -15,6 +15,7 @@ from tests.contract.authorization import (
     ADMIN,
     CITIZEN,
     OWNED,
+    PRIVATE,
     PUBLIC,
     Cell,
     Ids,
@@ -37,6 +38,7 @@ STAFF = staff("eldercare")
 ELDER_READERS = citizen_or_staff("eldercare")
 ELDERS_OWN = owned_or_staff("eldercare")
 V1 = "/eldercare/v1"
+ELDER = "矩阵私家老人"
 
 
 def activity_body(ids: Ids) -> dict[str, Any]:
@@ -166,7 +168,8 @@ async def scenario(app: FastAPI, client: httpx.AsyncClient, tokens: DevTokens) -
             f"{V1}/activities/{ids['activity']}/registrations", json={}, headers=owner
         )
     )
-    ids["elder"] = (await create_elder(client, owner))["id"]
+    ids["elder"] = (await create_elder(client, owner, name=ELDER))["id"]
+    ids[PRIVATE] = (OWNER, ELDER)
     care = {"elder_id": ids["elder"], "care_type": "meal"}
     ids["care_requested"] = await _created(
         await client.post(f"{V1}/care-requests", json=care, headers=owner)

@@ -15,6 +15,7 @@ from tests.contract.authorization import (
     ADMIN,
     CITIZEN,
     OWNED,
+    PRIVATE,
     PUBLIC,
     Cell,
     Ids,
@@ -31,6 +32,7 @@ from tests.jobs.factories import GRADUATE, RENTER, add_fair, add_station, fair_b
 STAFF = staff("jobs")
 V1 = "/jobs/v1"
 PROGRAMME = {**RENT_SUBSIDY, "allows_multiple": True}
+UNIVERSITY = "矩阵私立学院"  # the owner's graduate profile: no stranger may see it
 
 
 def posting_body() -> dict[str, Any]:
@@ -139,7 +141,8 @@ async def scenario(app: FastAPI, client: httpx.AsyncClient, tokens: DevTokens) -
     ids["registration"] = await _created(
         await client.post(f"{V1}/fairs/{ids['fair']}/registrations", headers=owner)
     )
-    await _created(await client.post(f"{V1}/graduates", json=GRADUATE, headers=owner))
+    mine = {**GRADUATE, "university": UNIVERSITY}
+    await _created(await client.post(f"{V1}/graduates", json=mine, headers=owner))
     ids["programme"] = await _created(
         await client.post(f"{V1}/programmes", json=PROGRAMME, headers=jobs_staff)
     )
@@ -152,4 +155,5 @@ async def scenario(app: FastAPI, client: httpx.AsyncClient, tokens: DevTokens) -
     )
     r = await client.post(f"{V1}/applications/{ids['approved']}/approve", headers=jobs_staff)
     assert r.status_code == 200 and r.json()["status"] == "approved", r.text
+    ids[PRIVATE] = (OWNER, UNIVERSITY)
     return ids
