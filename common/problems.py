@@ -209,7 +209,9 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_driver(request: Request, exc: Exception) -> JSONResponse:
-    """The same backstop for errors raised by asyncpg on the read path (no SQLAlchemy there)."""
+    """The same backstop for errors raised by asyncpg on the read path (no SQLAlchemy there).
+    A connection the server dropped mid-operation can surface as `InternalClientError`
+    ("cannot switch to state …; another operation is in progress"): unavailable, not a 500."""
     if isinstance(exc, asyncpg.PostgresError):
         state = str(getattr(exc, "sqlstate", "") or "")
         log.warning("database_error", sqlstate=state, error_type=type(exc).__name__)
@@ -273,6 +275,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, _on_database)
     app.add_exception_handler(asyncpg.PostgresError, _on_driver)
     app.add_exception_handler(asyncpg.InterfaceError, _on_driver)
+    app.add_exception_handler(asyncpg.InternalClientError, _on_driver)
     app.add_exception_handler(OSError, _on_unreachable)
     app.add_exception_handler(Exception, _on_unexpected)
 

@@ -1,0 +1,12 @@
+"""The gateway's own operations in the authorization matrix (the rest of the merged OpenAPI is
+the services' tables)."""
+
+from __future__ import annotations
+
+from tests.contract.authorization import CITIZEN, PUBLIC, Cell, at
+
+RULES: dict[str, Cell] = {
+    "GET /wellbeing/v1/me": Cell(CITIZEN, at("/wellbeing/v1/me")),
+    "GET /wellbeing/v1/districts": Cell(PUBLIC, at("/wellbeing/v1/districts")),
+    "GET /wellbeing/v1/districts/{district}": Cell(PUBLIC, at("/wellbeing/v1/districts/赛罕区")),
+}
