@@ -138,6 +138,7 @@ def install_problem_openapi(app: FastAPI) -> None:
             routes=app.routes,
             tags=app.openapi_tags,
             servers=app.servers,
+            contact=app.contact,
         )
         schemas = spec.setdefault("components", {}).setdefault("schemas", {})
         problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -165,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "problem+json with a stable `code`."
         ),
         version="1.0.0",
+        contact={"name": "Hohhot citizen-wellbeing platform team"},
         lifespan=lifespan,
         openapi_tags=[
             {
