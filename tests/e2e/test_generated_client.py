@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -106,3 +107,45 @@ def test_the_whole_journey_runs_through_the_generated_client(
     sub = "citizen-generated"
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     journey.run(platform.gateway, tokens.token(sub, "citizen"), sub, today)
+
+
+def test_public_operations_answer_the_generated_anonymous_client(
+    generated: Path, platform: Platform
+) -> None:
+    """Public operations are declared `[{}, {bearer}]` (a token is optional). The generator
+    still types their `client` parameter as `AuthenticatedClient` (openapi-python-client issue
+    #1372), but at run time its anonymous `Client` gets the typed answers, and a personal read
+    gets the typed `401` problem."""
+    client_module = importlib.import_module(f"{PACKAGE}.client")
+    models = importlib.import_module(f"{PACKAGE}.models")
+
+    def op(tag: str, name: str) -> Any:
+        return importlib.import_module(f"{PACKAGE}.api.{tag}.{name}")
+
+    facilities = "eldercare_facilities_and_the_15_minute_circle"
+    with client_module.Client(base_url=platform.gateway, timeout=None) as anonymous:
+        calls = [
+            (op("childcare", "childcare_list_institutions"), {}, models.PageInstitutionRead),
+            (
+                op("childcare_statistics_and_plans", "childcare_get_stats"),
+                {},
+                models.ChildcareStats,
+            ),
+            (op("jobs", "jobs_list_fairs"), {}, models.PageFairRead),
+            (op("jobs", "jobs_get_stats"), {}, models.JobsStats),
+            (op("jobs", "jobs_get_retention"), {}, models.RetentionProgress),
+            (op(facilities, "eldercare_list_communities"), {}, models.PageCommunityRead),
+            (op(facilities, "eldercare_get_stats"), {}, models.EldercareStats),
+            (op("wellbeing", "wellbeing_list_districts"), {}, models.DistrictList),
+            (
+                op("wellbeing", "wellbeing_get_district"),
+                {"district": "saihan"},
+                models.DistrictIndicators,
+            ),
+        ]
+        for module, arguments, model in calls:
+            answer = module.sync(client=anonymous, **arguments)
+            assert isinstance(answer, model), (module.__name__, answer)
+        refused = op("wellbeing", "wellbeing_get_citizen_view").sync(client=anonymous)
+    assert isinstance(refused, models.Problem), refused
+    assert (refused.status, refused.code) == (401, "unauthenticated")
