@@ -36,6 +36,7 @@ from common.middleware import (
 )
 from common.migrations import head_revision, known_revisions
 from common.networks import Networks
+from common.openapi import describe_operations, operation_id
 from common.pagination import CursorCodec
 from common.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers, problem_response
 from common.read import Reader
@@ -135,7 +136,9 @@ def install_problem_openapi(app: FastAPI) -> None:
             version=app.version,
             description=app.description,
             routes=app.routes,
+            tags=app.openapi_tags,
             servers=app.servers,
+            contact=app.contact,
         )
         schemas = spec.setdefault("components", {}).setdefault("schemas", {})
         problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -158,6 +161,7 @@ def install_problem_openapi(app: FastAPI) -> None:
                         }
                 responses["default"] = problem
         _optional_bearer_for_public_routes(spec)
+        describe_operations(spec)
         app.openapi_schema = spec
         return spec
 
@@ -174,6 +178,7 @@ def create_service_app(
     routers: Sequence[APIRouter],
     idempotency_table: Table,
     audit_table: Table,
+    tags: Sequence[dict[str, str]] = (),
     hooks: Sequence[LifespanHook] = (),
 ) -> FastAPI:
     @asynccontextmanager
@@ -197,6 +202,9 @@ def create_service_app(
             async with AsyncExitStack() as stack:
                 for hook in (purge_keys, *hooks):
                     await stack.enter_async_context(hook(app))
+                # the OpenAPI document is built before the process reports ready (a second or
+                # more of CPU): the gateway's first merge then finds it instead of timing out
+                app.openapi()
                 # what start-up built lives as long as the process: keep it out of every
                 # later collection (full collections of it cost ~80 ms pauses at p99)
                 gc.collect()
@@ -219,6 +227,9 @@ def create_service_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        # every tag a route uses, with its description (a test finds undeclared ones)
+        openapi_tags=list(tags),
+        generate_unique_id_function=operation_id,
         # `/stats/` is a 404, not a redirect: a redirect would name this server's own address,
         # which behind the gateway is a backend address (DESIGN §2)
         redirect_slashes=False,

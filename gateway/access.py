@@ -12,11 +12,17 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from common.auth import Principal, Role
+from common.auth import BEARER_SCHEME, REQUIRED_BEARER_SCHEME, Principal, Role
 from common.errors import Forbidden, Unauthenticated
 from gateway.state import gateway_context
 
-_bearer = HTTPBearer(auto_error=False, description="JWT from the city's identity provider")
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name=BEARER_SCHEME,
+    description="JWT from the city's identity provider",
+)
+# marks the routes that need a token in the OpenAPI (as `common.auth` does for the services)
+_bearer_required = HTTPBearer(auto_error=False, scheme_name=REQUIRED_BEARER_SCHEME)
 
 
 def bearer_token(request: Request) -> str | None:
@@ -59,7 +65,10 @@ async def rate_limited_caller(
 CallerDep = Annotated[Principal | None, Depends(rate_limited_caller)]
 
 
-async def rate_limited_citizen(caller: CallerDep) -> Principal:
+async def rate_limited_citizen(
+    caller: CallerDep,
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_required)],
+) -> Principal:
     if caller is None:
         raise Unauthenticated("A bearer token is required.")
     if not caller.has_any(Role.citizen, Role.admin):

@@ -43,6 +43,9 @@ class Settings(EdgeSettings):
     startup_warm_seconds: float = Field(3.0, ge=0, description="start-up waits at most this")
 
     openapi_cache_seconds: float = 30.0
+    # the public base URL apps call (the merged OpenAPI's `servers`); unset, the spec names
+    # the host it was fetched from (`/`), never a backend address
+    public_url: str | None = Field(None, description="e.g. https://wellbeing.example.gov.cn")
 
     # --- the edge ---
     redis_url: str | None = None

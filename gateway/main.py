@@ -26,6 +26,7 @@ from common.middleware import (
     RequestContextMiddleware,
 )
 from common.networks import Networks
+from common.openapi import operation_id
 from common.problems import install_problem_handlers
 from common.registry import SERVICE_NAMES
 from common.tracing import client_trace_configs, trace_app
@@ -164,7 +165,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "problem+json with a stable `code`."
         ),
         version="1.0.0",
+        contact={"name": "Hohhot citizen-wellbeing platform team"},
         lifespan=lifespan,
+        openapi_tags=[
+            {
+                "name": "wellbeing",
+                "description": "The gateway's own routes: the citizen's aggregated view and "
+                "the district indicators from all three services.",
+            }
+        ],
+        servers=[
+            {"url": settings.public_url.rstrip("/"), "description": "The platform"}
+            if settings.public_url
+            else {"url": "/", "description": "The host that served this document"}
+        ],
+        generate_unique_id_function=operation_id,
         openapi_url=None,
         docs_url=None,
         redoc_url=None,

@@ -19,6 +19,7 @@ from gateway.districts import (
     district_indicators,
     parse_district,
 )
+from gateway.openapi import is_partial
 from gateway.schemas import CitizenView
 from gateway.state import GatewayDep
 
@@ -31,7 +32,10 @@ PUBLIC: dict[str, Any] = {"security": [{}]}
 
 @router.get("/openapi.json", include_in_schema=False)
 async def openapi(request: Request, gateway: GatewayDep) -> JSONResponse:
-    return JSONResponse(await gateway.merged_openapi.document(request.app.openapi()))
+    merged = await gateway.merged_openapi.document(request.app.openapi())
+    # a partial document must not outlive the outage in any cache (the gateway's included)
+    headers = {"Cache-Control": "no-store"} if is_partial(merged) else None
+    return JSONResponse(merged, headers=headers)
 
 
 @router.get(
@@ -46,6 +50,7 @@ async def openapi(request: Request, gateway: GatewayDep) -> JSONResponse:
     ),
     response_model=CitizenView,
     responses=problem_responses(401, 403, 429),
+    name="get_citizen_view",
 )
 async def me(
     gateway: GatewayDep, principal: CitizenCallerDep, request_id: RequestIdDep
@@ -72,6 +77,7 @@ _DISTRICTS_HELP = (
     response_model=DistrictList,
     responses=problem_responses(429),
     openapi_extra=PUBLIC,
+    name="list_districts",
 )
 async def districts(gateway: GatewayDep, _: CallerDep) -> Response:
     items = await district_indicators(gateway.stats)
@@ -86,6 +92,7 @@ async def districts(gateway: GatewayDep, _: CallerDep) -> Response:
     response_model=DistrictIndicators,
     responses=problem_responses(404, 429),
     openapi_extra=PUBLIC,
+    name="get_district",
 )
 async def district(
     district: Annotated[

@@ -17,6 +17,42 @@ from services.eldercare.facilities.routes import router as facilities_router
 from services.eldercare.models import SCHEMA, access_audit, idempotency_key
 from services.eldercare.overview.routes import router as overview_router
 
+# the OpenAPI tags of this service's routes; generated clients group their calls by them
+TAGS = [
+    {
+        "name": "eldercare facilities and the 15-minute circle",
+        "description": "Facilities (day centres, canteens, homes), communities and the "
+        "15-minute walking circle of services around each, and the public statistics.",
+    },
+    {
+        "name": "eldercare activities and classes",
+        "description": "Classes and activities for elders: schedule, search, register (for "
+        "yourself or an elder you act for), waitlist and cancel.",
+    },
+    {
+        "name": "eldercare elders",
+        "description": "Elder profiles linked to their family, and the citizen's eldercare "
+        "summary. Sensitive personal data: reads by staff are audited.",
+    },
+    {
+        "name": "eldercare visits and special groups",
+        "description": "Staff visits to elders and the at-risk round (living alone, disabled, "
+        "not visited recently).",
+    },
+    {
+        "name": "eldercare care requests (2+X+N)",
+        "description": "Home care requests: ask, assign a provider, complete or cancel.",
+    },
+    {
+        "name": "eldercare age-friendly renovations",
+        "description": "Age-friendly home renovations: apply, schedule, complete or cancel.",
+    },
+    {
+        "name": "eldercare",
+        "description": "The access audit: who read which elder's personal record, when, why.",
+    },
+]
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
@@ -45,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 records="an elder's profile, care requests, renovations or visits",
             ),
         ],
+        tags=TAGS,
         idempotency_table=idempotency_key,
         audit_table=access_audit,
     )

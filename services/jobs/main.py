@@ -17,6 +17,16 @@ from services.jobs.programmes.application_routes import router as applications_r
 from services.jobs.programmes.routes import router as programmes_router
 from services.jobs.stations.routes import router as stations_router
 
+# the OpenAPI tags of this service's routes; generated clients group their calls by them
+TAGS = [
+    {
+        "name": "jobs",
+        "description": "Job postings, job fairs and registrations, graduate-retention "
+        "registration and its progress, support programmes (pre-screen, apply, decide, pay "
+        "once), Red Bee Stations and their check-ins, statistics and the access audit.",
+    },
+]
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
@@ -42,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 records="a support application (or its applicant's facts)",
             ),
         ],
+        tags=TAGS,
         idempotency_table=idempotency_key,
         audit_table=access_audit,
     )

@@ -6,6 +6,10 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
+from common.provisioning import ProvisionedDatabase
+from common.settings import ServiceSettings
+from tests.common.conftest import build_probe_app
+from tests.fixtures.clients import running_app
 from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
@@ -62,3 +66,16 @@ async def test_openapi_marks_public_routes_as_optionally_authenticated(
     )
     assert header["schema"]["minLength"] == 1
     assert header["schema"]["maxLength"] == 255
+
+
+async def test_the_openapi_document_is_built_before_the_service_is_ready(
+    db: ProvisionedDatabase, tokens: DevTokens
+) -> None:
+    """Built during start-up (uvicorn listens only after it), so the gateway's first merge
+    finds it at once instead of timing out while a busy process builds it."""
+    settings = ServiceSettings(database_url=db.service_urls["childcare"], **tokens.settings())
+    app = build_probe_app(settings)
+    assert app.openapi_schema is None
+    async with running_app(app):
+        built = app.openapi_schema
+    assert built is not None and "/probe/public" in built["paths"]

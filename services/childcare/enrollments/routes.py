@@ -84,6 +84,7 @@ async def get_roster(
         DuplicateApplication,
         ChildAlreadyEnrolled,
     ),
+    name="apply_for_place",
 )
 async def apply(body: EnrollmentCreate, act: ActDep, idem: IdempotencyDep) -> Response:
     return await idem.run(act.guardian.sub, lambda: service.apply(act, body))
@@ -123,6 +124,7 @@ async def get_enrollment(enrollment_id: Id, reader: ReaderDep, guardian: Citizen
     summary="Accept an offered place",
     response_model=EnrollmentRead,
     responses={**MOVE_ERRORS, **problem_responses(OfferExpired, ChildAlreadyEnrolled)},
+    name="accept_offer",
 )
 async def accept(enrollment_id: Id, act: ActDep) -> Response:
     return model_response(await service.accept(act, enrollment_id))
@@ -133,6 +135,7 @@ async def accept(enrollment_id: Id, act: ActDep) -> Response:
     summary="Decline an offered place",
     response_model=EnrollmentRead,
     responses=MOVE_ERRORS,
+    name="decline_offer",
 )
 async def decline(enrollment_id: Id, act: ActDep) -> Response:
     return model_response(await service.decline(act, enrollment_id))
@@ -143,6 +146,7 @@ async def decline(enrollment_id: Id, act: ActDep) -> Response:
     summary="Withdraw an application or give up a place",
     response_model=EnrollmentRead,
     responses=MOVE_ERRORS,
+    name="withdraw_enrollment",
 )
 async def withdraw(enrollment_id: Id, act: ActDep) -> Response:
     return model_response(await service.withdraw(act, enrollment_id))

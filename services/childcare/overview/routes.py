@@ -19,6 +19,7 @@ router = APIRouter(prefix="/childcare/v1")
     summary="Your children and enrollments (for the citizen view)",
     response_model=MeSummary,
     tags=["childcare"],
+    name="get_me_summary",
 )
 async def me_summary(reader: ReaderDep, guardian: CitizenDep, clock: ClockDep) -> Response:
     answer = await summary.me_summary(reader, guardian=guardian, clock=clock)

@@ -96,6 +96,7 @@ async def get_plan(
     ),
     response_model=PlanProjectRead,
     responses=problem_responses(401, 403, PlanProjectNotFound, IllegalTransition),
+    name="update_plan_project",
 )
 async def patch_project(
     project_id: Annotated[int, Path(ge=1, le=MAX_ID)],

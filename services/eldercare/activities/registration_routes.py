@@ -53,6 +53,7 @@ router = APIRouter(prefix="/eldercare/v1", tags=["eldercare activities and class
         ActivityCancelled,
         AlreadyRegistered,
     ),
+    name="register_for_activity",
 )
 async def register(
     activity_id: Id,
@@ -74,6 +75,7 @@ async def register(
     "/activity-registrations",
     summary="Your registrations, and those of elders you act for, newest first",
     response_model=Page[RegistrationRead],
+    name="list_activity_registrations",
 )
 async def list_registrations(
     reader: ReaderDep,
@@ -93,6 +95,7 @@ async def list_registrations(
     summary="Cancel a registration; a freed seat goes to the head of the waitlist",
     response_model=RegistrationRead,
     responses=problem_responses(401, 403, RegistrationNotFound, IllegalTransition, ActivityStarted),
+    name="cancel_activity_registration",
 )
 async def cancel_registration(
     registration_id: Id, session: SessionDep, citizen: CitizenDep, clock: ClockDep

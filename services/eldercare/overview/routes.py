@@ -27,6 +27,7 @@ router = APIRouter(prefix="/eldercare/v1")
     response_model=MeSummary,
     tags=["eldercare elders"],
     responses=problem_responses(401, 403),
+    name="get_me_summary",
 )
 async def me_summary(reader: ReaderDep, citizen: CitizenDep, clock: ClockDep) -> Response:
     summary_ = await summary.me_summary(reader, principal=citizen, clock=clock)

@@ -38,6 +38,7 @@ router = APIRouter(prefix="/jobs/v1", tags=["jobs"])
     responses=problem_responses(
         400, 401, 403, FairNotFound, FairFull, AlreadyRegistered, RegistrationClosed
     ),
+    name="register_for_fair",
 )
 async def register(
     fair_id: Id, session: SessionDep, citizen: CitizenDep, idem: IdempotencyDep, clock: ClockDep
@@ -52,6 +53,7 @@ async def register(
     "/fair-registrations",
     summary="Your fair registrations, newest first",
     response_model=Page[FairRegistrationRead],
+    name="list_fair_registrations",
 )
 async def list_registrations(
     reader: ReaderDep,
@@ -71,6 +73,7 @@ async def list_registrations(
     summary="One of your fair registrations",
     response_model=FairRegistrationRead,
     responses=problem_responses(RegistrationNotFound),
+    name="get_fair_registration",
 )
 async def get_registration(registration_id: Id, reader: ReaderDep, citizen: CitizenDep) -> Response:
     found = await registrations.get_registration(
@@ -86,6 +89,7 @@ async def get_registration(registration_id: Id, reader: ReaderDep, citizen: Citi
     responses=problem_responses(
         401, 403, RegistrationNotFound, IllegalTransition, RegistrationClosed
     ),
+    name="cancel_fair_registration",
 )
 async def cancel(
     registration_id: Id, session: SessionDep, citizen: CitizenDep, clock: ClockDep

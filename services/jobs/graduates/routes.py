@@ -34,6 +34,7 @@ router = APIRouter(prefix="/jobs/v1", tags=["jobs"])
     description="Once per citizen: a second registration is `409 graduate_already_registered`.",
     response_model=GraduateRead,
     responses=problem_responses(400, 401, 403, GraduateAlreadyRegistered, GraduationDateOutOfRange),
+    name="register_graduate",
 )
 async def register(
     body: GraduateCreate,
@@ -53,6 +54,7 @@ async def register(
     summary="Your graduate registration",
     response_model=GraduateRead,
     responses=problem_responses(401, 403, GraduateNotRegistered),
+    name="get_my_graduate_registration",
 )
 async def get_mine(reader: ReaderDep, citizen: CitizenDep) -> Response:
     return model_response(await service.get_mine(reader, citizen=citizen))
@@ -63,6 +65,7 @@ async def get_mine(reader: ReaderDep, citizen: CitizenDep) -> Response:
     summary="Update your employment status or district",
     response_model=GraduateRead,
     responses=problem_responses(400, 401, 403, GraduateNotRegistered),
+    name="update_my_graduate_registration",
 )
 async def update_mine(body: GraduateUpdate, session: SessionDep, citizen: CitizenDep) -> Response:
     return model_response(await service.update(session, citizen=citizen, body=body))
@@ -72,6 +75,7 @@ async def update_mine(body: GraduateUpdate, session: SessionDep, citizen: Citize
     "/retention",
     summary="Progress of the 100,000-graduate retention programme, by type and year",
     response_model=RetentionProgress,
+    name="get_retention",
 )
 async def retention(reader: ReaderDep, clock: ClockDep) -> Response:
     return model_response(await service.progress(reader, clock=clock))

@@ -27,6 +27,7 @@ async def get_stats(reader: ReaderDep, clock: ClockDep) -> Response:
     "/me/summary",
     summary="Your graduate registration, applications and fair registrations (citizen view)",
     response_model=MeSummary,
+    name="get_me_summary",
 )
 async def me_summary(reader: ReaderDep, citizen: CitizenDep) -> Response:
     return model_response(await summary.me_summary(reader, citizen=citizen))

@@ -72,6 +72,7 @@ def _is_staff(principal: PrincipalDep) -> bool:
         AlreadyApplied,
         AlreadyAwarded,
     ),
+    name="apply_for_support",
 )
 async def apply(
     body: ApplicationCreate,
@@ -146,6 +147,7 @@ async def get_application(
     summary="Approve a pending application within the programme's budget (staff)",
     response_model=ApplicationRead,
     responses={**DECISION, **problem_responses(BudgetExhausted)},
+    name="approve_application",
 )
 async def approve(
     application_id: Id,
@@ -169,6 +171,7 @@ async def approve(
     summary="Reject a pending application, with the reason (staff)",
     response_model=ApplicationRead,
     responses=DECISION,
+    name="reject_application",
 )
 async def reject(
     application_id: Id, body: Rejection, audited: AuditedDep, staff: StaffDep, clock: ClockDep
@@ -186,6 +189,7 @@ async def reject(
     "carrying the same reference.",
     response_model=ApplicationRead,
     responses={**DECISION, **problem_responses(AlreadyDisbursed)},
+    name="disburse_application",
 )
 async def disburse(
     application_id: Id, audited: AuditedDep, staff: StaffDep, clock: ClockDep

@@ -89,6 +89,7 @@ async def update_programme(
     ),
     response_model=Eligibility,
     responses={**NOT_FOUND, **problem_responses(400, 401, 403)},
+    name="prescreen_eligibility",
 )
 async def prescreen(
     programme_id: Id,

@@ -94,6 +94,7 @@ async def list_stations(
     "/stations.geojson",
     summary="All Red Bee Stations as a GeoJSON layer",
     response_model=StationFeatureCollection,
+    name="get_stations_geojson",
 )
 async def station_layer(
     reader: ReaderDep,
@@ -204,6 +205,7 @@ async def check_in(
     summary="How a station is used: check-ins by worker type",
     response_model=StationUsage,
     responses=NOT_FOUND,
+    name="get_station_usage",
 )
 async def station_usage(station_id: Id, reader: ReaderDep, clock: ClockDep) -> Response:
     result = await usage.station_usage(reader, station_id=station_id, clock=clock)

@@ -139,7 +139,11 @@ class StationRead(BaseModel):
 
 class PointGeometry(BaseModel):
     type: Literal["Point"] = "Point"
-    coordinates: tuple[float, float] = Field(description="[lon, lat], as GeoJSON orders them.")
+    coordinates: tuple[float, float] = Field(
+        description="[lon, lat], as GeoJSON orders them.",
+        # `items` beside `prefixItems`: OpenAPI 3.0 tools and linters need it to type the array
+        json_schema_extra={"items": {"type": "number"}},
+    )
 
 
 class StationProperties(BaseModel):
