@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from common.auth import Principal, Role
 from common.errors import Forbidden, Unauthenticated
+from common.i18n import t
 from gateway.state import gateway_context
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from the city's identity provider")
@@ -61,9 +62,9 @@ CallerDep = Annotated[Principal | None, Depends(rate_limited_caller)]
 
 async def rate_limited_citizen(caller: CallerDep) -> Principal:
     if caller is None:
-        raise Unauthenticated("A bearer token is required.")
+        raise Unauthenticated(t("A bearer token is required."))
     if not caller.has_any(Role.citizen, Role.admin):
-        raise Forbidden("This action needs the role: citizen.")
+        raise Forbidden(t("This action needs the role: citizen."))
     return caller
 
 

@@ -22,6 +22,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from common.districts import District
+from common.i18n import Lang, current_lang, t
 from common.times import PlausibleDate
 from common.validation import IntegerOnly
 from services.jobs.graduates.schemas import Degree, EmploymentStatus, Retention
@@ -117,6 +118,11 @@ class Reason(BaseModel):
     zh: Annotated[str, Field(min_length=1, max_length=300)]
     en: Annotated[str, Field(min_length=1, max_length=300)]
 
+    def text(self, lang: Lang | None = None) -> str:
+        """The words in `lang` (the request's by default): the rule's own, written by staff in
+        both languages, so they are data and not in the catalogues."""
+        return self.zh if (lang or current_lang()) == "zh-CN" else self.en
+
 
 RuleValue = (
     StrictBool
@@ -187,14 +193,21 @@ def _choices_hint(choices: frozenset[str]) -> str:
 def check_rules(rules: list[Rule]) -> None:
     """Refuses a rule set the evaluator could not answer (`422 invalid_rule`)."""
     if len(rules) > MAX_RULES:
-        raise InvalidRule(f"At most {MAX_RULES} rules.")
+        raise InvalidRule(t("At most {MAX_RULES} rules.", MAX_RULES=MAX_RULES))
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise InvalidRule(f"Rule id {rule.id!r} appears twice.")
+            raise InvalidRule(t("Rule id {rule_id!r} appears twice.", rule_id=rule.id))
         seen.add(rule.id)
         if (problem := _problem(rule)) is not None:
-            raise InvalidRule(f"Rule {rule.id!r} ({rule.fact.value}): {problem}.")
+            raise InvalidRule(
+                t(
+                    "Rule {rule_id!r} ({fact}): {problem}.",
+                    rule_id=rule.id,
+                    fact=rule.fact.value,
+                    problem=problem,
+                )
+            )
 
 
 def add_years(day: date, years: int) -> date:
