@@ -13,6 +13,7 @@ the caller (a notification) passes that person's language explicitly.
 from __future__ import annotations
 
 from contextvars import ContextVar, Token
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -70,6 +71,18 @@ def t(message: str, lang: Lang | None = None, /, **params: Any) -> str:
     """`message` in `lang` (the request's by default), formatted with `params`."""
     text = translate(message, lang or _current.get())
     return text.format(**params) if params else text
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text kept to be rendered later, in the language of whoever reads it: for what is held
+    beyond one request (a cached reading shown to callers of every language)."""
+
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: Lang | None = None) -> str:
+        return t(self.message, lang, **self.params)
 
 
 def N_(message: str) -> str:

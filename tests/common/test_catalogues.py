@@ -100,8 +100,12 @@ def test_every_error_class_raised_with_a_text_uses_the_catalogue() -> None:
                 first = node.exc.args[0]
                 # `(A if x else B)("…")` counts as a problem too
                 name = getattr(node.exc.func, "id", getattr(node.exc.func, "attr", "ProblemError"))
-                plain = isinstance(first, ast.JoinedStr) or (
-                    isinstance(first, ast.Constant) and isinstance(first.value, str)
+                # a literal, an f-string, or one built with `+` from them
+                plain = any(
+                    isinstance(part, ast.JoinedStr)
+                    or (isinstance(part, ast.Constant) and isinstance(part.value, str))
+                    for part in ast.walk(first)
+                    if not isinstance(first, ast.Call)
                 )
                 if plain and name in problem_classes:
                     bare.append(f"{path}:{node.lineno} {name}")
