@@ -171,23 +171,26 @@ def _problem(rule: Rule) -> str | None:
     value, op = rule.value, rule.op
     if rule.fact is Fact.graduation_date:
         ok = op is Op.within_years and type(value) is int and 1 <= value <= 100
-        return None if ok else "a date takes `within_years` with a number of years (1–100)"
+        return None if ok else t("a date takes `within_years` with a number of years (1–100)")
     if rule.fact in _BOOLEAN:
-        return None if op is Op.eq and isinstance(value, bool) else "a yes/no fact takes `eq`"
+        return None if op is Op.eq and isinstance(value, bool) else t("a yes/no fact takes `eq`")
     if rule.fact in _NUMBER:
         ok = op in (Op.eq, Op.gte, Op.lte) and type(value) is int
-        return None if ok else "a number takes `eq`, `gte` or `lte` with a number"
+        return None if ok else t("a number takes `eq`, `gte` or `lte` with a number")
     choices = _CHOICES[rule.fact]
     if op in (Op.eq, Op.ne):
         return None if isinstance(value, str) and value in choices else _choices_hint(choices)
     if op in (Op.in_, Op.not_in):
         ok = isinstance(value, list) and bool(value) and set(value) <= choices
         return None if ok else _choices_hint(choices)
-    return f"`{op.value}` does not apply to {rule.fact.value}"
+    return t("`{op}` does not apply to {fact}", op=op.value, fact=rule.fact.value)
 
 
 def _choices_hint(choices: frozenset[str]) -> str:
-    return "the value must be one of (or for in/not_in, a list of) " + ", ".join(sorted(choices))
+    return t(
+        "the value must be one of (or for in/not_in, a list of) {choices}",
+        choices=", ".join(sorted(choices)),
+    )
 
 
 def check_rules(rules: list[Rule]) -> None:
