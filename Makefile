@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest system-packages bench clean
+.PHONY: run test lint typecheck pytest system-packages bench clean messages
 
 # Installs are stamped and keyed on pyproject.toml: nothing is reinstalled until it changes.
 $(BIN)/python:
@@ -34,6 +34,13 @@ typecheck: $(VENV)/.installed-dev
 
 pytest: $(VENV)/.installed-dev system-packages
 	$(BIN)/pytest
+
+# The message catalogues in step with the code: every msgid of t("…"), N_("…") and the error
+# classes' message/title templates; new English texts get an empty Chinese entry to fill in.
+# `make messages MERGE="/work/i18n-pending/*.po"` takes translations from other .po files first.
+messages: $(VENV)/.installed-dev
+	$(BIN)/python -m common.i18n_extract $(if $(MERGE),--merge $(MERGE))
+	$(BIN)/python -m common.i18n_extract --check
 
 # PgBouncer, promtool and the PostgreSQL 15 client tools, installed (with apt, as root) if missing
 system-packages:

@@ -26,10 +26,12 @@ from common.db_metrics import POOLS
 from common.docs import install_offline_docs
 from common.gc_metrics import install_gc_metrics
 from common.http_cache import HttpCacheMiddleware
+from common.i18n import t
 from common.idempotency import purge_expired_keys
 from common.logging import configure_logging
 from common.middleware import (
     HeadAsGetMiddleware,
+    LanguageMiddleware,
     PathGuardMiddleware,
     RequestBodyLimitMiddleware,
     RequestContextMiddleware,
@@ -74,7 +76,9 @@ def ops_router(
                 media_type="application/json",
             )
         failing = ", ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok")
-        return problem_response(503, "not_ready", f"Not ready ({failing}).", checks=checks)
+        return problem_response(
+            503, "not_ready", t("Not ready ({failing}).", failing=failing), checks=checks
+        )
 
     @router.get("/metrics")
     async def metrics(request: Request) -> Response:
@@ -259,6 +263,8 @@ def create_service_app(
     app.add_middleware(HeadAsGetMiddleware)
     # before routing, and before HEAD becomes GET: one rule for every method
     app.add_middleware(PathGuardMiddleware)
+    # the language of every answer's text, the path guard's and the body limit's included
+    app.add_middleware(LanguageMiddleware)
     app.add_middleware(RequestContextMiddleware, service=name)
     app.include_router(ops_router(database_readiness))
     for router in routers:

@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from common.errors import Forbidden, Unauthenticated
+from common.i18n import t
 from common.settings import AuthSettings, Environment
 from common.state import context_of
 
@@ -136,7 +137,7 @@ class TokenVerifier:
             return cached
         if self._jwks is None and self._key is None:
             raise Unauthenticated(
-                "This server has no token verification key configured.", code="invalid_token"
+                t("This server has no token verification key configured."), code="invalid_token"
             )
         try:
             if self._jwks is not None:
@@ -155,9 +156,9 @@ class TokenVerifier:
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise Unauthenticated("The token has expired.", code="token_expired") from exc
+            raise Unauthenticated(t("The token has expired."), code="token_expired") from exc
         except Exception as exc:  # whatever a crafted token makes the library raise: 401
-            raise Unauthenticated("The token is not valid.", code="invalid_token") from exc
+            raise Unauthenticated(t("The token is not valid."), code="invalid_token") from exc
         sub = claims.get("sub")
         roles = _claim(claims, self.settings.jwt_roles_claim, [])
         exp = claims.get("exp")
@@ -167,7 +168,7 @@ class TokenVerifier:
             or not isinstance(roles, list)
             or not isinstance(exp, int | float)
         ):
-            raise Unauthenticated("The token lacks a subject or roles.", code="invalid_token")
+            raise Unauthenticated(t("The token lacks a subject or roles."), code="invalid_token")
         principal = Principal(
             sub=sub, roles=frozenset(str(r) for r in roles), token=token, expires_at=float(exp)
         )
@@ -211,7 +212,7 @@ async def require_principal(
     _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_required)],
 ) -> Principal:
     if principal is None:
-        raise Unauthenticated("A bearer token is required.")
+        raise Unauthenticated(t("A bearer token is required."))
     return principal
 
 
@@ -221,7 +222,7 @@ def require_roles(*roles: Role) -> Any:
     async def check(principal: Annotated[Principal, Depends(require_principal)]) -> Principal:
         if not principal.has_any(*roles, Role.admin):
             wanted = ", ".join(r.value for r in roles)
-            raise Forbidden(f"This action needs one of the roles: {wanted}.")
+            raise Forbidden(t("This action needs one of the roles: {wanted}.", wanted=wanted))
         return principal
 
     return Depends(check)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from common.errors import Unprocessable
+from common.i18n import t
 
 
 class District(StrEnum):
@@ -65,7 +66,16 @@ def ensure_in_district(district: District | str, lat: float, lon: float) -> None
     if not in_district(known, lat, lon):
         south, west, north, east = DISTRICT_BOUNDS[known]
         raise LocationOutsideDistrict(
-            f"The location ({lat:.5f}, {lon:.5f}, WGS-84) is not in {known.value} "
-            f"(latitude {south}–{north}, longitude {west}–{east}).",
+            t(
+                "The location ({lat:.5f}, {lon:.5f}, WGS-84) is not in {known} (latitude "
+                "{south}–{north}, longitude {west}–{east}).",
+                lat=lat,
+                lon=lon,
+                known=known.value,
+                south=south,
+                north=north,
+                west=west,
+                east=east,
+            ),
             district=known.value,
         )

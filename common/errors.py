@@ -1,6 +1,8 @@
 """The one error hierarchy: every error an app raises becomes RFC 9457 problem+json.
 
-`ProblemError` carries the HTTP status, a stable machine `code` and a human `detail`;
+`ProblemError` carries the HTTP status, a stable machine `code` and a human `detail`, written
+in the request's language (`common.i18n`: `title` and `message` are English msgids, so a
+caller's own detail goes through `t("…")` too);
 subclasses name the common shapes. Services define domain errors as one-line subclasses
 (`class InstitutionFull(Conflict, code="institution_full"): ...`).
 """
@@ -10,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from string import Formatter
 from typing import Any, ClassVar, Self
+
+from common.i18n import t
 
 
 class ProblemError(Exception):
@@ -47,7 +51,8 @@ class ProblemError(Exception):
 
     def __init__(self, detail: str | None = None, *, code: str | None = None, **extra: Any) -> None:
         if detail is None:
-            detail = self.message.format_map(extra)
+            # the template is the msgid: looked up in the request's language, then filled
+            detail = t(self.message, **extra)
         super().__init__(detail)
         self.detail = detail
         if code is not None:

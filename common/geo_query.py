@@ -17,6 +17,7 @@ from common.geo import (
     RadiusQuery,
     to_wgs84,
 )
+from common.i18n import t
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ async def near_query(
     coord_sys: CoordSysQuery = CoordSys.wgs84,
 ) -> NearQuery:
     if (lat is None) != (lon is None):
-        raise Unprocessable("Give both lat and lon, or neither.", code="incomplete_location")
+        raise Unprocessable(t("Give both lat and lon, or neither."), code="incomplete_location")
     if lat is None or lon is None:
         return NearQuery(coord_sys=coord_sys, near=None)
     wlat, wlon = to_wgs84(lat, lon, coord_sys)
@@ -50,8 +51,12 @@ def one_coord_sys(query: CoordSys | None, body: CoordSys | None) -> CoordSys:
     when both are given), else WGS-84."""
     if query is not None and body is not None and query is not body:
         raise ConflictingCoordSys(
-            f"coord_sys is {query.value} in the query but {body.value} in the body; "
-            "one system applies to the location sent and the one returned."
+            t(
+                "coord_sys is {query} in the query but {body} in the body; one system applies to "
+                "the location sent and the one returned.",
+                query=query.value,
+                body=body.value,
+            )
         )
     return query or body or CoordSys.wgs84
 

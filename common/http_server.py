@@ -31,6 +31,8 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
+from common.i18n import DEFAULT_LANG, t
+
 HEAD_LIMIT_BYTES = 16 * 1024
 # after a refusal, what the client is still sending is read and dropped for this long before
 # the connection closes: closing on unread input would reset it, and a reset can destroy the
@@ -41,13 +43,22 @@ ARRIVAL_GRACE_SECONDS = 2.0
 
 
 def _refusal(status: int, phrase: str, code: str, detail: str, default_headers: Any) -> bytes:
+    # the head was never read, so neither was Accept-Language: the default language answers
     body = json.dumps(
-        {"type": "about:blank", "title": phrase, "status": status, "detail": detail, "code": code}
+        {
+            "type": "about:blank",
+            "title": t(phrase, DEFAULT_LANG),
+            "status": status,
+            "detail": detail,
+            "code": code,
+        },
+        ensure_ascii=False,
     ).encode()
     lines = [f"HTTP/1.1 {status} {phrase}".encode()]
     lines += [name + b": " + value for name, value in default_headers]
     lines += [
         b"content-type: application/problem+json",
+        b"content-language: " + DEFAULT_LANG.encode(),
         b"content-length: " + str(len(body)).encode(),
         b"connection: close",
         b"x-request-id: " + uuid.uuid4().hex.encode(),
@@ -134,7 +145,11 @@ class HeaderLimitedHttpToolsProtocol(HttpToolsProtocol):
                 431,
                 "Request Header Fields Too Large",
                 "request_headers_too_large",
-                f"The request line and headers are limited to {HEAD_LIMIT_BYTES} bytes.",
+                t(
+                    "The request line and headers are limited to {limit} bytes.",
+                    DEFAULT_LANG,
+                    limit=HEAD_LIMIT_BYTES,
+                ),
                 self.server_state.default_headers,
             )
         )

@@ -12,12 +12,20 @@ the caller (a notification) passes that person's language explicitly.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any, Literal, get_args
+
+from babel.messages.pofile import read_po
 
 Lang = Literal["zh-CN", "en"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANG: Lang = "zh-CN"
+# the catalogue directory of each language (gettext names locales with an underscore)
+LOCALE_DIRS: dict[Lang, str] = {"zh-CN": "zh_CN", "en": "en"}
+LOCALES = Path(__file__).parent / "locales"
 
 _current: ContextVar[Lang] = ContextVar("lang", default=DEFAULT_LANG)
 
@@ -50,9 +58,13 @@ def current_lang() -> Lang:
     return _current.get()
 
 
-def use_lang(lang: Lang) -> None:
+def use_lang(lang: Lang) -> Token[Lang]:
     """Sets the language of the current request's text (the middleware calls it)."""
-    _current.set(lang)
+    return _current.set(lang)
+
+
+def reset_lang(token: Token[Lang]) -> None:
+    _current.reset(token)
 
 
 def t(message: str, lang: Lang | None = None, /, **params: Any) -> str:
@@ -61,7 +73,45 @@ def t(message: str, lang: Lang | None = None, /, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
-def translate(message: str, lang: Lang) -> str:
-    """The catalogue's text for `message` (the msgid itself where none is written yet)."""
-    # the catalogues (Babel, zh-CN and en) replace this identity; callers do not change
+@dataclass(frozen=True)
+class Text:
+    """A text kept to be rendered later, in the language of whoever reads it: for what is held
+    beyond one request (a cached reading shown to callers of every language)."""
+
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: Lang | None = None) -> str:
+        return t(self.message, lang, **self.params)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalogues where it is defined, translated later with `t` (a
+    table of titles, a label): `make messages` extracts it, nothing is looked up here."""
     return message
+
+
+def translate(message: str, lang: Lang) -> str:
+    """The catalogue's text for `message` (the msgid itself where none is written)."""
+    return catalogue(lang).get(message) or message
+
+
+def catalogue_path(lang: Lang) -> Path:
+    return LOCALES / LOCALE_DIRS[lang] / "LC_MESSAGES" / "messages.po"
+
+
+@cache
+def catalogue(lang: Lang) -> dict[str, str]:
+    """msgid → text of a language, read from its `.po` once per process: the plain text file is
+    what ships, so a fresh checkout needs no compile step."""
+    with catalogue_path(lang).open("rb") as file:
+        parsed = read_po(file, locale=LOCALE_DIRS[lang])
+    return {
+        str(message.id): str(message.string)
+        for message in parsed
+        if message.id and message.string and not message.fuzzy
+    }
+
+
+for _lang in LANGS:  # read at import: a broken catalogue fails the start, not a request
+    catalogue(_lang)

@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import SessionDep
 from common.errors import BadRequest, Conflict, Unprocessable
+from common.i18n import t
 from common.state import service_context
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -123,7 +124,7 @@ class Idempotency:
         )
         if not locked:
             raise Conflict(
-                "A request with this Idempotency-Key is still being processed; retry shortly.",
+                t("A request with this Idempotency-Key is still being processed; retry shortly."),
                 code="idempotency_in_flight",
             )
         where = (table.c.principal == principal) & (table.c.key == self.key)
@@ -134,7 +135,7 @@ class Idempotency:
         if stored is not None:
             if stored["request_hash"] != request_hash:
                 raise Unprocessable(
-                    "This Idempotency-Key was used with a different request body.",
+                    t("This Idempotency-Key was used with a different request body."),
                     code="idempotency_key_reused",
                 )
             if replayed is not None:
@@ -177,7 +178,7 @@ async def idempotency(
     """The dependency (async: a plain `def` one would take a thread-pool hop per request)."""
     if key is not None and (not key or len(key) > 255 or not set(key) <= _KEY_CHARS):
         raise BadRequest(
-            "Idempotency-Key must be 1–255 printable ASCII characters without spaces.",
+            t("Idempotency-Key must be 1–255 printable ASCII characters without spaces."),
             code="invalid_idempotency_key",
         )
     return Idempotency(request, session, key)

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from common.errors import Conflict
+from common.i18n import t
 
 
 class IllegalTransition(Conflict, code="invalid_transition"): ...
@@ -57,9 +58,15 @@ class Lifecycle:
 
     def check(self, current: str, to: str) -> None:
         if not self.allows(current, to):
-            allowed = ", ".join(sorted(self.moves.get(current, ()))) or "none"
+            allowed = ", ".join(sorted(self.moves.get(current, ()))) or t("none")
             raise self.error(
-                f"A {self.name} that is {current} cannot become {to} (allowed: {allowed}).",
+                t(
+                    "A {what} that is {current} cannot become {to} (allowed: {allowed}).",
+                    what=t(self.name),
+                    current=current,
+                    to=to,
+                    allowed=allowed,
+                ),
                 current_status=current,
                 wanted_status=to,
             )

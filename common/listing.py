@@ -46,6 +46,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from common.errors import BadRequest
 from common.geo import Earth
+from common.i18n import t
 from common.pagination import CursorCodec, Page
 from common.read import Statement
 
@@ -265,7 +266,7 @@ class Listing(Generic[R]):
 
 
 def _invalid_cursor() -> NoReturn:
-    raise BadRequest("The cursor is not valid.", code="invalid_cursor")
+    raise BadRequest(t("The cursor is not valid."), code="invalid_cursor")
 
 
 def _value(values: Any, name: str) -> Any:

@@ -16,6 +16,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.i18n import N_, negotiate, reset_lang, t, use_lang
 from common.problems import problem_response
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -97,12 +98,16 @@ class _BodyTooLarge(HTTPException):
     """Raised from `receive`; FastAPI re-raises HTTPExceptions from body reading untouched."""
 
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, f"Request bodies are limited to {max_bytes} bytes.", _CLOSE)
+        super().__init__(
+            413, t("Request bodies are limited to {max_bytes} bytes.", max_bytes=max_bytes), _CLOSE
+        )
 
 
 class _BodyTooSlow(HTTPException):
     def __init__(self, seconds: float) -> None:
-        super().__init__(408, f"The request body did not arrive within {seconds:g} s.", _CLOSE)
+        super().__init__(
+            408, t("The request body did not arrive within {seconds:g} s.", seconds=seconds), _CLOSE
+        )
 
 
 class RequestBodyLimitMiddleware:
@@ -194,7 +199,7 @@ class PathGuardMiddleware:
             # ASGI's raw_path is the path as sent, without the query (some clients add it)
             raw = (scope.get("raw_path") or scope["path"].encode()).split(b"?", 1)[0]
             if has_unsafe_segment(raw):
-                detail = "The path has a dot segment or an encoded slash; send it resolved."
+                detail = t("The path has a dot segment or an encoded slash; send it resolved.")
                 response = problem_response(400, "invalid_path", detail)
                 await response(scope, receive, send)
                 return
@@ -223,6 +228,13 @@ class HeadAsGetMiddleware:
         await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
+_CORS_REFUSED = {
+    "origin": N_("CORS preflight refused: this origin is not allowed."),
+    "method": N_("CORS preflight refused: this method is not allowed."),
+    "headers": N_("CORS preflight refused: these headers are not allowed."),
+}
+
+
 class ProblemCORSMiddleware(CORSMiddleware):
     """Starlette's CORS from an allowlist, with a refused preflight answered as problem+json
     with a code naming what was refused (Starlette answers it in plain text)."""
@@ -237,11 +249,11 @@ class ProblemCORSMiddleware(CORSMiddleware):
             what = "method"
         else:
             what = "headers"
-        problem = problem_response(
-            400, f"cors_{what}_not_allowed", f"CORS preflight refused: this {what} is not allowed."
-        )
+        problem = problem_response(400, f"cors_{what}_not_allowed", t(_CORS_REFUSED[what]))
         for name, value in refused.headers.items():  # Vary and what CORS would allow
-            if name not in ("content-type", "content-length"):
+            if name == "vary":
+                problem.headers["Vary"] = _with_vary(value, "Accept-Language")
+            elif name not in ("content-type", "content-length"):
                 problem.headers.append(name, value)
         return problem
 
@@ -258,3 +270,46 @@ async def request_id(request: Request) -> str | None:
 
 
 RequestIdDep = Annotated[str | None, Depends(request_id)]
+
+
+def _with_vary(current: str | None, name: str) -> str:
+    tokens = [v.strip() for v in (current or "").split(",") if v.strip()]
+    if "*" in tokens or any(v.lower() == name.lower() for v in tokens):
+        return ", ".join(tokens)
+    return ", ".join([*tokens, name])
+
+
+_TEXT_TYPES = ("application/json", "application/problem+json", "application/geo+json", "text/")
+
+
+class LanguageMiddleware:
+    """Negotiates the language of the answer's human text from `Accept-Language` (DESIGN §2:
+    zh-CN first, en on request) for everything inside it (`common.i18n.current_lang`), and says
+    so: `Vary: Accept-Language` on every answer (a cache keeps one per language; the ETag, a
+    hash of the body, differs with it) and `Content-Language` on every answer with text."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        lang = negotiate(Headers(scope=scope).get("accept-language"))
+        token = use_lang(lang)
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Vary"] = _with_vary(headers.get("vary"), "Accept-Language")
+                media = headers.get("content-type", "").lower()
+                if "content-language" not in headers and (
+                    media.startswith(_TEXT_TYPES) or message["status"] == 304
+                ):
+                    headers["Content-Language"] = lang
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_language)
+        finally:
+            reset_lang(token)

@@ -16,6 +16,7 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 
 from common.errors import BadRequest
+from common.i18n import t
 from common.state import service_context
 
 T = TypeVar("T")
@@ -60,10 +61,10 @@ class CursorCodec:
             if not isinstance(values, list):
                 raise ValueError("bad cursor")
         except (ValueError, KeyError, TypeError) as exc:
-            raise BadRequest("The cursor is not valid.", code="invalid_cursor") from exc
+            raise BadRequest(t("The cursor is not valid."), code="invalid_cursor") from exc
         if data.get("s") != _fingerprint(scope):
             raise BadRequest(
-                "The cursor belongs to a query with other filters; start from the first page.",
+                t("The cursor belongs to a query with other filters; start from the first page."),
                 code="invalid_cursor",
             )
         return values

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from common.errors import ProblemError
+from common.i18n import N_, current_lang, negotiate, t, use_lang
 from common.state import context_of
 
 log = structlog.get_logger("problems")
@@ -44,6 +45,32 @@ _CODE_BY_STATUS = {
 }
 
 
+# the title of an answer no error class names, by status: English msgids (RFC 9110's phrases)
+STATUS_TITLES = {
+    400: N_("Bad Request"),
+    401: N_("Unauthorized"),
+    403: N_("Forbidden"),
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+    406: N_("Not Acceptable"),
+    408: N_("Request Timeout"),
+    409: N_("Conflict"),
+    413: N_("Content Too Large"),
+    415: N_("Unsupported Media Type"),
+    422: N_("Unprocessable Content"),
+    429: N_("Too Many Requests"),
+    431: N_("Request Header Fields Too Large"),
+    500: N_("Internal Server Error"),
+    502: N_("Bad Gateway"),
+    503: N_("Service Unavailable"),
+    504: N_("Gateway Timeout"),
+}
+
+
+def status_title(status: int) -> str:
+    return STATUS_TITLES.get(status) or HTTPStatus(status).phrase
+
+
 class ValidationIssue(BaseModel):
     loc: list[str | int]
     msg: str
@@ -51,7 +78,10 @@ class ValidationIssue(BaseModel):
 
 
 class Problem(BaseModel):
-    """RFC 9457 problem details with a stable machine `code`."""
+    """RFC 9457 problem details with a stable machine `code`. `title` and `detail` are in the
+    negotiated language (`Accept-Language`: zh-CN by default, `en` on request; the answer says
+    which in `Content-Language`); `code` never changes with the language. A validation error's
+    `errors[].msg` is pydantic's own English text (its `type` and `loc` are the stable part)."""
 
     type: str = "about:blank"
     title: str
@@ -72,9 +102,11 @@ def problem_response(
     instance: str | None = None,
     **extra: Any,
 ) -> JSONResponse:
+    """A problem answer; `title` (an English msgid, by default the status's) is given in the
+    request's language, `detail` is already in it (the caller wrote it with `t`)."""
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": title or HTTPStatus(status).phrase,
+        "title": t(title or status_title(status)),
         "status": status,
         "detail": detail,
         "code": code,
@@ -82,7 +114,14 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update({k: v for k, v in extra.items() if v is not None})
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+    response = JSONResponse(
+        body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE
+    )
+    # also for answers made outside the language middleware (an unexpected error's)
+    response.headers["Content-Language"] = current_lang()
+    if "vary" not in response.headers:
+        response.headers["Vary"] = "Accept-Language"
+    return response
 
 
 def _clean_loc(loc: tuple[Any, ...] | list[Any]) -> list[str | int]:
@@ -127,7 +166,7 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(
             400,
             "malformed_json",
-            "The request body is not valid JSON.",
+            t("The request body is not valid JSON."),
             instance=request.url.path,
         )
     errors = [
@@ -135,9 +174,11 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
         for i in _without_union_noise(issues)
     ]
     first = errors[0] if errors else None
-    detail = "The request is not valid"
+    detail = t("The request is not valid.")
     if first:
-        detail += f": {'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        # pydantic's message stays English: the catalogue cannot hold every text it makes
+        where = ".".join(str(p) for p in first["loc"])
+        detail = t("The request is not valid: {where}: {issue}", where=where, issue=first["msg"])
     # well-formed, but outside what is plausible (a birth in 0001): a rule, not malformed input
     implausible = all(e["type"] == "implausible_date" for e in errors) and errors
     code = "implausible_date" if implausible else "validation_error"
@@ -177,17 +218,24 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     code = _CODE_BY_STATUS.get(status, "http_error")
-    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
+    phrase = HTTPStatus(status).phrase
+    # Starlette's default detail is the phrase; a detail of our own is written with `t` already
+    detail = exc.detail if isinstance(exc.detail, str) else phrase
     headers = dict(exc.headers or {})
-    if status == 404 and detail == "Not Found":
-        detail = f"No resource at {request.url.path}."
+    if detail == phrase:
+        detail = t(status_title(status))
+    if status == 404 and exc.detail == "Not Found":
+        detail = t("No resource at {path}.", path=request.url.path)
     if status == 405:
         allowed = allowed_methods(request)
         if allowed:
             headers["Allow"] = ", ".join(allowed)
-        if detail == "Method Not Allowed":
-            detail = (
-                f"{request.method} is not allowed on {request.url.path}; use {', '.join(allowed)}."
+        if exc.detail == "Method Not Allowed":
+            detail = t(
+                "{method} is not allowed on {path}; use {allowed}.",
+                method=request.method,
+                path=request.url.path,
+                allowed=", ".join(allowed),
             )
     return problem_response(
         status, code, detail, headers=headers or None, instance=request.url.path
@@ -224,7 +272,7 @@ def _database_unavailable() -> JSONResponse:
     return problem_response(
         503,
         "database_unavailable",
-        "The database is not reachable; retry shortly.",
+        t("The database is not reachable; retry shortly."),
         headers={"Retry-After": "5"},
     )
 
@@ -232,17 +280,17 @@ def _database_unavailable() -> JSONResponse:
 async def _for_sqlstate(request: Request, exc: Exception, state: str) -> JSONResponse:
     if state.startswith("23"):
         return problem_response(
-            409, "conflict", "The request conflicts with the current state of the record."
+            409, "conflict", t("The request conflicts with the current state of the record.")
         )
     if state.startswith("22"):
         return problem_response(
-            422, "invalid_value", "A value is out of the range this field allows."
+            422, "invalid_value", t("A value is out of the range this field allows.")
         )
     if state in ("40001", "40P01", "55P03"):
         return problem_response(
             409,
             "retry",
-            "The request collided with another one; retry it.",
+            t("The request collided with another one; retry it."),
             headers={"Retry-After": "1"},
         )
     # 08: connection, 53: insufficient resources (max_connections), 57P: shutting down
@@ -258,12 +306,14 @@ async def _on_unreachable(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled_error", error_type=type(exc).__name__, path=request.url.path)
+    # answered outside the language middleware, which has put its language back
+    use_lang(negotiate(request.headers.get("accept-language")))
     # this answer is sent outside the request-id middleware: name the request id here
     request_id = request.scope.get("state", {}).get("request_id")
     return problem_response(
         500,
         "internal_error",
-        "An unexpected error occurred; it has been logged.",
+        t("An unexpected error occurred; it has been logged."),
         headers={"X-Request-ID": request_id} if request_id else None,
     )
 

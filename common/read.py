@@ -29,6 +29,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from common.db import driver_connection
 from common.errors import ProblemError, ServiceUnavailable
+from common.i18n import t
 from common.state import service_context
 
 _DIALECT = PGDialect_asyncpg(paramstyle="numeric_dollar")  # type: ignore[no-untyped-call]
@@ -174,7 +175,7 @@ class Reader:
         try:
             fairy = await self._engine.raw_connection()
         except Exception as exc:  # no connection (server down, max_connections): not a 500
-            raise DatabaseUnavailable("The database is not reachable; retry shortly.") from exc
+            raise DatabaseUnavailable(t("The database is not reachable; retry shortly.")) from exc
         try:
             driver: asyncpg.Connection = fairy.driver_connection
             yield driver

@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from common.auth import BEARER_SCHEME, REQUIRED_BEARER_SCHEME, Principal, Role
 from common.errors import Forbidden, Unauthenticated
+from common.i18n import t
 from gateway.state import gateway_context
 
 _bearer = HTTPBearer(
@@ -70,9 +71,9 @@ async def rate_limited_citizen(
     _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_required)],
 ) -> Principal:
     if caller is None:
-        raise Unauthenticated("A bearer token is required.")
+        raise Unauthenticated(t("A bearer token is required."))
     if not caller.has_any(Role.citizen, Role.admin):
-        raise Forbidden("This action needs the role: citizen.")
+        raise Forbidden(t("This action needs the role: citizen."))
     return caller
 
 

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from common.auth import Principal
 from common.errors import ProblemError
+from common.i18n import t
 from gateway.clients.failures import ServiceDown, ServiceTimeout
 from gateway.schemas import (
     ChildcareSection,
@@ -33,9 +34,10 @@ async def ask(name: str, call: Awaitable[T], deadline: float) -> Outcome[T]:
         async with asyncio.timeout(deadline):
             return SectionStatus.ok, await call, None
     except (TimeoutError, ServiceTimeout):
-        return SectionStatus.timeout, None, f"{name} did not answer within {deadline:g} s"
+        late = t("{service} did not answer within {deadline:g} s", service=name, deadline=deadline)
+        return SectionStatus.timeout, None, late
     except ServiceDown:
-        return SectionStatus.unavailable, None, f"{name} is not reachable"
+        return SectionStatus.unavailable, None, t("{service} is not reachable", service=name)
     except ProblemError as exc:  # BadGateway: an answer outside the contract
         return SectionStatus.error, None, exc.detail
 

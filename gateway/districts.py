@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from common.districts import District
 from common.errors import NotFound
+from common.i18n import t
 from gateway.clients.typed import StatsBase
 from gateway.state import StatsSources
 from gateway.stats_cache import PartStatus, Reading
@@ -103,8 +104,11 @@ def parse_district(value: str) -> District:
         if value in (district.value, district.name):
             return district
     raise DistrictNotFound(
-        f"No district {value!r}; expected one of: "
-        + ", ".join(f"{d.value} ({d.name})" for d in District)
+        t(
+            "No district {value!r}; expected one of: {choices}",
+            value=value,
+            choices=", ".join(f"{d.value} ({d.name})" for d in District),
+        )
     )
 
 
@@ -119,7 +123,7 @@ def _part_fields(reading: Reading[T]) -> dict[str, object]:
         "status": reading.status,
         "as_of": value.as_of if value is not None else None,
         "age_seconds": age,
-        "detail": reading.detail,
+        "detail": reading.detail.render() if reading.detail is not None else None,
     }
 
 

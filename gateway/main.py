@@ -20,6 +20,7 @@ from common.http_cache import CodedGZipMiddleware, HttpCacheMiddleware
 from common.logging import configure_logging
 from common.middleware import (
     HeadAsGetMiddleware,
+    LanguageMiddleware,
     PathGuardMiddleware,
     ProblemCORSMiddleware,
     RequestBodyLimitMiddleware,
@@ -217,6 +218,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGetMiddleware)
     # before routing, and before HEAD becomes GET: one rule for every method
     app.add_middleware(PathGuardMiddleware)
+    # the language of every answer's text, the path guard's and the body limit's included
+    app.add_middleware(LanguageMiddleware)
     app.add_middleware(RequestContextMiddleware, service="gateway")
     app.include_router(ops_router(readiness, metrics_allow=Networks(settings.metrics_allow)))
     app.include_router(router)

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request, Response
 from multidict import CIMultiDict
 from starlette.routing import Route
 
+from common.i18n import t
 from common.middleware import request_id_of
 from common.problems import PROBLEM_MEDIA_TYPE
 from common.registry import SERVICE_NAMES
@@ -46,7 +47,10 @@ def _response(reply: Reply, service: str, rewrite: LocationRewriter) -> Response
         (PROBLEM_MEDIA_TYPE, "application/json")
     ):
         # a crash page or a proxy's HTML: none of its text reaches the client
-        raise BadGateway(f"The {service} service failed ({reply.status}).", service=service)
+        raise BadGateway(
+            t("The {service} service failed ({status}).", service=service, status=reply.status),
+            service=service,
+        )
     response = Response(content=reply.body, status_code=reply.status)
     for key, value in reply.headers:
         response.headers.append(key, rewrite(value) if key.lower() == "location" else value)

@@ -22,6 +22,7 @@ from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from prometheus_client import Counter, Gauge
 
 from common.errors import ProblemError
+from common.i18n import t
 
 log = structlog.get_logger("ratelimit")
 
@@ -116,6 +117,12 @@ class RateLimiter:
             retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         except Exception:  # Redis failed between the two calls: a safe guess
             retry_after = item.get_expiry()
-        error = RateLimited(f"Rate limit {item} exceeded; retry in {retry_after} s.")
+        error = RateLimited(
+            t(
+                "Rate limit {item} exceeded; retry in {retry_after} s.",
+                item=item,
+                retry_after=retry_after,
+            )
+        )
         error.headers["Retry-After"] = str(retry_after)
         raise error

@@ -19,6 +19,7 @@ from gateway.districts import (
     district_indicators,
     parse_district,
 )
+from gateway.labels import LabelSet, label_set
 from gateway.openapi import is_partial
 from gateway.schemas import CitizenView
 from gateway.state import GatewayDep
@@ -110,3 +111,29 @@ async def district(
     wanted = parse_district(district)
     items = await district_indicators(gateway.stats)
     return model_response(next(i for i in items if i.district is wanted))
+
+
+# labels change with a release only: cacheable for an hour, revalidated with the ETag
+LABELS_CACHE = "public, max-age=3600"
+
+
+@router.get(
+    "/wellbeing/v1/labels",
+    tags=["wellbeing"],
+    summary="Display labels of every enum value, in Chinese and English",
+    description=(
+        "Public. For each enum a client shows (districts, institution kinds and the 普惠 tag, "
+        "statuses, care types, facility kinds, categories …) the label of every value in zh-CN "
+        "and en, so an app never hard-codes 普惠 or 家庭式托育点. Both languages in one answer "
+        f"(`Content-Language: zh-CN, en`), `Cache-Control: {LABELS_CACHE}` and an `ETag`: send "
+        "it back in `If-None-Match` for a `304`."
+    ),
+    response_model=LabelSet,
+    responses=problem_responses(429),
+    openapi_extra=PUBLIC,
+)
+async def labels(_: CallerDep) -> Response:
+    response = model_response(label_set())
+    response.headers["Cache-Control"] = LABELS_CACHE
+    response.headers["Content-Language"] = "zh-CN, en"
+    return response

@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from prometheus_client import Gauge
 
 from common.errors import ProblemError
+from common.i18n import N_, Text
 from gateway.clients.failures import ServiceDown, ServiceTimeout
 from gateway.clients.typed import StatsBase, TypedClient
 
@@ -42,7 +43,8 @@ class PartStatus(StrEnum):
 class Reading(Generic[T]):
     status: PartStatus
     value: T | None
-    detail: str | None = None
+    # rendered per answer: one reading is shown to callers of every language
+    detail: Text | None = None
     fetched_at: datetime | None = None  # when the gateway read it (wall clock)
 
 
@@ -97,17 +99,24 @@ class StatsSource(Generic[T]):
             async with asyncio.timeout(self._timeout):
                 value = await self.client.stats(headers={}, timeout=self._timeout)
         except (TimeoutError, ServiceTimeout):
-            return self._fallback(PartStatus.timeout, f"{self.name} did not answer in time")
+            late = Text(N_("{service} did not answer in time"), {"service": self.name})
+            return self._fallback(PartStatus.timeout, late)
         except ServiceDown:
-            return self._fallback(PartStatus.unavailable, f"{self.name} is not reachable")
+            down = Text(N_("{service} is not reachable"), {"service": self.name})
+            return self._fallback(PartStatus.unavailable, down)
         except ProblemError as exc:
-            return self._fallback(PartStatus.error, exc.detail)
+            # the error's own detail is in the language of the caller that started the refresh
+            failed = Text(
+                N_("{service} answered with an error ({code})"),
+                {"service": self.name, "code": exc.code},
+            )
+            return self._fallback(PartStatus.error, failed)
         now = datetime.now(UTC)
         self._last = _Good(value, time.monotonic(), now)
         STATS_AGE.labels(self.name).set(0)
         return Reading(PartStatus.ok, value, fetched_at=now)
 
-    def _fallback(self, status: PartStatus, detail: str) -> Reading[T]:
+    def _fallback(self, status: PartStatus, detail: Text) -> Reading[T]:
         last = self._last
         if last is not None:
             age = time.monotonic() - last.monotonic

@@ -24,6 +24,7 @@ from multidict import CIMultiDict
 from pydantic import BaseModel, ValidationError
 from yarl import URL
 
+from common.i18n import t
 from gateway.clients.breakers import Breakers, CircuitOpen
 from gateway.clients.failures import (
     Attempt,
@@ -131,22 +132,31 @@ class ServiceClient:
                         return await self._send(method, url, headers, body, timeout)
         except CircuitOpen as exc:
             down = ServiceDown(
-                f"The {self.name} service is not reachable (circuit open); retry shortly.",
+                t(
+                    "The {service} service is not reachable (circuit open); retry shortly.",
+                    service=self.name,
+                ),
                 service=self.name,
             )
             down.headers["Retry-After"] = str(max(1, math.ceil(self._resilience.reset_seconds)))
             raise down from exc
         except NotStarted as exc:
             down = ServiceDown(
-                f"The {self.name} service is not reachable; the request was not started.",
+                t(
+                    "The {service} service is not reachable; the request was not started.",
+                    service=self.name,
+                ),
                 service=self.name,
             )
             down.headers["Retry-After"] = "1"
             raise down from exc
         except Dropped as exc:
             raise BadGateway(
-                f"The {self.name} service closed the connection without answering; the outcome "
-                "is unknown (retry with the same Idempotency-Key).",
+                t(
+                    "The {service} service closed the connection without answering; the outcome "
+                    "is unknown (retry with the same Idempotency-Key).",
+                    service=self.name,
+                ),
                 service=self.name,
             ) from exc
         raise AssertionError("unreachable: retry_context ends in a return or a raise")
@@ -196,12 +206,18 @@ class ServiceClient:
             raise self._timeout(timeout) from exc
         except aiohttp.ClientError as exc:
             raise BadGateway(
-                f"The {self.name} service gave an invalid answer.", service=self.name
+                t("The {service} service gave an invalid answer.", service=self.name),
+                service=self.name,
             ) from exc
 
     def _timeout(self, timeout: float) -> ServiceTimeout:
         return ServiceTimeout(
-            f"The {self.name} service did not answer within {timeout:g} s.", service=self.name
+            t(
+                "The {service} service did not answer within {timeout:g} s.",
+                service=self.name,
+                timeout=timeout,
+            ),
+            service=self.name,
         )
 
     async def get_model(
@@ -221,12 +237,25 @@ class ServiceClient:
         sent["Accept-Encoding"] = "identity"
         reply = await self.request("GET", path, headers=sent, timeout=timeout)
         if reply.status == 503:
-            raise ServiceDown(f"The {self.name} service reports itself unavailable.")
+            raise ServiceDown(
+                t("The {service} service reports itself unavailable.", service=self.name)
+            )
         if reply.status != 200:
-            raise BadGateway(f"The {self.name} service answered {reply.status} to {path}.")
+            raise BadGateway(
+                t(
+                    "The {service} service answered {status} to {path}.",
+                    service=self.name,
+                    status=reply.status,
+                    path=path,
+                )
+            )
         try:
             return model.model_validate_json(reply.body)
         except ValidationError as exc:
             raise BadGateway(
-                f"The {self.name} service answered {path} outside its documented contract."
+                t(
+                    "The {service} service answered {path} outside its documented contract.",
+                    service=self.name,
+                    path=path,
+                )
             ) from exc

@@ -140,7 +140,7 @@ async def test_capacity_below_the_places_taken_is_rejected(app: FastAPI, tmp_pat
     assert report.accepted == report.updated == 0
     assert [r.row for r in report.rejected] == [1]
     assert report.rejected[0].reason.startswith("capacity_below_taken: ")
-    assert "cannot go below 17" in report.rejected[0].reason
+    assert "不能低于 17" in report.rejected[0].reason  # the detail in zh-CN, the default
     stored = (await _imported(app))["导测满园"]
     assert (stored.id, stored.capacity, stored.address) == (inst.id, 20, inst.address)
 

@@ -65,6 +65,9 @@ def test_a_head_over_16_kib_is_431_and_its_connection_closed(running: tuple[str,
     assert answer.headers["x-request-id"]
     assert answer.json()["code"] == "request_headers_too_large"
     assert answer.json()["status"] == 431
+    # the head (Accept-Language with it) was never read: the default language answers
+    assert answer.headers["content-language"] == "zh-CN"
+    assert answer.json()["title"] == "请求头过大"
 
 
 def test_a_head_of_15_kib_is_served(running: tuple[str, str]) -> None:

@@ -96,7 +96,7 @@ def test_a_killed_service_degrades_its_parts_and_its_circuit_closes_when_it_retu
         rejected = _rejections(gw, "childcare")
         refused = gw.get("/childcare/v1/stats")
         assert refused.status_code == 503 and refused.json()["code"] == "service_unavailable"
-        assert "circuit open" in refused.json()["detail"]
+        assert "熔断已打开" in refused.json()["detail"]
         assert _rejections(gw, "childcare") == rejected + 1
 
         platform.start("childcare")

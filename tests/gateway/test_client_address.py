@@ -114,6 +114,6 @@ def test_metrics_answer_only_allowed_direct_peers_whatever_the_forwarded_for(
     # told apart from any unknown path by nothing but the path itself
     assert refused.json() == {
         **unknown.json(),
-        "detail": "No resource at /metrics.",
+        "detail": "/metrics 处没有资源。",  # zh-CN: the request asked for no language
         "instance": "/metrics",
     }

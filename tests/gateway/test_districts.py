@@ -69,6 +69,12 @@ async def test_a_failing_service_is_served_stale_with_its_age(
         good = (await gw.get("/wellbeing/v1/districts/saihan")).json()
         await set_modes(contract_url, jobs="not_found", eldercare="slow")
         later = await gw.get("/wellbeing/v1/districts/saihan")
+        # the same reading in English: another representation, so another ETag (the Chinese
+        # one's tag does not revalidate it)
+        english = await gw.get(
+            "/wellbeing/v1/districts/saihan",
+            headers={"Accept-Language": "en", "If-None-Match": later.headers["etag"]},
+        )
 
     assert later.status_code == 200
     view = later.json()
@@ -82,7 +88,13 @@ async def test_a_failing_service_is_served_stale_with_its_age(
         # (NOW, hours or years back)
         assert 0 <= view[service]["age_seconds"] <= 30
         assert view[service]["detail"]
-    assert "did not answer" in view["eldercare"]["detail"]
+    assert view["eldercare"]["detail"] == "eldercare 未及时应答"  # zh-CN, the default
+    assert later.headers["content-language"] == "zh-CN"
+    assert "Accept-Language" in later.headers["vary"]
+    assert english.status_code == 200 and english.headers["content-language"] == "en"
+    assert english.json()["eldercare"]["detail"] == "eldercare did not answer in time"
+    assert english.json()["eldercare"]["data"] == view["eldercare"]["data"]
+    assert english.headers["etag"] != later.headers["etag"]
 
 
 async def test_a_service_never_read_is_unavailable_not_empty(

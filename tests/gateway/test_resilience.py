@@ -57,7 +57,7 @@ async def test_breaker_opens_after_failures_and_closes_when_the_service_returns(
 
     assert first == [504, 504]
     assert rejected.status_code == 503 and rejected.json()["code"] == "service_unavailable"
-    assert "circuit open" in rejected.json()["detail"]
+    assert "熔断已打开" in rejected.json()["detail"]
     assert rejected.headers["retry-after"] == "1"  # the breaker's 0.5 s, in whole seconds
     assert reached_while_open == reached  # refused without a connection
     assert (await backend_calls(contract_url))["eldercare"] == reached + 1  # only the trial
@@ -81,7 +81,7 @@ async def test_a_dead_service_is_503_and_then_costs_nothing(make_gateway: Gatewa
         assert r.json()["code"] == "service_unavailable"
         assert int(r.headers["retry-after"]) >= 1
     # two failures opened the circuit: the other three were answered without a connection
-    assert ["circuit open" in r.json()["detail"] for r in answers] == [False] * 2 + [True] * 3
+    assert ["熔断已打开" in r.json()["detail"] for r in answers] == [False] * 2 + [True] * 3
     assert rejections(metrics, "jobs") - before == 3
     assert breaker_state(metrics, "jobs") == 2
 
@@ -96,7 +96,7 @@ async def test_a_slow_read_is_a_504_within_its_budget(
 
     assert r.status_code == 504 and r.json()["code"] == "service_timeout"
     assert r.headers["content-type"] == "application/problem+json"
-    assert "within 0.5 s" in r.json()["detail"]
+    assert "0.5 秒内" in r.json()["detail"]
     # answered while the service was still working on it: the budget cut the wait short
     assert progress["count"] > progress["finished"]
 
@@ -209,7 +209,7 @@ async def test_a_read_is_retried_once_on_a_reset_connection(make_gateway: Gatewa
 def assert_not_started(r: httpx.Response) -> None:
     assert r.status_code == 503 and r.json()["code"] == "service_unavailable", r.text
     assert r.headers["retry-after"] == "1"
-    assert "not started" in r.json()["detail"]
+    assert "请求未开始执行" in r.json()["detail"]
 
 
 async def test_a_write_reset_before_any_answer_is_503_with_retry_after_and_not_retried(
@@ -239,7 +239,7 @@ async def test_a_write_read_and_dropped_unanswered_is_502_outcome_unknown_and_no
     server, [r] = await through_gateway(make_gateway, "read_and_close", "POST")
 
     assert r.status_code == 502 and r.json()["code"] == "bad_gateway"
-    assert "outcome is unknown" in r.json()["detail"]
+    assert "结果未知" in r.json()["detail"]
     assert (server.connections, server.requests) == (1, 1)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from common.i18n import t
 from services.childcare.children.errors import ChildTooOld, ChildTooYoung
 
 MAX_AGE_MONTHS = 36
@@ -27,13 +28,25 @@ def check_in_range(birth: date, on: date, min_months: int, max_months: int, *, w
     age = months_between(birth, on)
     if age < min_months:
         raise ChildTooYoung(
-            f"On {on} the child will be {max(age, 0)} months old; {what} takes children from "
-            f"{min_months} months.",
+            t(
+                "On {on} the child will be {age} months old; {what} takes children from "
+                "{min_months} months.",
+                on=on,
+                age=max(age, 0),
+                what=what,
+                min_months=min_months,
+            ),
             age_months=max(age, 0),
         )
     if age > max_months:
         raise ChildTooOld(
-            f"On {on} the child will be {age} months old; {what} takes children up to "
-            f"{max_months} months.",
+            t(
+                "On {on} the child will be {age} months old; {what} takes children up to "
+                "{max_months} months.",
+                on=on,
+                age=age,
+                what=what,
+                max_months=max_months,
+            ),
             age_months=age,
         )

@@ -9,6 +9,7 @@ from common.auth import Principal
 from common.clock import Clock
 from common.db import insert_unless_taken
 from common.errors import Unprocessable
+from common.i18n import t
 from common.pagination import CursorCodec, Page
 from common.personal_data import (
     id_number_hash,
@@ -36,19 +37,19 @@ async def register_child(
     `409`, one registered by someone else is accepted as a new record (staff see the link)."""
     today = clock.today()
     if body.birth_date > today:
-        raise Unprocessable("The birth date is in the future.", code="birth_date_in_future")
-    check_in_range(body.birth_date, today, 0, MAX_AGE_MONTHS, what="this service")
+        raise Unprocessable(t("The birth date is in the future."), code="birth_date_in_future")
+    check_in_range(body.birth_date, today, 0, MAX_AGE_MONTHS, what=t("this service"))
     id_hash = id_masked = None
     if body.id_number is not None:
         number = normalize_id_number(body.id_number)
         if not is_valid_id_number(number):
             raise Unprocessable(
-                "id_number is not a valid 18-character national ID number.",
+                t("id_number is not a valid 18-character national ID number."),
                 code="invalid_id_number",
             )
         id_hash, id_masked = id_number_hash(number, id_hash_key), mask_id_number(number)
         if await repository.registered_by(session, guardian.sub, id_hash):
-            raise ChildAlreadyRegistered("You have already registered a child with this ID.")
+            raise ChildAlreadyRegistered(t("You have already registered a child with this ID."))
     # a second registration of the same child is asked, not provoked: the server would log a
     # unique violation with the key's values, the child's name and birth date
     child = await insert_unless_taken(
@@ -62,7 +63,7 @@ async def register_child(
         ),
     )
     if child is None:  # this guardian registered this child already (or twice at once)
-        raise ChildAlreadyRegistered("You have already registered this child.")
+        raise ChildAlreadyRegistered(t("You have already registered this child."))
     row = await repository.GET.one_in(session, ChildNotFound, guardian=guardian.sub, id=child.id)
     return ChildRead.of(row, clock.today())
 

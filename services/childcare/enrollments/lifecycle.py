@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from common.i18n import N_
 from common.lifecycle import Lifecycle
 from services.childcare.models import Enrollment
 from services.childcare.values import EnrollmentStatus
 
 S = EnrollmentStatus
 ENROLLMENT = Lifecycle(
-    "enrollment",
+    N_("enrollment"),
     EnrollmentStatus,
     {
         # created as `enrolled` (a place was free) or `waitlisted`

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal
 from common.clock import Clock
 from common.db import driver_connection
+from common.i18n import t
 from services.childcare.children import repository as child_repository
 from services.childcare.children.ages import check_in_range
 from services.childcare.children.errors import ChildNotFound
@@ -82,7 +83,7 @@ async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
     to withdraw — go through the ORM in the same transaction."""
     session, clock, offer_ttl = act.session, act.clock, act.offer_ttl
     if body.start_date < clock.today():
-        raise StartDateInPast("start_date is in the past.")
+        raise StartDateInPast(t("start_date is in the past."))
     # the child's row first (through the session: it begins the transaction); while it is
     # locked, the child's applications cannot change
     child = await child_repository.lock_child(session, act.guardian.sub, body.child_id)
@@ -103,17 +104,17 @@ async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
         body.start_date,
         inst.min_age_months,
         inst.max_age_months,
-        what="this institution",
+        what=t("this institution"),
     )
     for other in active:
         if other.institution_id == inst.id:
             raise DuplicateApplication(
-                "This child already has an active application to this institution.",
+                t("This child already has an active application to this institution."),
                 enrollment_id=other.id,
             )
         if other.status == "enrolled":
             raise ChildAlreadyEnrolled(
-                "This child already holds a place; withdraw it before applying elsewhere.",
+                t("This child already holds a place; withdraw it before applying elsewhere."),
                 enrollment_id=other.id,
             )
     identity = child_identity(child.id, child.id_number_hash)
@@ -137,7 +138,7 @@ async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
             now=now,
         )
     except asyncpg.UniqueViolationError as exc:  # the partial unique indexes are the backstop
-        raise DuplicateApplication("This child already has an active application here.") from exc
+        raise DuplicateApplication(t("This child already has an active application here.")) from exc
     position = None
     if not enrolled:
         position = await repository.POSITION.value(conn, institution_id=inst.id, id=enrollment_id)
@@ -191,10 +192,10 @@ async def accept(act: Act, enrollment_id: int) -> EnrollmentRead:
     expires = enrollment.offer_expires_at
     if enrollment.status == "offered" and expires is not None and expires < clock.now():
         await expire_offers(session, inst, clock=clock, offer_ttl=offer_ttl)
-        raise OfferExpired("The offer expired; the place has passed to the next child.")
+        raise OfferExpired(t("The offer expired; the place has passed to the next child."))
     ENROLLMENT.check(enrollment.status, "enrolled")
     if await repository.identity_holds_place(session, enrollment.child_identity):
-        raise ChildAlreadyEnrolled("This child already holds a place elsewhere.")
+        raise ChildAlreadyEnrolled(t("This child already holds a place elsewhere."))
     move(enrollment, "enrolled", clock.now())
     await session.flush()
     await institution_repository.adjust_counts(session, inst.id, enrolled=1, offered=-1)

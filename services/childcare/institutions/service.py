@@ -13,6 +13,7 @@ from common.auth import Principal, Role
 from common.clock import Clock
 from common.districts import ensure_in_district
 from common.geo import CoordSys, to_wgs84
+from common.i18n import t
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.childcare.enrollments import repository as enrollment_repository
@@ -90,7 +91,9 @@ async def get_institution(
 
 def _check_age_range(lo: int, hi: int) -> None:
     if lo > hi:
-        raise InvalidAgeRange(f"min_age_months ({lo}) must not exceed max_age_months ({hi}).")
+        raise InvalidAgeRange(
+            t("min_age_months ({lo}) must not exceed max_age_months ({hi}).", lo=lo, hi=hi)
+        )
 
 
 def _values(
@@ -149,8 +152,12 @@ async def update_institution(
     capacity = values.get("capacity", inst.capacity)
     if capacity < inst.enrolled + inst.offered:
         raise CapacityBelowTaken(
-            f"Places taken: {inst.enrolled}, offered: {inst.offered}; capacity cannot go "
-            f"below {inst.enrolled + inst.offered}.",
+            t(
+                "Places taken: {enrolled}, offered: {offered}; capacity cannot go below {taken}.",
+                enrolled=inst.enrolled,
+                offered=inst.offered,
+                taken=inst.enrolled + inst.offered,
+            ),
         )
     for key, value in values.items():
         setattr(inst, key, value)

@@ -13,6 +13,7 @@ from common.db import load
 from common.districts import District, ensure_in_district
 from common.errors import Unprocessable
 from common.geo import CoordSys, Location
+from common.i18n import N_, t
 from common.lifecycle import Lifecycle
 from common.read import Reader
 from services.childcare.institutions.schemas import InstitutionKind
@@ -32,7 +33,7 @@ from services.childcare.planning.schemas import (
 from services.childcare.values import ProjectStatus
 
 PROJECT = Lifecycle(
-    "plan project",
+    N_("plan project"),
     ProjectStatus,
     {
         ProjectStatus.planned: {ProjectStatus.under_construction},
@@ -113,7 +114,7 @@ async def get_plan(reader: Reader, *, year: int, coord_sys: CoordSys) -> PlanRea
     async with reader.connection() as conn:
         progress = await plan_progress(conn, year)
         if not progress:
-            raise PlanNotFound(f"There is no capacity plan for {year}.")
+            raise PlanNotFound(t("There is no capacity plan for {year}.", year=year))
         projects = await repository.PROJECTS.rows(conn, year=year)
     return PlanRead(
         **progress[0].model_dump(), projects=[project_read(p, coord_sys) for p in projects]
@@ -147,7 +148,10 @@ async def advance_project(
     given = [f for f in INSTITUTION_FIELDS if getattr(update, f) is not None]
     if update.status is not ProjectStatus.opened and given:
         raise Unprocessable(
-            f"{', '.join(given)} describe the institution and apply only with status 'opened'.",
+            t(
+                "{items} describe the institution and apply only with status 'opened'.",
+                items=", ".join(given),
+            ),
             code="institution_fields_need_opened",
         )
     if update.status is ProjectStatus.opened:
@@ -168,7 +172,7 @@ async def _open_institution(
     hi = update.max_age_months if update.max_age_months is not None else 36
     if lo > hi:
         raise Unprocessable(
-            f"min_age_months ({lo}) must not exceed max_age_months ({hi}).",
+            t("min_age_months ({lo}) must not exceed max_age_months ({hi}).", lo=lo, hi=hi),
             code="invalid_age_range",
         )
     ensure_in_district(project.district, project.lat, project.lon)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.districts import District
+from common.i18n import t
 from services.childcare.models import DistrictPopulation
 from services.childcare.planning import repository
 from services.childcare.planning.errors import DistrictNotFound
@@ -21,7 +22,11 @@ def parse_district(raw: str) -> District:
         return District[raw]
     except KeyError:
         raise DistrictNotFound(
-            f"Unknown district {raw!r}; one of: {', '.join(d.value for d in District)}."
+            t(
+                "Unknown district {raw!r}; one of: {items}.",
+                raw=raw,
+                items=", ".join(d.value for d in District),
+            )
         ) from None
 
 

@@ -3,19 +3,20 @@
 
 from __future__ import annotations
 
+from common.i18n import N_
 from common.lifecycle import Lifecycle
 from services.eldercare.values import ActivityStatus, RegistrationStatus
 
 # the names read in problem details: "A class that is cancelled cannot become scheduled"
 A, R = ActivityStatus, RegistrationStatus
 ACTIVITY = Lifecycle(
-    "class",
+    N_("class"),
     ActivityStatus,
     {A.scheduled: {A.cancelled}, A.cancelled: set()},
     changed_attr="updated_at",
 )
 REGISTRATION = Lifecycle(
-    "registration",
+    N_("registration"),
     RegistrationStatus,
     {
         R.waitlisted: {R.registered, R.cancelled},

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal
 from common.clock import Clock
 from common.db import insert_unless_taken, load
+from common.i18n import t
 from services.eldercare.activities import registration_repository, repository
 from services.eldercare.activities.errors import (
     ActivityCancelled,
@@ -57,9 +58,9 @@ async def _participant(
 
 def _check_open(activity: Activity, now: datetime) -> None:
     if activity.status == "cancelled":
-        raise ActivityCancelled("This activity has been cancelled.")
+        raise ActivityCancelled(t("This activity has been cancelled."))
     if activity.starts_at <= now:
-        raise ActivityStarted("This activity has already started.")
+        raise ActivityStarted(t("This activity has already started."))
 
 
 async def register(
@@ -75,7 +76,9 @@ async def register(
     activity = await load(session, Activity, activity_id, ActivityNotFound, lock=False)
     _check_open(activity, now)
     if await registration_repository.has_active(session, activity_id, participant):
-        raise AlreadyRegistered("This person is already registered or waiting for this activity.")
+        raise AlreadyRegistered(
+            t("This person is already registered or waiting for this activity.")
+        )
     status = "registered"
     if not await repository.take_seat(session, activity_id, now):
         # full when we looked: decide under the row lock, where seats are freed
@@ -84,7 +87,7 @@ async def register(
         if not await repository.take_seat(session, activity_id, now):
             if not await repository.join_waitlist(session, activity_id):
                 raise ActivityFull(
-                    "Every seat is taken and the waitlist is full.",
+                    t("Every seat is taken and the waitlist is full."),
                     capacity=locked.capacity,
                     waitlist_capacity=locked.waitlist_capacity,
                 )
@@ -102,7 +105,7 @@ async def register(
         ),
     )
     if registration is None:  # the same participant twice at once: the partial UNIQUE decides
-        raise AlreadyRegistered("This person is already registered for this activity.")
+        raise AlreadyRegistered(t("This person is already registered for this activity."))
     return await _read(session, registration.id)
 
 
@@ -146,7 +149,7 @@ async def cancel(
     assert registration is not None
     REGISTRATION.check(registration.status, "cancelled")
     if activity.starts_at <= now:
-        raise ActivityStarted("This activity has already started.")
+        raise ActivityStarted(t("This activity has already started."))
     was = REGISTRATION.transition(registration, "cancelled", now)
     await session.flush()
     if was == "waitlisted":

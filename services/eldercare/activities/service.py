@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.clock import CITY_TZ, Clock
 from common.db import load
 from common.geo import CoordSys
+from common.i18n import t
 from services.eldercare.activities import registration_repository, repository
 from services.eldercare.activities.errors import (
     ActivityNotFound,
@@ -31,9 +32,9 @@ from services.eldercare.models import Activity, Community, Facility
 
 def _check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
     if ends_at <= starts_at:
-        raise InvalidTimeRange("ends_at must be after starts_at.")
+        raise InvalidTimeRange(t("ends_at must be after starts_at."))
     if starts_at <= now:
-        raise StartsInPast("starts_at must be in the future.")
+        raise StartsInPast(t("starts_at must be in the future."))
 
 
 async def _check_facility(
@@ -44,7 +45,11 @@ async def _check_facility(
     facility = await session.get(Facility, facility_id)
     if facility is None or facility.community_id != community_id:
         raise FacilityNotInCommunity(
-            f"Facility {facility_id} is not a facility of community {community_id}."
+            t(
+                "Facility {facility_id} is not a facility of community {community_id}.",
+                facility_id=facility_id,
+                community_id=community_id,
+            )
         )
 
 
@@ -81,8 +86,12 @@ async def update_activity(
         # its registrations are who is in the room: seats, waitlist and status stay as they are
         started = activity.starts_at.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
         raise ActivityStarted(
-            f"Activity {activity_id} started at {started} (city time); a session under way or "
-            "over cannot be changed."
+            t(
+                "Activity {activity_id} started at {started} (city time); a session under way or "
+                "over cannot be changed.",
+                activity_id=activity_id,
+                started=started,
+            )
         )
     changes: dict[str, Any] = body.changes()
     status = changes.pop("status", None)
@@ -99,11 +108,17 @@ async def update_activity(
     capacity = changes.get("capacity", activity.capacity)
     if capacity < activity.registered:
         raise CapacityBelowRegistered(
-            f"{activity.registered} seats are taken; capacity cannot go below that."
+            t(
+                "{registered} seats are taken; capacity cannot go below that.",
+                registered=activity.registered,
+            )
         )
     if changes.get("waitlist_capacity", activity.waitlist_capacity) < activity.waitlisted:
         raise WaitlistBelowWaiting(
-            f"{activity.waitlisted} people are waiting; the waitlist cannot be shorter."
+            t(
+                "{waitlisted} people are waiting; the waitlist cannot be shorter.",
+                waitlisted=activity.waitlisted,
+            )
         )
     for key, value in changes.items():
         setattr(activity, key, value.value if key == "category" else value)

@@ -7,13 +7,14 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.i18n import N_
 from common.lifecycle import Lifecycle
 from services.eldercare.models import CareRequest, CareRequestEvent
 from services.eldercare.values import CareStatus, RenovationStatus
 
 C, R = CareStatus, RenovationStatus
 CARE_REQUEST = Lifecycle(
-    "care request",
+    N_("care request"),
     CareStatus,
     {
         C.requested: {C.assigned, C.cancelled},
@@ -24,7 +25,7 @@ CARE_REQUEST = Lifecycle(
     stamps={"assigned": "assigned_at", "completed": "completed_at", "cancelled": "cancelled_at"},
 )
 RENOVATION = Lifecycle(
-    "renovation",
+    N_("renovation"),
     RenovationStatus,
     {
         R.requested: {R.assessed, R.cancelled},

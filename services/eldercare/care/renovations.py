@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.audit import Audited
 from common.auth import Principal
 from common.clock import Clock
+from common.i18n import t
 from common.read import Reader
 from services.eldercare.care.errors import (
     CompletedBeforeScheduled,
@@ -112,28 +113,33 @@ def _apply(renovation: Renovation, change: Change, clock: Clock) -> None:
     """The staff side of a move: fields first, then the move, so the CHECKs see both."""
     to = change.to.value if change.to is not None else None
     if renovation.status in CLOSED and change.fields:
-        raise RenovationClosed(f"This renovation is {renovation.status}; it no longer changes.")
+        raise RenovationClosed(
+            t("This renovation is {status}; it no longer changes.", status=renovation.status)
+        )
     if to is not None:
         RENOVATION.check(renovation.status, to)
     day = change.scheduled_for
     if day is not None:
         if "scheduled" not in (to, renovation.status):
             raise ScheduledForNeedsScheduled(
-                "scheduled_for is set when scheduling the works (status: scheduled)."
+                t("scheduled_for is set when scheduling the works (status: scheduled).")
             )
         if day < clock.today():
-            raise DateInPast("scheduled_for is in the past.")
+            raise DateInPast(t("scheduled_for is in the past."))
         renovation.scheduled_for = day
     if to == "scheduled" and renovation.scheduled_for is None:
         raise ScheduledForRequired(
-            "Scheduling the works needs scheduled_for, the day of the works."
+            t("Scheduling the works needs scheduled_for, the day of the works.")
         )
     planned = renovation.scheduled_for
     if to == "completed" and planned is not None and clock.today() < planned:
         # completed is final: works planned for a later day cannot be done yet
         raise CompletedBeforeScheduled(
-            f"The works are scheduled for {planned.isoformat()}; they can "
-            "be completed on or after that day (reschedule them if they were done earlier).",
+            t(
+                "The works are scheduled for {planned}; they can be completed on or after that "
+                "day (reschedule them if they were done earlier).",
+                planned=planned.isoformat(),
+            ),
             scheduled_for=planned.isoformat(),
         )
     if change.items is not None:
@@ -168,7 +174,9 @@ async def move(
     )
     citizen_cancel = change.to == RenovationStatus.cancelled and not change.fields
     if relation is not None and not citizen_cancel:
-        raise StaffOnly("You may cancel this renovation; assessing and scheduling are for staff.")
+        raise StaffOnly(
+            t("You may cancel this renovation; assessing and scheduling are for staff.")
+        )
     _apply(renovation, change, clock)
     await session.flush()
     return await _read(session, renovation.id)

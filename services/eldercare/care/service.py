@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.audit import Audited
 from common.auth import Principal
 from common.clock import Clock
+from common.i18n import t
 from common.read import Reader
 from services.eldercare.care import repository
 from services.eldercare.care.errors import (
@@ -64,7 +65,7 @@ async def create(
     request_id: str | None,
 ) -> CareRequestDetail:
     if body.preferred_date is not None and body.preferred_date < clock.today():
-        raise DateInPast("preferred_date is in the past.")
+        raise DateInPast(t("preferred_date is in the past."))
     relation = await elder_for_new_record(
         session, CARE, principal=principal, elder_id=body.elder_id, request_id=request_id
     )
@@ -114,9 +115,11 @@ async def assign(
     )
     category = body.provider_category.value if body.provider_category else request.provider_category
     if category == "market" and body.price_fen is None:
-        raise PriceRequiredForMarket("A market (paid) provider is assigned with its price_fen.")
+        raise PriceRequiredForMarket(t("A market (paid) provider is assigned with its price_fen."))
     if category != "market" and body.price_fen is not None:
-        raise PriceOnlyForMarket(f"A {category} provider has no price; leave price_fen out.")
+        raise PriceOnlyForMarket(
+            t("A {category} provider has no price; leave price_fen out.", category=category)
+        )
     move(
         session,
         request,

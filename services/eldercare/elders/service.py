@@ -12,6 +12,7 @@ from common.audit import Audited
 from common.auth import Principal, Role
 from common.clock import Clock
 from common.db import insert_unless_taken, load
+from common.i18n import t
 from common.pagination import CursorCodec, Page
 from common.personal_data import (
     id_number_hash,
@@ -49,17 +50,22 @@ def _acting_as(principal: Principal, wanted: ActingAs | None) -> ActingAs:
     acting = wanted or (ActingAs.staff if is_staff(principal) else ActingAs.family)
     holds = is_staff(principal) if acting is ActingAs.staff else principal.has_any(Role.citizen)
     if not holds:
-        raise RoleNotHeld(f"Acting as {acting.value} needs a role your token does not hold.")
+        raise RoleNotHeld(
+            t("Acting as {acting} needs a role your token does not hold.", acting=acting.value)
+        )
     return acting
 
 
 def _check_age(birth: date, today: date, minimum: int) -> None:
     if birth > today:
-        raise BirthDateInFuture("The birth date is in the future.")
+        raise BirthDateInFuture(t("The birth date is in the future."))
     if age_years(birth, today) < minimum:
         raise NotAnElder(
-            f"An elder profile is for a person aged {minimum} or more; this person is "
-            f"{age_years(birth, today)}.",
+            t(
+                "An elder profile is for a person aged {minimum} or more; this person is {age}.",
+                minimum=minimum,
+                age=age_years(birth, today),
+            ),
             min_age_years=minimum,
         )
 
@@ -69,7 +75,7 @@ def _id_number(raw: str | None, key: str) -> tuple[str | None, str | None]:
         return None, None
     number = normalize_id_number(raw)
     if not is_valid_id_number(number):
-        raise InvalidIdNumber("id_number is not a valid 18-character national ID number.")
+        raise InvalidIdNumber(t("id_number is not a valid 18-character national ID number."))
     return id_number_hash(number, key), mask_id_number(number)
 
 
@@ -85,16 +91,16 @@ async def create_elder(
     today = clock.today()
     acting = _acting_as(principal, body.acting_as)
     if body.elder_citizen_id is not None and acting is not ActingAs.staff:
-        raise SubjectOnlyForStaff("Only staff may name the elder's own citizen id.")
+        raise SubjectOnlyForStaff(t("Only staff may name the elder's own citizen id."))
     _check_age(body.birth_date, today, settings.elder_min_age_years)
     id_hash, id_masked = _id_number(body.id_number, settings.id_hash_key)
     if body.community_id is not None:
         await load(session, Community, body.community_id, CommunityNotFound, lock=False)
     if id_hash is not None and await repository.registered_by(session, principal.sub, id_hash):
-        raise ElderAlreadyRegistered("You have already registered an elder with this ID.")
+        raise ElderAlreadyRegistered(t("You have already registered an elder with this ID."))
     subject = principal.sub if acting is ActingAs.self else body.elder_citizen_id
     if subject is not None and await repository.has_profile(session, subject):
-        raise ElderProfileExists("This person already has an elder profile.")
+        raise ElderProfileExists(t("This person already has an elder profile."))
     elder = await insert_unless_taken(
         session,
         Elder(
@@ -113,7 +119,7 @@ async def create_elder(
     )
     if elder is None:  # the same registration twice at once
         raise (ElderProfileExists if subject else ElderAlreadyRegistered)(
-            "This elder is already registered."
+            t("This elder is already registered.")
         )
     family = [*body.family_citizen_ids]
     if acting is ActingAs.family:

@@ -12,6 +12,7 @@ from common.audit import Audited
 from common.auth import Principal
 from common.clock import CITY_TZ, Clock
 from common.districts import District
+from common.i18n import t
 from common.pagination import CursorCodec, Page
 from services.eldercare.config import Settings
 from services.eldercare.elders import repository
@@ -41,9 +42,11 @@ async def log_visit(
     if visited_at.tzinfo is None:  # a time without an offset is the city's time
         visited_at = visited_at.replace(tzinfo=CITY_TZ)
     if visited_at > now + CLOCK_SKEW:
-        raise VisitInFuture("visited_at is in the future.")
+        raise VisitInFuture(t("visited_at is in the future."))
     if (body.outcome == "missed") != (body.missed_reason is not None):
-        raise MissedReasonMismatch("A missed visit has a missed_reason; a completed one has none.")
+        raise MissedReasonMismatch(
+            t("A missed visit has a missed_reason; a completed one has none.")
+        )
     elder = await repository.lock(session, elder_id)
     if elder is None:
         raise ElderNotFound(id=elder_id)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from common.i18n import N_
 from common.lifecycle import Lifecycle
 from services.jobs.values import RegistrationStatus
 
 REGISTRATION = Lifecycle(
-    "fair registration",
+    N_("fair registration"),
     RegistrationStatus,
     {
         RegistrationStatus.registered: {RegistrationStatus.cancelled},

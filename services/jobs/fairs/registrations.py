@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal
 from common.clock import Clock
 from common.db import insert_unless_taken, load
+from common.i18n import t
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.fairs import repository
@@ -38,12 +39,16 @@ async def register(
     now = clock.now()
     fair = await load(session, Fair, fair_id, FairNotFound, lock=False)
     if fair.starts_at <= now:
-        raise RegistrationClosed("The fair has started or is over; registration is closed.")
+        raise RegistrationClosed(t("The fair has started or is over; registration is closed."))
     held = await repository.active_registration(session, fair_id, citizen.sub)
     if held is not None:
-        raise AlreadyRegistered("You are already registered for this fair.", registration_id=held)
+        raise AlreadyRegistered(
+            t("You are already registered for this fair."), registration_id=held
+        )
     if not await repository.take_seat(session, fair_id, now):
-        raise FairFull(f"This fair is full ({fair.capacity} seats, every one taken).")
+        raise FairFull(
+            t("This fair is full ({capacity} seats, every one taken).", capacity=fair.capacity)
+        )
     registration = await insert_unless_taken(
         session,
         FairRegistration(
@@ -55,7 +60,7 @@ async def register(
         ),
     )
     if registration is None:  # the same citizen twice at once: the partial index decides
-        raise AlreadyRegistered("You are already registered for this fair.")
+        raise AlreadyRegistered(t("You are already registered for this fair."))
     return await _read(session, registration.id)
 
 
@@ -70,7 +75,7 @@ async def cancel(
     # a registration's fair is never deleted while the registration exists
     fair = await load(session, Fair, registration.fair_id, FairNotFound, lock=False)
     if fair.starts_at <= now:
-        raise RegistrationClosed("The fair has started or is over; it cannot be cancelled now.")
+        raise RegistrationClosed(t("The fair has started or is over; it cannot be cancelled now."))
     REGISTRATION.transition(registration, "cancelled", now)
     await session.flush()
     await repository.release_seat(session, fair.id)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import Clock
 from common.db import load
+from common.i18n import t
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.fairs import repository
@@ -69,7 +70,7 @@ def _values(body: FairCreate | FairUpdate, changes: dict[str, Any]) -> dict[str,
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
-        raise InvalidFairTimes("ends_at must be after starts_at.")
+        raise InvalidFairTimes(t("ends_at must be after starts_at."))
 
 
 async def create_fair(session: AsyncSession, *, body: FairCreate, clock: Clock) -> FairRead:
@@ -89,7 +90,10 @@ async def update_fair(
     _check_times(values.get("starts_at", fair.starts_at), values.get("ends_at", fair.ends_at))
     if values.get("capacity", fair.capacity) < fair.registered:
         raise CapacityBelowRegistered(
-            f"{fair.registered} seats are taken; capacity cannot go below that."
+            t(
+                "{registered} seats are taken; capacity cannot go below that.",
+                registered=fair.registered,
+            )
         )
     for key, value in values.items():
         setattr(fair, key, value)

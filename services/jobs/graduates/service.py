@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal
 from common.clock import Clock
 from common.db import insert_unless_taken
+from common.i18n import t
 from common.read import Reader
 from services.jobs.graduates import repository
 from services.jobs.graduates.errors import (
@@ -42,10 +43,14 @@ async def register(
     today, now = clock.today(), clock.now()
     if not EARLIEST_GRADUATION <= body.graduation_date <= today + GRADUATION_AHEAD:
         raise GraduationDateOutOfRange(
-            f"graduation_date must be between {EARLIEST_GRADUATION} and {today + GRADUATION_AHEAD}."
+            t(
+                "graduation_date must be between {earliest} and {latest}.",
+                earliest=EARLIEST_GRADUATION,
+                latest=today + GRADUATION_AHEAD,
+            )
         )
     if await repository.GET_MINE.row_in(session, citizen=citizen.sub) is not None:
-        raise GraduateAlreadyRegistered("You are already registered as a graduate.")
+        raise GraduateAlreadyRegistered(t("You are already registered as a graduate."))
     graduate = await insert_unless_taken(
         session,
         Graduate(
@@ -60,7 +65,7 @@ async def register(
         ),
     )
     if graduate is None:  # two registrations at once: the UNIQUE index decides
-        raise GraduateAlreadyRegistered("You are already registered as a graduate.")
+        raise GraduateAlreadyRegistered(t("You are already registered as a graduate."))
     return await _mine(session, citizen)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import Clock
 from common.db import load
+from common.i18n import t
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.fields import aware
@@ -60,9 +61,11 @@ def _values(changes: dict[str, Any]) -> dict[str, Any]:
 def _check(values: dict[str, Any]) -> None:
     low, high = values["salary_min_fen"], values["salary_max_fen"]
     if low > high:
-        raise InvalidSalaryRange(f"salary_min_fen ({low}) must not exceed salary_max_fen ({high}).")
+        raise InvalidSalaryRange(
+            t("salary_min_fen ({low}) must not exceed salary_max_fen ({high}).", low=low, high=high)
+        )
     if values["expires_at"] <= values["posted_at"]:
-        raise InvalidExpiry("expires_at must be after posted_at.")
+        raise InvalidExpiry(t("expires_at must be after posted_at."))
 
 
 async def create_posting(

@@ -12,6 +12,7 @@ from common.auth import CitizenDep, PrincipalDep, Role
 from common.clock import ClockDep
 from common.db import SessionDep
 from common.errors import Forbidden
+from common.i18n import t
 from common.idempotency import IdempotencyDep
 from common.lifecycle import IllegalTransition
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
@@ -51,7 +52,7 @@ def _is_staff(principal: PrincipalDep) -> bool:
         return True
     if principal.has_any(Role.citizen):
         return False
-    raise Forbidden("This needs the citizen or jobs_staff role.")
+    raise Forbidden(t("This needs the citizen or jobs_staff role."))
 
 
 @router.post(

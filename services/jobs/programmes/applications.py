@@ -11,6 +11,7 @@ from common.audit import Audited
 from common.auth import Principal
 from common.clock import Clock
 from common.db import insert_unless_taken, load
+from common.i18n import t
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.graduates import repository as graduate_repository
@@ -45,16 +46,22 @@ def _amount(programme: Programme, requested: int | None) -> int:
     if programme.award_kind == AwardKind.fixed:
         if requested is not None and requested != programme.amount_fen:
             raise AmountNotAllowed(
-                f"This programme awards a fixed {programme.amount_fen} fen; leave "
-                "requested_amount_fen out."
+                t(
+                    "This programme awards a fixed {amount_fen} fen; leave requested_amount_fen "
+                    "out.",
+                    amount_fen=programme.amount_fen,
+                )
             )
         return programme.amount_fen
     if requested is None:
-        raise AmountRequired("Say how much you ask for in requested_amount_fen.")
+        raise AmountRequired(t("Say how much you ask for in requested_amount_fen."))
     if requested > programme.amount_fen:
         raise AmountNotAllowed(
-            f"The most this programme gives is {programme.amount_fen} fen; you asked for "
-            f"{requested}."
+            t(
+                "The most this programme gives is {amount_fen} fen; you asked for {requested}.",
+                amount_fen=programme.amount_fen,
+                requested=requested,
+            )
         )
     return requested
 
@@ -74,16 +81,20 @@ def _refuse(answer: Eligibility) -> None:
     rules = [r.model_dump(mode="json") for r in answer.rules]
     if answer.outcome is Outcome.not_eligible:
         failing = [r for r in answer.rules if r.result is RuleStatus.not_met]
-        words = "; ".join(f"{r.reason.en} ({r.reason.zh})" for r in failing)
+        words = t("; ").join(r.reason.text() for r in failing)
         raise NotEligible(
-            f"Not eligible for {answer.programme_name}: {words}.",
+            t(
+                "Not eligible for {programme_name}: {words}.",
+                programme_name=answer.programme_name,
+                words=words,
+            ),
             rules=rules,
             failing=[r.rule_id for r in failing],
         )
     if answer.outcome is Outcome.needs_info:
         missing = [f.value for f in answer.missing_facts]
         raise FactsMissing(
-            f"Some rules need facts you did not give: {', '.join(missing)}.",
+            t("Some rules need facts you did not give: {items}.", items=", ".join(missing)),
             rules=rules,
             missing_facts=missing,
         )
@@ -99,7 +110,9 @@ async def apply(
     today, now = clock.today(), clock.now()
     programme = await load(session, Programme, body.programme_id, ProgrammeNotFound, lock=False)
     if not programme.active:
-        raise ProgrammeClosed(f"{programme.name} is not accepting applications.")
+        raise ProgrammeClosed(
+            t("{programme_name} is not accepting applications.", programme_name=programme.name)
+        )
     record = await graduate_repository.GET_MINE.row_in(session, citizen=citizen.sub)
     answer, facts = judge(
         _view(programme), body.facts, None if record is None else asdict(record), today
@@ -126,17 +139,17 @@ async def apply(
         ),
     )
     if application is None:  # two applications at once: the partial UNIQUE index decides
-        raise AlreadyApplied("You already have an application to this programme.")
+        raise AlreadyApplied(t("You already have an application to this programme."))
     return await read_in_session(session, application.id)
 
 
 def _already(application_id: int, status: str) -> None:
     if status in AWARDED_STATUSES:
         raise AlreadyAwarded(
-            "You already received this programme's award.", application_id=application_id
+            t("You already received this programme's award."), application_id=application_id
         )
     raise AlreadyApplied(
-        "You already have an application to this programme.", application_id=application_id
+        t("You already have an application to this programme."), application_id=application_id
     )
 
 

@@ -13,6 +13,7 @@ from common.audit import Audited
 from common.auth import Principal
 from common.clock import CITY_TZ, Clock
 from common.errors import Conflict
+from common.i18n import t
 from services.jobs.programmes import repository
 from services.jobs.programmes.applications import PURPOSE, read_in_session
 from services.jobs.programmes.errors import AlreadyDisbursed, ApplicationNotFound, BudgetExhausted
@@ -22,7 +23,7 @@ from services.jobs.programmes.schemas import ApplicationRead
 
 def _check_move(status: str, reference: str | None, to: str) -> None:
     if status == "disbursed" and to == "disbursed":
-        raise AlreadyDisbursed("This application was paid already.", payment_reference=reference)
+        raise AlreadyDisbursed(t("This application was paid already."), payment_reference=reference)
     APPLICATION.check(status, to)
 
 
@@ -51,7 +52,7 @@ async def _move(
     now_found = await repository.status_of(session, application_id)
     assert now_found is not None
     _check_move(*now_found, to)
-    raise Conflict("The application changed meanwhile; retry.", code="retry")
+    raise Conflict(t("The application changed meanwhile; retry."), code="retry")
 
 
 async def approve(
@@ -64,7 +65,7 @@ async def approve(
     if not await repository.commit_budget(session, programme_id, amount):
         # the unit of work rolls the status move back: the application stays pending
         raise BudgetExhausted(
-            f"Approving {amount} fen would pass the programme's budget.",
+            t("Approving {amount} fen would pass the programme's budget.", amount=amount),
             amount_fen=amount,
         )
     await _audit(audited, staff, "approve_application", application_id)

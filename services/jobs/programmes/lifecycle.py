@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from common.i18n import N_
 from common.lifecycle import Lifecycle
 from services.jobs.values import ApplicationStatus
 
 S = ApplicationStatus
 APPLICATION = Lifecycle(
-    "support application",
+    N_("support application"),
     ApplicationStatus,
     {
         S.pending: {S.approved, S.rejected},

@@ -22,6 +22,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from common.districts import District
+from common.i18n import Lang, current_lang, t
 from common.times import PlausibleDate
 from common.validation import IntegerOnly
 from services.jobs.graduates.schemas import Degree, EmploymentStatus, Retention
@@ -117,6 +118,11 @@ class Reason(BaseModel):
     zh: Annotated[str, Field(min_length=1, max_length=300)]
     en: Annotated[str, Field(min_length=1, max_length=300)]
 
+    def text(self, lang: Lang | None = None) -> str:
+        """The words in `lang` (the request's by default): the rule's own, written by staff in
+        both languages, so they are data and not in the catalogues."""
+        return self.zh if (lang or current_lang()) == "zh-CN" else self.en
+
 
 RuleValue = (
     StrictBool
@@ -165,36 +171,46 @@ def _problem(rule: Rule) -> str | None:
     value, op = rule.value, rule.op
     if rule.fact is Fact.graduation_date:
         ok = op is Op.within_years and type(value) is int and 1 <= value <= 100
-        return None if ok else "a date takes `within_years` with a number of years (1–100)"
+        return None if ok else t("a date takes `within_years` with a number of years (1–100)")
     if rule.fact in _BOOLEAN:
-        return None if op is Op.eq and isinstance(value, bool) else "a yes/no fact takes `eq`"
+        return None if op is Op.eq and isinstance(value, bool) else t("a yes/no fact takes `eq`")
     if rule.fact in _NUMBER:
         ok = op in (Op.eq, Op.gte, Op.lte) and type(value) is int
-        return None if ok else "a number takes `eq`, `gte` or `lte` with a number"
+        return None if ok else t("a number takes `eq`, `gte` or `lte` with a number")
     choices = _CHOICES[rule.fact]
     if op in (Op.eq, Op.ne):
         return None if isinstance(value, str) and value in choices else _choices_hint(choices)
     if op in (Op.in_, Op.not_in):
         ok = isinstance(value, list) and bool(value) and set(value) <= choices
         return None if ok else _choices_hint(choices)
-    return f"`{op.value}` does not apply to {rule.fact.value}"
+    return t("`{op}` does not apply to {fact}", op=op.value, fact=rule.fact.value)
 
 
 def _choices_hint(choices: frozenset[str]) -> str:
-    return "the value must be one of (or for in/not_in, a list of) " + ", ".join(sorted(choices))
+    return t(
+        "the value must be one of (or for in/not_in, a list of) {choices}",
+        choices=", ".join(sorted(choices)),
+    )
 
 
 def check_rules(rules: list[Rule]) -> None:
     """Refuses a rule set the evaluator could not answer (`422 invalid_rule`)."""
     if len(rules) > MAX_RULES:
-        raise InvalidRule(f"At most {MAX_RULES} rules.")
+        raise InvalidRule(t("At most {MAX_RULES} rules.", MAX_RULES=MAX_RULES))
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise InvalidRule(f"Rule id {rule.id!r} appears twice.")
+            raise InvalidRule(t("Rule id {rule_id!r} appears twice.", rule_id=rule.id))
         seen.add(rule.id)
         if (problem := _problem(rule)) is not None:
-            raise InvalidRule(f"Rule {rule.id!r} ({rule.fact.value}): {problem}.")
+            raise InvalidRule(
+                t(
+                    "Rule {rule_id!r} ({fact}): {problem}.",
+                    rule_id=rule.id,
+                    fact=rule.fact.value,
+                    problem=problem,
+                )
+            )
 
 
 def add_years(day: date, years: int) -> date:

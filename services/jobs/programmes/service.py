@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import load
+from common.i18n import t
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.models import Programme
@@ -67,8 +68,10 @@ async def update_programme(
     values = _values(body, body.changes())
     if values.get("budget_fen", programme.budget_fen) < programme.committed_fen:
         raise BudgetBelowCommitted(
-            f"Approvals have committed {programme.committed_fen} fen; the budget cannot go "
-            "below that."
+            t(
+                "Approvals have committed {committed_fen} fen; the budget cannot go below that.",
+                committed_fen=programme.committed_fen,
+            )
         )
     for key, value in values.items():
         setattr(programme, key, value)

@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Protocol
 
 from common.clock import CITY_TZ
+from common.i18n import t
 from services.jobs.stations.errors import InvalidException, InvalidHours
 
 MINUTES_PER_DAY = 1440
@@ -97,12 +98,23 @@ def weekly_rows(intervals: Iterable[tuple[int, str, str]]) -> list[tuple[int, in
     for weekday, opens, closes in rows:
         if opens >= closes:
             raise InvalidHours(
-                f"Weekday {weekday}: {format_minutes(opens)}–{format_minutes(closes)} is empty; "
-                "an interval never crosses midnight (split a night shift into two days)."
+                t(
+                    "Weekday {weekday}: {opens}–{closes} is empty; an interval never crosses "
+                    "midnight (split a night shift into two days).",
+                    weekday=weekday,
+                    opens=format_minutes(opens),
+                    closes=format_minutes(closes),
+                )
             )
     for (day_a, _, closes_a), (day_b, opens_b, _) in pairwise(rows):
         if day_a == day_b and opens_b < closes_a:
-            raise InvalidHours(f"Weekday {day_a}: intervals overlap at {format_minutes(opens_b)}.")
+            raise InvalidHours(
+                t(
+                    "Weekday {day_a}: intervals overlap at {opens}.",
+                    day_a=day_a,
+                    opens=format_minutes(opens_b),
+                )
+            )
     return rows
 
 
@@ -114,17 +126,30 @@ def exception_rows(
     seen: set[date] = set()
     for on_date, closed, opens, closes, note in exceptions:
         if on_date in seen:
-            raise InvalidException(f"{on_date}: more than one exception for this date.")
+            raise InvalidException(
+                t("{on_date}: more than one exception for this date.", on_date=on_date)
+            )
         seen.add(on_date)
         if closed:
             if opens is not None or closes is not None:
-                raise InvalidException(f"{on_date}: a closure has no opening times.")
+                raise InvalidException(
+                    t("{on_date}: a closure has no opening times.", on_date=on_date)
+                )
             rows.append((on_date, True, None, None, note))
             continue
         if opens is None or closes is None:
-            raise InvalidException(f"{on_date}: special hours need both opens and closes.")
+            raise InvalidException(
+                t("{on_date}: special hours need both opens and closes.", on_date=on_date)
+            )
         start, end = parse_minutes(opens), parse_minutes(closes)
         if start >= end:
-            raise InvalidException(f"{on_date}: {opens}–{closes} is empty.")
+            raise InvalidException(
+                t(
+                    "{on_date}: {opens}–{closes} is empty.",
+                    on_date=on_date,
+                    opens=opens,
+                    closes=closes,
+                )
+            )
         rows.append((on_date, False, start, end, note))
     return sorted(rows)

@@ -88,7 +88,7 @@ async def test_another_citizen_gets_404_for_everything_about_the_elder(
     listed = await client.get("/eldercare/v1/elders", headers=stranger)
 
     assert_problem(one, 404, "elder_not_found")
-    assert one.json()["detail"] == f"Elder {mum['id']} does not exist."
+    assert one.json()["detail"] == f"老人 {mum['id']} 不存在。"
     assert_problem(missing, 404, "elder_not_found")  # the same answer as a real one
     assert listed.json() == {"items": [], "next_cursor": None}
     assert_problem(await client.get("/eldercare/v1/elders"), 401, "unauthenticated")

@@ -78,8 +78,16 @@ async def test_not_eligible_names_the_failing_rules_and_stores_nothing(
 
     body = assert_problem(refused, 422, "not_eligible")
     assert body["failing"] == ["bachelor_or_above", "no_home_in_hohhot"]
-    assert "You own no home in Hohhot" in str(body["detail"])
+    # the failing rules' own words, in the language asked for (zh-CN unless en)
     assert "在呼和浩特无自有住房" in str(body["detail"])
+    assert "You own no home in Hohhot" not in str(body["detail"])
+    in_english = await apply(
+        client, {**alice, "Accept-Language": "en"}, programmes["rent_subsidy"], facts=facts
+    )
+    english = assert_problem(in_english, 422, "not_eligible")
+    assert "You own no home in Hohhot" in str(english["detail"])
+    assert "在呼和浩特无自有住房" not in str(english["detail"])
+    assert english["failing"] == body["failing"]
     assert len(body["rules"]) == 4  # type: ignore[arg-type]
     gaps = assert_problem(missing, 422, "facts_missing")
     assert gaps["missing_facts"] == ["graduation_date", "works_in_hohhot", "owns_home_in_hohhot"]
