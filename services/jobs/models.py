@@ -39,7 +39,12 @@ from common.audit import access_audit_table
 from common.db import service_metadata, values_of
 from common.geo import Earth
 from common.idempotency import idempotency_table
-from services.jobs.values import ApplicationStatus, PostingStatus, RegistrationStatus
+from services.jobs.values import (
+    CLOSED_STATUSES,
+    ApplicationStatus,
+    PostingStatus,
+    RegistrationStatus,
+)
 
 SCHEMA = "jobs"
 
@@ -428,14 +433,18 @@ class Application(Base):
             name="paid_once",
         ),
         UniqueConstraint("payment_reference", name="uq_application_payment_reference"),
-        # one award per citizen and programme unless the programme allows more; a rejected
-        # application does not count, so the citizen may apply again
+        # one award per citizen and programme unless the programme allows more; a rejected or
+        # withdrawn application does not count, so the citizen may apply again
         Index(
             "uq_application_one_per_citizen",
             "programme_id",
             "citizen_sub",
             unique=True,
-            postgresql_where=text("single_award AND status <> 'rejected'"),
+            postgresql_where=text(
+                "single_award AND status NOT IN ("
+                + ",".join(f"'{s}'" for s in CLOSED_STATUSES)
+                + ")"
+            ),
         ),
         Index("ix_application_citizen_sub_id", "citizen_sub", "id"),
         Index("ix_application_programme_id_status", "programme_id", "status"),
