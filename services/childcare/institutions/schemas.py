@@ -12,7 +12,7 @@ from pydantic.json_schema import SkipJsonSchema
 from common.districts import District
 from common.geo import CoordSys, Location
 from common.geo_input import BodyCoordSys, PointIn
-from common.validation import IntegerOnly, PatchBody, patch_field
+from common.validation import IntegerOnly, PatchBody, Phone, patch_field
 
 if TYPE_CHECKING:
     from services.childcare.institutions.repository import InstitutionRow
@@ -42,7 +42,6 @@ Capacity = Annotated[int, Field(ge=0, le=10_000, description="Number of places."
 FeeFen = Annotated[int, Field(ge=0, le=100_000_000, description="Monthly fee, fen."), IntegerOnly]
 AgeMonths = Annotated[int, Field(ge=0, le=36), IntegerOnly]
 OpeningHours = Annotated[str, Field(min_length=1, max_length=100, examples=["07:30-18:00"])]
-Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]
 
 
 class InstitutionCreate(BaseModel):

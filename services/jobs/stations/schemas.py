@@ -12,7 +12,7 @@ from pydantic.json_schema import SkipJsonSchema
 from common.districts import District
 from common.geo import CoordSys, Location, from_wgs84
 from common.geo_input import BodyCoordSys, PointIn
-from common.validation import IntegerOnly, PatchBody, patch_field
+from common.validation import IntegerOnly, PatchBody, Phone, patch_field
 from services.jobs.fields import Text200, Text300, from_jsonb
 from services.jobs.stations.hours import format_minutes
 
@@ -184,7 +184,6 @@ class StationFeatureCollection(BaseModel):
 
 # --- staff writes ------------------------------------------------------------------------------
 
-Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]
 Weekday = Annotated[
     int, Field(ge=1, le=7, description="ISO: 1 = Monday … 7 = Sunday."), IntegerOnly
 ]
