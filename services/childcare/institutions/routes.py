@@ -54,7 +54,15 @@ async def list_institutions(
     codec: CursorCodecDep,
     district: District | None = None,
     kind: InstitutionKind | None = None,
-    inclusive: bool | None = None,
+    inclusive: Annotated[
+        bool | None,
+        Query(
+            description=(
+                "`true`: inclusive (普惠) institutions only — places the government supports so "
+                "that their fees stay affordable; `false`: the others; absent: both."
+            )
+        ),
+    ] = None,
     demonstration: Annotated[
         str | None,
         Query(pattern="^(regional|city|any|none)$", description="regional, city, any or none"),

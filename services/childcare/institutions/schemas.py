@@ -113,7 +113,9 @@ class InstitutionRead(BaseModel):
         )
     )
     kind: InstitutionKind
-    inclusive: bool
+    inclusive: bool = Field(
+        description="Inclusive (普惠): a government-supported place at an affordable fee."
+    )
     public_owned: bool
     demonstration: Demonstration | None
     capacity: int
