@@ -10,6 +10,7 @@ reads in SQL and `is_open_weekly` in Python — the same rule twice.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,11 +18,12 @@ from itertools import pairwise
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, literal
+from sqlalchemy import Integer, and_, cast, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from common.clock import CITY_TZ
 from common.errors import Unprocessable
+from common.listing import Bound
 from common.validation import IntegerOnly
 
 MINUTES_PER_DAY = 1440
@@ -89,11 +91,31 @@ def weekly_from_text(text: str, weekdays: Iterable[int]) -> list[WeeklyRow]:
     return weekly_rows((day, opens, closes) for day in weekdays for opens, closes in spans)
 
 
+WEEKDAYS = range(1, 6)  # Monday to Friday
+EVERY_DAY = range(1, 8)
+
+
+def stored_week(text: str, weekdays: Iterable[int]) -> list[list[int]]:
+    """The JSON week of a free-text `HH:MM-HH:MM[,…]` on `weekdays`; empty when the text is
+    not in that form (free text stays the institution's own words)."""
+    try:
+        return [list(row) for row in weekly_from_text(text, weekdays)]
+    except (ValueError, InvalidHours):
+        return []
+
+
+def week_of(value: Any) -> list[WeeklyRow]:
+    """A stored JSON week as rows (asyncpg's read path hands `jsonb` over as text)."""
+    parsed = json.loads(value) if isinstance(value, str) else value
+    return [(int(d), int(o), int(c)) for d, o, c in parsed or []]
+
+
 def is_open_weekly(rows: Iterable[Sequence[int]], at: LocalMoment) -> bool:
     return any(day == at.weekday and opens <= at.minute < closes for day, opens, closes in rows)
 
 
-_WEEK_PATH = "$[*] ? (@[0] * 1440 + @[1] <= $at && $at < @[0] * 1440 + @[2])"
+# strict: lax mode would unwrap each [weekday, opens, closes] into its numbers
+_WEEK_PATH = "strict $[*] ? (@[0] * 1440 + @[1] <= $at && $at < @[0] * 1440 + @[2])"
 
 
 def open_at_condition(column: Any) -> Callable[[Any], ColumnElement[bool]]:
@@ -101,11 +123,25 @@ def open_at_condition(column: Any) -> Callable[[Any], ColumnElement[bool]]:
     a `LocalMoment.week_minute`: one jsonpath test, no unnest."""
 
     def condition(at: Any) -> ColumnElement[bool]:
+        # the path is a constant written into the statement; the moment is its one parameter
         return func.jsonb_path_exists(
-            column, literal(_WEEK_PATH), func.jsonb_build_object("at", at)
+            column,
+            literal_column(f"'{_WEEK_PATH}'::jsonpath"),
+            func.jsonb_build_object(literal_column("'at'"), cast(at, Integer)),
         )
 
     return condition
+
+
+def open_now_filters(column: Any) -> dict[str, Bound]:
+    """The `open_at` / `closed_at` filters of a `Listing` over a JSON week column, each bound to
+    a `LocalMoment.week_minute`. A record without a week is neither open nor closed."""
+    open_at = open_at_condition(column)
+    known = func.jsonb_array_length(column) > 0
+    return {
+        "open_at": Bound(open_at, type_=Integer()),
+        "closed_at": Bound(lambda at: and_(known, ~open_at(at)), type_=Integer()),
+    }
 
 
 # --- HTTP shapes -------------------------------------------------------------------------------
