@@ -121,6 +121,11 @@ class Facility(Base):
     )
     phone: Mapped[str | None] = mapped_column(String(30))
     opening_hours: Mapped[str] = mapped_column(String(100))
+    # the same hours as a week, [[weekday, opens, closes], ...] (common.opening_hours): what
+    # `open_now` is computed from; empty when not known
+    weekly_hours: Mapped[list[list[int]]] = mapped_column(
+        JSONB, server_default=text("'[]'::jsonb"), default=list
+    )
     services: Mapped[list[str]] = mapped_column(ARRAY(String(100)), default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
