@@ -59,6 +59,10 @@ SalaryFen = Annotated[
 Openings = Annotated[int, Field(ge=1, le=10_000), IntegerOnly]
 
 
+# no white space, the same characters for ECMAScript (clients, the OpenAPI) and the server's
+# regex engine: they disagree on U+0085 and U+FEFF, named here for both
+_NO_SPACE = r"[^@\s\u0085\ufeff]"
+_EMAIL = rf"^{_NO_SPACE}+@{_NO_SPACE}+\.{_NO_SPACE}+$"
 HowToApply = Annotated[
     str,
     Field(
@@ -69,7 +73,11 @@ HowToApply = Annotated[
 ]
 ApplyUrl = Annotated[
     str,
-    Field(max_length=500, pattern=r"^https?://\S+$", description="An online application form."),
+    Field(
+        max_length=500,
+        pattern=r"^https?://[^\s\u0085\ufeff]+$",
+        description="An online application form.",
+    ),
 ]
 PostingAddress = Annotated[Text300, Field(description="Where the work is.")]
 PostingLocation = Annotated[
@@ -87,9 +95,7 @@ class PostingContact(BaseModel):
         None
     )
     phone: Phone | None = None
-    email: Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = (
-        None
-    )
+    email: Annotated[str, Field(max_length=200, pattern=_EMAIL)] | None = None
 
 
 class PostingContactRead(BaseModel):
