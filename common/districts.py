@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from common.errors import Unprocessable
 from common.i18n import t
 
 
 class District(StrEnum):
+    """One of Hohhot's 旗县区, by its name (`赛罕区`) or its key (`saihan`), in filters and
+    bodies alike; answers always give the name."""
+
     xincheng = "新城区"
     huimin = "回民区"
     yuquan = "玉泉区"
@@ -19,6 +23,12 @@ class District(StrEnum):
     qingshuihe = "清水河县"
     wuchuan = "武川县"
     economic_development_zone = "经济技术开发区"
+
+    @classmethod
+    def _missing_(cls, value: Any) -> District | None:
+        """The key of a district (`saihan`) stands for its name, as in
+        `/wellbeing/v1/districts/{district}`: an app may send either form."""
+        return cls.__members__.get(value) if isinstance(value, str) else None
 
 
 # Rough WGS-84 centres, used to place generated demo records plausibly inside each district.

@@ -30,3 +30,24 @@ def id_number_hash(value: str, key: str) -> str:
 def mask_id_number(value: str) -> str:
     v = normalize_id_number(value)
     return v[:4] + "*" * (len(v) - 8) + v[-4:]
+
+
+# Contact details shown in a list (where one glance must not hand over a whole address book):
+# enough to recognise the record, not enough to call or visit.
+def mask_phone(value: str) -> str:
+    """`13812345678` → `138****5678`; digits only are kept in the shown ends."""
+    digits = "".join(c for c in value if c.isdigit())
+    if len(digits) <= 7:
+        return "*" * max(len(digits) - 2, 1) + digits[-2:]
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_address(value: str) -> str:
+    """The first third of an address (at most 8 characters: district and street), then `****`:
+    `赛罕区人民路街道兴康社区3号楼2单元501` → `赛罕区人民路街****`."""
+    return value[: min(len(value) // 3, 8)] + "****"
+
+
+def mask_name(value: str) -> str:
+    """`王秀英` → `王**`: the family name only."""
+    return value[:1] + "*" * max(len(value) - 1, 1)

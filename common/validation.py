@@ -59,3 +59,7 @@ class PatchBody(BaseModel):
 
     def changes(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+# a telephone number as people write it: digits, `+`, `-`, brackets and spaces
+Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]

@@ -4,7 +4,7 @@ a typed schema of each section), and its client."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import Field
@@ -63,6 +63,7 @@ class EldercareCareRequest(ContractModel):
     care_type: str
     provider_category: ProviderCategory
     status: CareRequestStatus
+    provider_name: str | None = Field(description="The assigned provider; null until assigned.")
     price_fen: int | None
     requested_at: datetime
 
@@ -78,6 +79,7 @@ class EldercareRenovation(ContractModel):
     elder_id: int
     items: list[str]
     status: RenovationStatus
+    scheduled_for: date | None = Field(description="The day the crew comes, once scheduled.")
     requested_at: datetime
 
 

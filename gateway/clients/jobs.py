@@ -51,6 +51,7 @@ class ApplicationStatus(StrEnum):
     approved = "approved"
     rejected = "rejected"
     disbursed = "disbursed"
+    withdrawn = "withdrawn"
 
 
 class JobsApplication(ContractModel):
@@ -61,6 +62,7 @@ class JobsApplication(ContractModel):
     amount_fen: int | None
     applied_at: datetime
     decided_at: datetime | None
+    decision_note: str | None
     payment_reference: str | None
 
 

@@ -100,7 +100,10 @@ async def _import_row(session: AsyncSession, row: InstitutionRow, clock: Clock) 
     existing = await repository.lock_by_name(session, row.name, values["district"])
     if existing is None:
         await service.create_institution(
-            session, body=InstitutionCreate.model_validate(row.body()), coord_sys=CoordSys.wgs84
+            session,
+            body=InstitutionCreate.model_validate(row.body()),
+            coord_sys=CoordSys.wgs84,
+            clock=clock,
         )
         return "accepted"
     changed = _changes(existing, values)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.audit import access_audit_table
@@ -98,6 +99,11 @@ class Institution(Base):
     min_age_months: Mapped[int] = mapped_column(SmallInteger)
     max_age_months: Mapped[int] = mapped_column(SmallInteger)
     opening_hours: Mapped[str] = mapped_column(String(100))
+    # the same hours as a week, [[weekday, opens, closes], ...] (common.opening_hours): what
+    # `open_now` is computed from; empty when not given
+    weekly_hours: Mapped[list[list[int]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
     phone: Mapped[str] = mapped_column(String(30))
     vacancies_as_of: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()

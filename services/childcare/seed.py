@@ -8,6 +8,7 @@ from sqlalchemy import exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import Clock
+from common.opening_hours import WEEKDAYS, stored_week
 from services.childcare import demo_data
 from services.childcare.models import (
     CapacityPlan,
@@ -42,6 +43,8 @@ async def seed(session: AsyncSession) -> bool:
     for inst in demo_data.institutions():
         row = Institution(
             **{**inst.__dict__, "district": inst.district.value},
+            # 托育 opens on working days
+            weekly_hours=stored_week(inst.opening_hours, WEEKDAYS),
             enrolled=enrolled[inst.name],
             offered=0,
         )

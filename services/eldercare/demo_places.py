@@ -48,6 +48,8 @@ HOURS = {
     "grocery": "07:00-22:00",
     "service_platform": "00:00-24:00",
 }
+# the days each kind opens: an elder university keeps school days, the rest the whole week
+WEEKDAYS_OF = {kind: range(1, 6) if kind == "elder_university" else range(1, 8) for kind in HOURS}
 AWARD_2022 = {"title": "全国示范性老年友好型社区", "year": 2022, "note": "2022年推荐名单"}
 # a community's facilities lie within this distance of its centre (inside a 15-minute walk)
 SPREAD_M = 600.0

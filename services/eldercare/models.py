@@ -121,6 +121,11 @@ class Facility(Base):
     )
     phone: Mapped[str | None] = mapped_column(String(30))
     opening_hours: Mapped[str] = mapped_column(String(100))
+    # the same hours as a week, [[weekday, opens, closes], ...] (common.opening_hours): what
+    # `open_now` is computed from; empty when not known
+    weekly_hours: Mapped[list[list[int]]] = mapped_column(
+        JSONB, server_default=text("'[]'::jsonb"), default=list
+    )
     services: Mapped[list[str]] = mapped_column(ARRAY(String(100)), default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -188,6 +193,12 @@ class Elder(Base):
             unique=True,
             postgresql_where=text("id_number_hash IS NOT NULL"),
         ),
+        # an emergency contact is a name with a number, or nothing
+        CheckConstraint(
+            "(emergency_contact_name IS NULL) = (emergency_contact_phone IS NULL) AND "
+            "(emergency_contact_name IS NOT NULL OR emergency_contact_relation IS NULL)",
+            name="emergency_contact_whole",
+        ),
         Index("ix_elder_id_number_hash", "id_number_hash"),
         Index("ix_elder_community_id_id", "community_id", "id"),
         # the at-risk round: special groups only, by community
@@ -208,6 +219,12 @@ class Elder(Base):
     lives_alone: Mapped[bool] = mapped_column(Boolean, default=False)
     lost_only_child: Mapped[bool] = mapped_column(Boolean, default=False)
     care_needs: Mapped[list[str]] = mapped_column(ARRAY(String(30)), default=list)
+    # where carers and renovation crews go, and whom to call (sensitive: masked in lists)
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    emergency_contact_name: Mapped[str | None] = mapped_column(String(50))
+    emergency_contact_phone: Mapped[str | None] = mapped_column(String(30))
+    emergency_contact_relation: Mapped[str | None] = mapped_column(String(20))
     subject_sub: Mapped[str | None] = mapped_column(String(200))
     created_by_sub: Mapped[str] = mapped_column(String(200))
     created_by_role: Mapped[str] = mapped_column(String(10))

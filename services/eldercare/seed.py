@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import Clock
 from common.demo import DEMO_CITIZEN
+from common.opening_hours import stored_week
 from services.eldercare import demo_activities, demo_people, demo_places
 from services.eldercare.activities.registrations import participant_key
 from services.eldercare.demo_people import DEMO_STAFF, PROVIDERS, VISITOR, DemoCare, DemoElder
@@ -85,6 +86,7 @@ async def _places(session: AsyncSession, places: list[demo_places.DemoCommunity]
             lon=f.lon,
             phone=f.phone,
             opening_hours=f.opening_hours,
+            weekly_hours=stored_week(f.opening_hours, demo_places.WEEKDAYS_OF[f.kind]),
             services=list(f.services),
         )
         for f in demo_places.facilities(places)

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from common.clock import CITY_TZ
-from common.districts import District
+from common.districts import DISTRICT_CENTRES, District
 from services.jobs.models import DEGREES
 
 RETENTION_2022_TOTAL = 31_736  # "3.17万余人" by end of November 2022
@@ -208,9 +208,52 @@ _EDUCATION = (
 )
 
 
+_EDUCATION_ZH = {
+    "none": "不限学历",
+    "high_school": "高中及以上学历",
+    "vocational": "中专及以上学历",
+    "associate": "大专及以上学历",
+    "bachelor": "本科及以上学历",
+    "master": "硕士及以上学历",
+    "doctorate": "博士学历",
+}
+_STREETS = ("新华大街", "中山路", "锡林郭勒南路", "大学西路", "如意和大街", "昭乌达路", "兴安南路")
+_SURNAMES = "王李张刘陈杨赵黄周吴"
+
+
+def _posting_details(n: int, row: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """What a seeker needs to act on a posting: the work described, whom to ask, how to apply,
+    where it is (a point near the district's centre)."""
+    district = District(row["district"])
+    lat, lon = DISTRICT_CENTRES[district]
+    low, high = row["salary_min_fen"] // 100, row["salary_max_fen"] // 100
+    fresh = "，欢迎应届毕业生" if row["graduate_friendly"] else ""
+    phone = f"0471-{6_000_000 + n * 1_373 % 3_000_000}"
+    email = f"hr{n:03d}@jobs.example.cn"
+    return {
+        "description": (
+            f"{row['employer']}招聘{row['title']}{row['openings']}名。"
+            f"{_EDUCATION_ZH[row['education']]}{fresh}。月薪{low}–{high}元，"
+            "缴纳五险一金，双休，法定节假日休息。"
+        ),
+        "contact_name": f"{rng.choice(_SURNAMES)}{rng.choice(('女士', '先生'))}",
+        "contact_phone": phone,
+        "contact_email": email,
+        "how_to_apply": f"请将简历发送至 {email}（邮件标题注明“应聘{row['title']}”），"
+        f"或工作日 9:00–17:00 致电 {phone} 预约面试。",
+        "apply_url": None,
+        "address": f"{district.value}{rng.choice(_STREETS)}{rng.randint(1, 300)}号",
+        "lat": round(lat + rng.uniform(-0.02, 0.02), 6),
+        "lon": round(lon + rng.uniform(-0.02, 0.02), 6),
+    }
+
+
 def postings(today: date) -> list[dict[str, Any]]:
-    """150 postings posted over the last 60 days; 12 of them already expired."""
+    """150 postings posted over the last 60 days; 12 of them already expired. Their details
+    (description, contact, how to apply, place) come from a second generator, so the postings
+    themselves stay what they were."""
     rng = random.Random(20230606)
+    details = random.Random(20230607)
     rows = []
     for n in range(150):
         word = rng.choice(_EMPLOYER_WORDS)
@@ -235,13 +278,12 @@ def postings(today: date) -> list[dict[str, Any]]:
                 "graduate_friendly": education in ("associate", "bachelor", "master")
                 and rng.random() < 0.7,
                 "openings": rng.randint(1, 10),
-                "description": None,
                 "status": "open",
                 "posted_at": _local(posted, 9),
                 "expires_at": _local(expires, 18),
             }
         )
-    return rows
+    return [row | _posting_details(n, row, details) for n, row in enumerate(rows)]
 
 
 def _employers(rng: random.Random, count: int) -> list[dict[str, Any]]:
@@ -260,7 +302,12 @@ def _employers(rng: random.Random, count: int) -> list[dict[str, Any]]:
 def fairs(today: date) -> list[dict[str, Any]]:
     """The 2023-06-10 fair, an earlier 2023 one, and two upcoming ones relative to today."""
     rng = random.Random(20230610)
-    common = {"address": "新城区海拉尔东街1号", "district": District.xincheng.value}
+    common = {
+        "address": "新城区海拉尔东街1号",
+        "district": District.xincheng.value,
+        "lat": 40.8585,
+        "lon": 111.7003,
+    }
     spring, soon, later = date(2023, 3, 18), today + timedelta(days=14), today + timedelta(days=45)
     return [
         {
@@ -291,6 +338,8 @@ def fairs(today: date) -> list[dict[str, Any]]:
             "venue": "内蒙古大学体育馆",
             "address": "赛罕区大学西路235号",
             "district": District.saihan.value,
+            "lat": 40.8093,
+            "lon": 111.6816,
             "capacity": 800,
             "employers": _employers(rng, 25),
         },
@@ -302,6 +351,8 @@ def fairs(today: date) -> list[dict[str, Any]]:
             "venue": "“丁香扎根”大学生创新创业示范基地",
             "address": "经济技术开发区如意和大街1号",
             "district": District.economic_development_zone.value,
+            "lat": 40.8265,
+            "lon": 111.7768,
             "capacity": 200,
             "employers": _employers(rng, 8),
         },

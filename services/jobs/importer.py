@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from common.clock import Clock
 from common.districts import District
+from common.geo import CoordSys
 from common.importing import ImportReport, Outcome, import_rows, read_rows, spreadsheet_cells
 from services.jobs.fields import aware
 from services.jobs.postings import repository, service
@@ -79,7 +80,10 @@ async def _import_row(session: AsyncSession, row: PostingRow, clock: Clock) -> O
     )
     if existing is None:
         await service.create_posting(
-            session, body=PostingCreate.model_validate(row.body()), clock=clock
+            session,
+            body=PostingCreate.model_validate(row.body()),
+            coord_sys=CoordSys.wgs84,
+            clock=clock,
         )
         return "accepted"
     changed = _changed(existing, row)
@@ -90,6 +94,7 @@ async def _import_row(session: AsyncSession, row: PostingRow, clock: Clock) -> O
         session,
         posting_id=existing.id,
         body=PostingUpdate.model_validate(body),
+        coord_sys=CoordSys.wgs84,
         clock=clock,
     )
     return "updated"

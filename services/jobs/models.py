@@ -39,7 +39,12 @@ from common.audit import access_audit_table
 from common.db import service_metadata, values_of
 from common.geo import Earth
 from common.idempotency import idempotency_table
-from services.jobs.values import ApplicationStatus, PostingStatus, RegistrationStatus
+from services.jobs.values import (
+    CLOSED_STATUSES,
+    ApplicationStatus,
+    PostingStatus,
+    RegistrationStatus,
+)
 
 SCHEMA = "jobs"
 
@@ -240,6 +245,7 @@ class Posting(Base):
         ),
         CheckConstraint("openings >= 1", name="openings_positive"),
         CheckConstraint("expires_at > posted_at", name="expires_after_posted"),
+        CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_whole"),
         _trgm("ix_posting_title_trgm", "title"),
         _trgm("ix_posting_employer_trgm", "employer"),
         Index("ix_posting_district_id", "district", "id"),
@@ -257,6 +263,15 @@ class Posting(Base):
     graduate_friendly: Mapped[bool] = mapped_column(Boolean)
     openings: Mapped[int] = mapped_column(Integer, default=1)
     description: Mapped[str | None] = mapped_column(String(2000))
+    # what a seeker needs to act on a posting: whom to ask, how to apply, where the work is
+    contact_name: Mapped[str | None] = mapped_column(String(50))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    how_to_apply: Mapped[str | None] = mapped_column(String(500))
+    apply_url: Mapped[str | None] = mapped_column(String(500))
+    address: Mapped[str | None] = mapped_column(String(300))
+    lat: Mapped[float | None] = mapped_column(Double)
+    lon: Mapped[float | None] = mapped_column(Double)
     status: Mapped[str] = mapped_column(String(10), default="open")
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -274,6 +289,7 @@ class Fair(Base):
         CheckConstraint("capacity >= 0", name="capacity_non_negative"),
         CheckConstraint("registered >= 0 AND registered <= capacity", name="within_capacity"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_whole"),
         Index("ix_fair_starts_at", "starts_at"),
     )
 
@@ -285,6 +301,9 @@ class Fair(Base):
     venue: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(300))
     district: Mapped[str] = mapped_column(String(20))
+    # the venue as a map point (a map app shows the way)
+    lat: Mapped[float | None] = mapped_column(Double)
+    lon: Mapped[float | None] = mapped_column(Double)
     capacity: Mapped[int] = mapped_column(Integer)
     registered: Mapped[int] = mapped_column(Integer, default=0)
     # [{"employer": str, "positions": [{"title": str, "openings": int}]}]: read and replaced
@@ -428,14 +447,18 @@ class Application(Base):
             name="paid_once",
         ),
         UniqueConstraint("payment_reference", name="uq_application_payment_reference"),
-        # one award per citizen and programme unless the programme allows more; a rejected
-        # application does not count, so the citizen may apply again
+        # one award per citizen and programme unless the programme allows more; a rejected or
+        # withdrawn application does not count, so the citizen may apply again
         Index(
             "uq_application_one_per_citizen",
             "programme_id",
             "citizen_sub",
             unique=True,
-            postgresql_where=text("single_award AND status <> 'rejected'"),
+            postgresql_where=text(
+                "single_award AND status NOT IN ("
+                + ",".join(f"'{s}'" for s in CLOSED_STATUSES)
+                + ")"
+            ),
         ),
         Index("ix_application_citizen_sub_id", "citizen_sub", "id"),
         Index("ix_application_programme_id_status", "programme_id", "status"),

@@ -23,7 +23,11 @@ class ApplicationStatus(StrEnum):
     approved = "approved"
     rejected = "rejected"
     disbursed = "disbursed"
+    withdrawn = "withdrawn"
 
 
 # the statuses that hold an award (the budget is committed)
 AWARDED_STATUSES = (ApplicationStatus.approved.value, ApplicationStatus.disbursed.value)
+# the statuses that no longer count as the citizen's application to a programme (they may apply
+# again)
+CLOSED_STATUSES = (ApplicationStatus.rejected.value, ApplicationStatus.withdrawn.value)

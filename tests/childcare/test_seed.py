@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import AsyncIterator
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -164,3 +165,15 @@ async def test_the_demo_has_full_institutions_with_waitlists(
     assert mine["小满"]["status"] == "enrolled"
     assert mine["小满"]["institution_name"] == "抱抱熊托育中心（金地家园）"
     assert (mine["小禾"]["status"], mine["小禾"]["waitlist_position"]) == ("waitlisted", 3)
+
+
+async def test_every_demo_institution_has_a_working_week(seeded: httpx.AsyncClient) -> None:
+    everything = await _count_all(seeded)
+
+    assert len(everything) == 126
+    for inst in everything:
+        week = cast(list[dict[str, Any]], inst["weekly_hours"])
+        assert [h["weekday"] for h in week] == [1, 2, 3, 4, 5]
+        opens, closes = str(inst["opening_hours"]).split("-")
+        assert {(h["opens"], h["closes"]) for h in week} == {(opens, closes)}
+        assert isinstance(inst["open_now"], bool)

@@ -110,8 +110,10 @@ async def test_the_demo_citizens_summary_is_full(
         "requested",
         "public",
     )
+    assert meal["provider_name"] is None  # not assigned yet
     [retrofit] = summary["renovations"]
     assert (retrofit["items"], retrofit["status"]) == (["bathroom", "handrails"], "assessed")
+    assert retrofit["scheduled_for"] is None  # assessed, not yet scheduled
     assert set(summary) == {"elders", "activities", "care_requests", "renovations"}
 
 

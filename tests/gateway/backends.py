@@ -70,6 +70,7 @@ SUMMARIES: dict[str, dict[str, Any]] = {
                 "amount_fen": 60000,
                 "applied_at": NOW,
                 "decided_at": NOW,
+                "decision_note": "材料齐全，予以批准",
                 "payment_reference": None,
             }
         ],
@@ -94,12 +95,22 @@ SUMMARIES: dict[str, dict[str, Any]] = {
                 "elder_id": 4,
                 "care_type": "meal",
                 "provider_category": "public",
-                "status": "requested",
+                "status": "assigned",
+                "provider_name": "兴康社区老年食堂",
                 "price_fen": None,
                 "requested_at": NOW,
             }
         ],
-        "renovations": [],
+        "renovations": [
+            {
+                "id": 31,
+                "elder_id": 4,
+                "items": ["handrails", "bathroom"],
+                "status": "scheduled",
+                "scheduled_for": "2026-12-10",
+                "requested_at": NOW,
+            }
+        ],
     },
 }
 

@@ -33,9 +33,14 @@ async def test_all_three_sections_typed_and_complete(
     assert "favourite_toy" not in child
     assert view["childcare"]["data"]["enrollments"][0]["waitlist_position"] == 2
     assert view["jobs"]["data"]["graduate"]["retention"] == "stayed"
-    assert view["jobs"]["data"]["applications"][0]["amount_fen"] == 60000
+    application = view["jobs"]["data"]["applications"][0]
+    assert application["amount_fen"] == 60000
+    assert application["decision_note"] == "材料齐全，予以批准"
     assert view["eldercare"]["data"]["elders"][0]["age_years"] == 82
-    assert view["eldercare"]["data"]["care_requests"][0]["status"] == "requested"
+    care = view["eldercare"]["data"]["care_requests"][0]
+    assert (care["status"], care["provider_name"]) == ("assigned", "兴康社区老年食堂")
+    renovation = view["eldercare"]["data"]["renovations"][0]
+    assert (renovation["status"], renovation["scheduled_for"]) == ("scheduled", "2026-12-10")
     assert r.headers["cache-control"] == "no-store"
 
 

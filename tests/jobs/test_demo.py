@@ -159,3 +159,18 @@ async def test_seeding_twice_inserts_nothing_more(
 ) -> None:
     async with service_context(jobs_app).database.sessionmaker() as session:
         assert await seed(session) is False
+
+
+async def test_every_demo_posting_says_what_it_is_whom_to_ask_and_where(
+    seeded: httpx.AsyncClient,
+) -> None:
+    postings = await _all(seeded, "/jobs/v1/postings", coord_sys="gcj02")
+    fairs = await _all(seeded, "/jobs/v1/fairs")
+
+    assert postings
+    for posting in postings:
+        assert posting["description"] and posting["title"] in posting["description"]
+        assert posting["contact"]["phone"] and posting["contact"]["email"]
+        assert posting["how_to_apply"] and posting["address"].startswith(posting["district"])
+        assert posting["location"]["coord_sys"] == "gcj02"
+    assert all(f["location"] is not None for f in fairs)

@@ -138,6 +138,7 @@ async def test_me_summary_matches_the_gateways_mirror(
         "amount_fen",
         "applied_at",
         "decided_at",
+        "decision_note",
         "payment_reference",
     }
     assert other.json() == empty

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from common.listing import Bound, Keyset, Listing
 from common.read import Statement
-from services.childcare.models import Child
+from services.childcare.models import Child, Enrollment, Institution, idempotency_key
+from services.childcare.values import ACTIVE_STATUSES, EnrollmentStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +55,90 @@ async def registered_by(session: AsyncSession, guardian_sub: str, id_hash: str) 
         select(Child.id).where(Child.guardian_sub == guardian_sub, Child.id_number_hash == id_hash)
     )
     return found is not None
+
+
+async def lock_guardian(session: AsyncSession, guardian_sub: str) -> None:
+    """Serialises one guardian's registrations and corrections until the transaction ends, so
+    a correction never meets a unique violation (whose server log would carry the child's name
+    and birth date): it asks first, and nobody can take the key in between."""
+    await session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtextextended("child:" + guardian_sub, 0)))
+    )
+
+
+async def taken_by_sibling(
+    session: AsyncSession,
+    guardian_sub: str,
+    child_id: int,
+    *,
+    name: str,
+    birth_date: date,
+    id_hash: str | None,
+) -> bool:
+    """Whether another of this guardian's children has this name and birth date, or this ID."""
+    same: ColumnElement[bool] = (Child.name == name) & (Child.birth_date == birth_date)
+    if id_hash is not None:
+        same = or_(same, Child.id_number_hash == id_hash)
+    found = await session.scalar(
+        select(Child.id).where(Child.guardian_sub == guardian_sub, Child.id != child_id, same)
+    )
+    return found is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveRange:
+    institution_name: str
+    start_date: date
+    min_age_months: int
+    max_age_months: int
+
+
+async def active_ranges(session: AsyncSession, child_id: int) -> list[ActiveRange]:
+    """The age range and start date of each of the child's active applications."""
+    rows = await session.execute(
+        select(
+            Institution.name,
+            Enrollment.start_date,
+            Institution.min_age_months,
+            Institution.max_age_months,
+        )
+        .join(Institution, Institution.id == Enrollment.institution_id)
+        .where(Enrollment.child_id == child_id, Enrollment.status.in_(ACTIVE_STATUSES))
+        .order_by(Enrollment.id)
+    )
+    return [ActiveRange(*row) for row in rows]
+
+
+async def has_active_application(session: AsyncSession, child_id: int) -> bool:
+    return bool(await active_ranges(session, child_id))
+
+
+async def holds_place(session: AsyncSession, child_id: int) -> bool:
+    """Whether the child holds a place or has an open offer (what erasure must not destroy)."""
+    live = (EnrollmentStatus.enrolled.value, EnrollmentStatus.offered.value)
+    found = await session.scalar(
+        select(Enrollment.id).where(Enrollment.child_id == child_id, Enrollment.status.in_(live))
+    )
+    return found is not None
+
+
+async def erase(session: AsyncSession, guardian_sub: str, child_id: int) -> None:
+    """Removes the child and everything that carries their data: the applications (waiting ones
+    included: the positions behind move up by themselves, they are computed) and the stored
+    idempotent answers that repeat the child's record or an application of the child."""
+    stored = idempotency_key.c
+    await session.execute(
+        delete(idempotency_key).where(
+            stored.principal == guardian_sub,
+            or_(
+                # the registration's answer (a ChildRead: an id with an age in months)
+                and_(
+                    stored.response_body.contains({"id": child_id}),
+                    stored.response_body.has_key("age_months"),
+                ),
+                stored.response_body.contains({"child_id": child_id}),
+            ),
+        )
+    )
+    await session.execute(delete(Enrollment).where(Enrollment.child_id == child_id))
+    await session.execute(delete(Child).where(Child.id == child_id))

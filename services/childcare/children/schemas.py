@@ -6,8 +6,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from common.times import BirthDate
+from common.validation import PatchBody, patch_field
 from services.childcare.children.ages import months_between
 
 if TYPE_CHECKING:
@@ -25,6 +27,29 @@ class ChildCreate(BaseModel):
             min_length=18,
             max_length=18,
             description="Optional 18-character national ID; stored only as keyed hash + mask.",
+        ),
+    ] = None
+
+
+class ChildUpdate(PatchBody):
+    """A correction of a child's record: only the fields sent change, under the rules of
+    registration. `id_number: null` removes the national ID."""
+
+    model_config = ConfigDict(extra="forbid")
+    nullable = frozenset({"id_number"})
+
+    name: Annotated[str, Field(min_length=1, max_length=50)] | SkipJsonSchema[None] = patch_field()
+    birth_date: BirthDate | SkipJsonSchema[None] = patch_field(
+        description="The child must be 0–36 months old today and stay inside the age range of "
+        "every institution the child has an active application to, on its start date."
+    )
+    id_number: Annotated[
+        str | None,
+        Field(
+            min_length=18,
+            max_length=18,
+            description="18-character national ID (stored only as keyed hash + mask); `null` "
+            "removes it. Cannot change while the child has an active application.",
         ),
     ] = None
 

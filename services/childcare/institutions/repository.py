@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.listing import Bound, Chosen, Keyset, Listing, contains
+from common.opening_hours import open_now_filters
 from common.read import Statement
 from services.childcare.models import Enrollment, Institution
 
@@ -50,6 +51,7 @@ class InstitutionRow:
     min_age_months: int
     max_age_months: int
     opening_hours: str
+    weekly_hours: str  # jsonb as text on the read path: [[weekday, opens, closes], ...]
     phone: str
     vacancies_as_of: datetime
 
@@ -69,6 +71,9 @@ class InstitutionFilter:
     age_months: int | None = None
     max_fee_fen: int | None = None
     q: str | None = None
+    # `open_now`: the city's week minute it is asked at (`LocalMoment.week_minute`)
+    open_at: int | None = None
+    closed_at: int | None = None
 
 
 INSTITUTIONS = select(
@@ -92,6 +97,7 @@ INSTITUTIONS = select(
     Institution.min_age_months,
     Institution.max_age_months,
     Institution.opening_hours,
+    Institution.weekly_hours,
     Institution.phone,
     Institution.vacancies_as_of,
 )
@@ -128,6 +134,7 @@ SEARCH = Listing(
         ),
         "max_fee_fen": Bound(lambda p: Institution.monthly_fee_fen <= p),
         "q": Bound(lambda p: Institution.name.ilike(p, escape="\\"), type_=String, bind=contains),
+        **open_now_filters(Institution.weekly_hours),
     },
     order=Keyset((Institution.id,)),
     nearest=Institution.earth_loc,

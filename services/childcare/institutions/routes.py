@@ -13,6 +13,7 @@ from common.districts import District, LocationOutsideDistrict
 from common.geo import CoordSys, CoordSysQuery
 from common.geo_query import ConflictingCoordSys, NearDep, OptionalCoordSysQuery, one_coord_sys
 from common.idempotency import IdempotencyDep
+from common.opening_hours import InvalidHours, LocalMoment
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
@@ -38,7 +39,14 @@ router = APIRouter(prefix="/childcare/v1", tags=["childcare"])
 MAX_FEN = 2**31 - 1
 NOT_FOUND = problem_responses(InstitutionNotFound)
 STAFF_WRITE = problem_responses(
-    400, 401, 403, CapacityBelowTaken, InvalidAgeRange, LocationOutsideDistrict, ConflictingCoordSys
+    400,
+    401,
+    403,
+    CapacityBelowTaken,
+    InvalidAgeRange,
+    LocationOutsideDistrict,
+    ConflictingCoordSys,
+    InvalidHours,
 )
 
 
@@ -52,9 +60,18 @@ async def list_institutions(
     viewer: OptionalPrincipalDep,
     near: NearDep,
     codec: CursorCodecDep,
+    clock: ClockDep,
     district: District | None = None,
     kind: InstitutionKind | None = None,
-    inclusive: bool | None = None,
+    inclusive: Annotated[
+        bool | None,
+        Query(
+            description=(
+                "`true`: inclusive (普惠) institutions only — places the government supports so "
+                "that their fees stay affordable; `false`: the others; absent: both."
+            )
+        ),
+    ] = None,
     demonstration: Annotated[
         str | None,
         Query(pattern="^(regional|city|any|none)$", description="regional, city, any or none"),
@@ -65,9 +82,18 @@ async def list_institutions(
     q: Annotated[
         str | None, Query(min_length=1, max_length=50, description="Part of the name")
     ] = None,
+    open_now: Annotated[
+        bool | None,
+        Query(
+            description="`true`: open at the time of the request (Asia/Shanghai), by "
+            "`weekly_hours`; `false`: not open then. Institutions without `weekly_hours` match "
+            "neither."
+        ),
+    ] = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
+    at = LocalMoment.of(clock.now())
     filters = InstitutionFilter(
         district=district,
         kind=kind,
@@ -77,6 +103,8 @@ async def list_institutions(
         age_months=age_months,
         max_fee_fen=max_fee_fen,
         q=q,
+        open_at=at.week_minute if open_now is True else None,
+        closed_at=at.week_minute if open_now is False else None,
     )
     page = await service.search_institutions(
         reader,
@@ -87,6 +115,7 @@ async def list_institutions(
         cursor=cursor,
         codec=codec,
         viewer=viewer,
+        at=at,
     )
     return model_response(page)
 
@@ -101,10 +130,15 @@ async def get_institution(
     institution_id: Id,
     reader: ReaderDep,
     viewer: OptionalPrincipalDep,
+    clock: ClockDep,
     coord_sys: CoordSysQuery = CoordSys.wgs84,
 ) -> Response:
     institution = await service.get_institution(
-        reader, institution_id=institution_id, coord_sys=coord_sys, viewer=viewer
+        reader,
+        institution_id=institution_id,
+        coord_sys=coord_sys,
+        viewer=viewer,
+        at=LocalMoment.of(clock.now()),
     )
     return model_response(institution)
 
@@ -121,11 +155,13 @@ async def create_institution(
     session: SessionDep,
     staff: StaffDep,
     idem: IdempotencyDep,
+    clock: ClockDep,
     coord_sys: OptionalCoordSysQuery = None,
 ) -> Response:
     system = one_coord_sys(coord_sys, body.coord_sys)
     return await idem.run(
-        staff.sub, lambda: service.create_institution(session, body=body, coord_sys=system)
+        staff.sub,
+        lambda: service.create_institution(session, body=body, coord_sys=system, clock=clock),
     )
 
 

@@ -12,7 +12,14 @@ from pydantic.json_schema import SkipJsonSchema
 from common.districts import District
 from common.geo import CoordSys, Location
 from common.geo_input import BodyCoordSys, PointIn
-from common.validation import IntegerOnly, PatchBody, patch_field
+from common.opening_hours import (
+    LocalMoment,
+    OpeningInterval,
+    WeeklyHoursIn,
+    is_open_weekly,
+    week_of,
+)
+from common.validation import IntegerOnly, PatchBody, Phone, patch_field
 
 if TYPE_CHECKING:
     from services.childcare.institutions.repository import InstitutionRow
@@ -42,7 +49,6 @@ Capacity = Annotated[int, Field(ge=0, le=10_000, description="Number of places."
 FeeFen = Annotated[int, Field(ge=0, le=100_000_000, description="Monthly fee, fen."), IntegerOnly]
 AgeMonths = Annotated[int, Field(ge=0, le=36), IntegerOnly]
 OpeningHours = Annotated[str, Field(min_length=1, max_length=100, examples=["07:30-18:00"])]
-Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]
 
 
 class InstitutionCreate(BaseModel):
@@ -65,6 +71,10 @@ class InstitutionCreate(BaseModel):
     min_age_months: AgeMonths
     max_age_months: AgeMonths
     opening_hours: OpeningHours
+    weekly_hours: WeeklyHoursIn = Field(
+        default_factory=list,
+        description="The opening hours as a week (what `open_now` is computed from).",
+    )
     phone: Phone
 
 
@@ -94,6 +104,9 @@ class InstitutionUpdate(PatchBody):
     min_age_months: AgeMonths | SkipJsonSchema[None] = patch_field()
     max_age_months: AgeMonths | SkipJsonSchema[None] = patch_field()
     opening_hours: OpeningHours | SkipJsonSchema[None] = patch_field()
+    weekly_hours: WeeklyHoursIn | SkipJsonSchema[None] = patch_field(
+        description="Replaces the whole week when sent."
+    )
     phone: Phone | SkipJsonSchema[None] = patch_field()
 
     def changes(self) -> dict[str, Any]:
@@ -114,7 +127,9 @@ class InstitutionRead(BaseModel):
         )
     )
     kind: InstitutionKind
-    inclusive: bool
+    inclusive: bool = Field(
+        description="Inclusive (普惠): a government-supported place at an affordable fee."
+    )
     public_owned: bool
     demonstration: Demonstration | None
     capacity: int
@@ -125,7 +140,13 @@ class InstitutionRead(BaseModel):
     monthly_fee_fen: int
     min_age_months: int
     max_age_months: int
-    opening_hours: str
+    opening_hours: str = Field(description="The hours as the institution writes them.")
+    weekly_hours: list[OpeningInterval] = Field(
+        description="The hours as a week, Asia/Shanghai; empty when not given."
+    )
+    open_now: bool | None = Field(
+        description="Open at the time of the request (Asia/Shanghai); null without `weekly_hours`."
+    )
     phone: str
     distance_m: float | None = Field(
         None,
@@ -142,12 +163,14 @@ class InstitutionRead(BaseModel):
         coord_sys: CoordSys,
         *,
         exact: bool,
+        at: LocalMoment,
         distance_m: float | None = None,
     ) -> InstitutionRead:
         """Shapes a row; a home-based place shows only its published area unless `exact`."""
         hidden = row.kind == InstitutionKind.home_based and not exact
         lat, lon = (row.public_lat, row.public_lon) if hidden else (row.lat, row.lon)
         level, year = row.demonstration_level, row.demonstration_year
+        week = week_of(row.weekly_hours)
         return cls(
             id=row.id,
             name=row.name,
@@ -171,6 +194,8 @@ class InstitutionRead(BaseModel):
             min_age_months=row.min_age_months,
             max_age_months=row.max_age_months,
             opening_hours=row.opening_hours,
+            weekly_hours=OpeningInterval.rows(week),
+            open_now=is_open_weekly(week, at) if week else None,
             phone=row.phone,
             distance_m=None if distance_m is None else round(distance_m, 1),
         )

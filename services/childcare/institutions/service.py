@@ -3,6 +3,7 @@ edits (a place must lie in its district; capacity changes re-balance the waitlis
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from common.clock import Clock
 from common.districts import ensure_in_district
 from common.geo import CoordSys, to_wgs84
 from common.i18n import t
+from common.opening_hours import LocalMoment, rows_of
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.childcare.enrollments import repository as enrollment_repository
@@ -55,6 +57,7 @@ async def search_institutions(
     cursor: str | None,
     codec: CursorCodec,
     viewer: Principal | None,
+    at: LocalMoment,
 ) -> Page[InstitutionRead]:
     """One page of institutions, nearest (published point) first when a centre is given."""
     async with reader.connection() as conn:
@@ -66,24 +69,35 @@ async def search_institutions(
             limit=limit,
             cursor=cursor,
             codec=codec,
-            scope=repr((filters, near)),
+            # the moment of `open_now` moves between pages; whether it was asked does not
+            scope=repr((replace(filters, open_at=None, closed_at=None), _asked(filters), near)),
             shape=lambda hit: InstitutionRead.of(
                 hit,
                 coord_sys,
                 exact=exact is True or (exact is not False and hit.id in exact),
+                at=at,
                 distance_m=hit.distance_m,
             ),
         )
 
 
+def _asked(filters: InstitutionFilter) -> bool | None:
+    return True if filters.open_at is not None else False if filters.closed_at is not None else None
+
+
 async def get_institution(
-    reader: Reader, *, institution_id: int, coord_sys: CoordSys, viewer: Principal | None
+    reader: Reader,
+    *,
+    institution_id: int,
+    coord_sys: CoordSys,
+    viewer: Principal | None,
+    at: LocalMoment,
 ) -> InstitutionRead:
     async with reader.connection() as conn:
         row = await repository.GET.one(conn, InstitutionNotFound, id=institution_id)
         exact = await _exact_for(conn, viewer)
     seen_exactly = exact is True or (exact is not False and institution_id in exact)
-    return InstitutionRead.of(row, coord_sys, exact=seen_exactly)
+    return InstitutionRead.of(row, coord_sys, exact=seen_exactly, at=at)
 
 
 # --- staff edits ---------------------------------------------------------------------------
@@ -106,6 +120,8 @@ def _values(
         demo = body.demonstration
         values["demonstration_level"] = demo.level.value if demo else None
         values["demonstration_year"] = demo.year if demo else None
+    if "weekly_hours" in changes and body.weekly_hours is not None:
+        values["weekly_hours"] = [list(row) for row in rows_of(body.weekly_hours)]
     for key in ("district", "kind"):
         if values.get(key) is not None:
             values[key] = values[key].value
@@ -113,7 +129,7 @@ def _values(
 
 
 async def create_institution(
-    session: AsyncSession, *, body: InstitutionCreate, coord_sys: CoordSys
+    session: AsyncSession, *, body: InstitutionCreate, coord_sys: CoordSys, clock: Clock
 ) -> InstitutionRead:
     values = _values(body, body.model_dump(exclude={"coord_sys"}), coord_sys)
     _check_age_range(values["min_age_months"], values["max_age_months"])
@@ -122,7 +138,7 @@ async def create_institution(
     session.add(inst)
     await session.flush()
     row = await repository.GET.one_in(session, InstitutionNotFound, id=inst.id)
-    return InstitutionRead.of(row, coord_sys, exact=True)
+    return InstitutionRead.of(row, coord_sys, exact=True, at=LocalMoment.of(clock.now()))
 
 
 async def update_institution(
@@ -166,4 +182,4 @@ async def update_institution(
     await session.flush()
     await offer_free_places(session, inst, clock=clock, offer_ttl=offer_ttl)
     row = await repository.GET.one_in(session, InstitutionNotFound, id=inst.id)
-    return InstitutionRead.of(row, coord_sys, exact=True)
+    return InstitutionRead.of(row, coord_sys, exact=True, at=LocalMoment.of(clock.now()))

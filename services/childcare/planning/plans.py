@@ -15,6 +15,7 @@ from common.errors import Unprocessable
 from common.geo import CoordSys, Location
 from common.i18n import N_, t
 from common.lifecycle import Lifecycle
+from common.opening_hours import WEEKDAYS, stored_week
 from common.read import Reader
 from services.childcare.institutions.schemas import InstitutionKind
 from services.childcare.models import Institution, PlanProject
@@ -194,6 +195,7 @@ async def _open_institution(
         min_age_months=lo,
         max_age_months=hi,
         opening_hours=update.opening_hours or "07:30-18:00",
+        weekly_hours=stored_week(update.opening_hours or "07:30-18:00", WEEKDAYS),
         phone=update.phone or "0471-12345",  # the city's service line, until staff set its own
     )
     session.add(institution)

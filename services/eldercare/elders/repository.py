@@ -54,6 +54,11 @@ class ElderRow:
     lives_alone: bool
     lost_only_child: bool
     care_needs: list[str]
+    address: str | None
+    phone: str | None
+    emergency_contact_name: str | None
+    emergency_contact_phone: str | None
+    emergency_contact_relation: str | None
     created_by_role: str
     family_citizen_ids: list[str]
     last_visited_at: datetime | None
@@ -124,6 +129,11 @@ PROFILES = select(
     Elder.lives_alone,
     Elder.lost_only_child,
     Elder.care_needs,
+    Elder.address,
+    Elder.phone,
+    Elder.emergency_contact_name,
+    Elder.emergency_contact_phone,
+    Elder.emergency_contact_relation,
     Elder.created_by_role,
     func.coalesce(_FAMILY, cast(array([], type_=String), ARRAY(String))).label(
         "family_citizen_ids"

@@ -32,7 +32,7 @@ from services.eldercare.elders.errors import (
     SubjectOnlyForStaff,
 )
 from services.eldercare.elders.repository import StaffFilter
-from services.eldercare.elders.schemas import ElderCreate, ElderRead
+from services.eldercare.elders.schemas import ElderCreate, ElderRead, ElderUpdate
 from services.eldercare.facilities.errors import CommunityNotFound
 
 router = APIRouter(prefix="/eldercare/v1", tags=["eldercare elders"])
@@ -135,5 +135,39 @@ async def get_elder(
 ) -> Response:
     elder = await service.get_elder(
         reader, audited, principal=principal, elder_id=elder_id, clock=clock
+    )
+    return model_response(elder)
+
+
+@router.patch(
+    "/elders/{elder_id}",
+    summary="Correct an elder's profile (the elder, linked family, or staff; audited)",
+    description=(
+        "Only the fields sent change, under the rules of registration (`not_an_elder`, "
+        "`birth_date_in_future`, `community_not_found`). Every change is written to the access "
+        "audit, whoever makes it. To anyone else the profile does not exist (`404`)."
+    ),
+    response_model=ElderRead,
+    responses=problem_responses(
+        400, 401, 403, ElderNotFound, BirthDateInFuture, NotAnElder, CommunityNotFound
+    ),
+)
+async def update_elder(
+    elder_id: Id,
+    body: ElderUpdate,
+    session: SessionDep,
+    principal: ElderReaderDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    request_id: RequestIdDep,
+) -> Response:
+    elder = await service.update_elder(
+        session,
+        principal=principal,
+        elder_id=elder_id,
+        body=body,
+        settings=settings,
+        clock=clock,
+        request_id=request_id,
     )
     return model_response(elder)

@@ -7,9 +7,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+from pydantic.json_schema import SkipJsonSchema
 
+from common.personal_data import mask_address, mask_name, mask_phone
 from common.times import BirthDate, CityDateTime
-from common.validation import MAX_ID, IntegerOnly
+from common.validation import MAX_ID, IntegerOnly, PatchBody, Phone, patch_field
 from services.eldercare.elders.ages import age_years
 
 if TYPE_CHECKING:
@@ -51,6 +53,29 @@ CitizenId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s\u
 CommunityIdIn = Annotated[int, Field(ge=1, le=MAX_ID), IntegerOnly]
 
 
+Address = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=300,
+        description="Where carers and renovation crews go: street, building, unit, door.",
+    ),
+]
+CareNeeds = Annotated[list[CareType], Field(max_length=9), AfterValidator(_unique)]
+
+
+class EmergencyContact(BaseModel):
+    """Whom to call when the elder cannot be reached."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=50)]
+    phone: Phone
+    relation: Annotated[str, Field(min_length=1, max_length=20, description="e.g. 女儿")] | None = (
+        None
+    )
+
+
 class ElderCreate(BaseModel):
     """A new elder profile. `acting_as` says who the caller is for the elder: `self` (the
     caller is the elder), `family` (default for a citizen: the caller is linked as family) or
@@ -73,9 +98,10 @@ class ElderCreate(BaseModel):
     lost_only_child: StrictBool = Field(
         False, description="The elder's family lost its only child (失独家庭)."
     )
-    care_needs: Annotated[list[CareType], Field(max_length=9), AfterValidator(_unique)] = Field(
-        default_factory=list
-    )
+    care_needs: CareNeeds = Field(default_factory=list)
+    address: Address | None = None
+    phone: Phone | None = None
+    emergency_contact: EmergencyContact | None = None
     acting_as: ActingAs | None = None
     family_citizen_ids: Annotated[
         list[CitizenId], Field(max_length=10), AfterValidator(_unique)
@@ -89,6 +115,35 @@ class ElderCreate(BaseModel):
     )
 
 
+class ElderUpdate(PatchBody):
+    """A correction of an elder's profile: only the fields sent change, under the rules of
+    registration (aged 60 or more, a community that exists). `null` clears `community_id`,
+    `address`, `phone` and `emergency_contact`."""
+
+    model_config = ConfigDict(extra="forbid")
+    nullable = frozenset({"community_id", "address", "phone", "emergency_contact"})
+
+    name: Annotated[str, Field(min_length=1, max_length=50)] | SkipJsonSchema[None] = patch_field()
+    birth_date: BirthDate | SkipJsonSchema[None] = patch_field(
+        description="The elder must be at least 60 today."
+    )
+    community_id: CommunityIdIn | None = None
+    lives_alone: StrictBool | SkipJsonSchema[None] = patch_field()
+    lost_only_child: StrictBool | SkipJsonSchema[None] = patch_field(
+        description="The elder's family lost its only child (失独家庭)."
+    )
+    care_needs: CareNeeds | SkipJsonSchema[None] = patch_field()
+    address: Address | None = None
+    phone: Phone | None = None
+    emergency_contact: EmergencyContact | None = None
+
+
+class EmergencyContactRead(BaseModel):
+    name: str
+    phone: str
+    relation: str | None
+
+
 class ElderRead(BaseModel):
     id: int
     name: str
@@ -100,6 +155,13 @@ class ElderRead(BaseModel):
     lives_alone: bool
     lost_only_child: bool
     care_needs: list[CareType]
+    address: str | None = Field(
+        description="In full on a read of one profile; masked in lists (`赛罕区人民路街****`)."
+    )
+    phone: str | None = Field(description="In full on a read of one profile; masked in lists.")
+    emergency_contact: EmergencyContactRead | None = Field(
+        description="In full on a read of one profile; name and phone masked in lists."
+    )
     relation: Relation | None = Field(
         description="You are the elder (`self`) or linked family; null when read as staff."
     )
@@ -113,8 +175,30 @@ class ElderRead(BaseModel):
 
     @classmethod
     def of(
-        cls, row: ElderRow, relation: Relation | None, today: date, *, as_staff: bool
+        cls,
+        row: ElderRow,
+        relation: Relation | None,
+        today: date,
+        *,
+        as_staff: bool,
+        masked: bool = False,
     ) -> ElderRead:
+        """`masked`: a list shows contact details masked; one profile's read shows them whole."""
+        contact = None
+        if row.emergency_contact_name is not None and row.emergency_contact_phone is not None:
+            contact = EmergencyContactRead(
+                name=mask_name(row.emergency_contact_name)
+                if masked
+                else row.emergency_contact_name,
+                phone=mask_phone(row.emergency_contact_phone)
+                if masked
+                else row.emergency_contact_phone,
+                relation=row.emergency_contact_relation,
+            )
+        address, phone = row.address, row.phone
+        if masked:
+            address = None if address is None else mask_address(address)
+            phone = None if phone is None else mask_phone(phone)
         return cls(
             id=row.id,
             name=row.name,
@@ -126,6 +210,9 @@ class ElderRead(BaseModel):
             lives_alone=row.lives_alone,
             lost_only_child=row.lost_only_child,
             care_needs=[CareType(n) for n in row.care_needs],
+            address=address,
+            phone=phone,
+            emergency_contact=contact,
             relation=relation,
             created_by=ActingAs(row.created_by_role),
             family_citizen_ids=list(row.family_citizen_ids),

@@ -23,7 +23,7 @@ from common.personal_data import (
 from common.read import Reader
 from services.eldercare.config import Settings
 from services.eldercare.elders import repository
-from services.eldercare.elders.access import audit, is_staff
+from services.eldercare.elders.access import audit, is_staff, relation_or_audit
 from services.eldercare.elders.ages import age_years
 from services.eldercare.elders.errors import (
     BirthDateInFuture,
@@ -36,7 +36,14 @@ from services.eldercare.elders.errors import (
     SubjectOnlyForStaff,
 )
 from services.eldercare.elders.repository import StaffFilter
-from services.eldercare.elders.schemas import ActingAs, ElderCreate, ElderRead, Relation
+from services.eldercare.elders.schemas import (
+    ActingAs,
+    ElderCreate,
+    ElderRead,
+    ElderUpdate,
+    EmergencyContact,
+    Relation,
+)
 from services.eldercare.facilities.errors import CommunityNotFound
 from services.eldercare.models import Community, Elder
 
@@ -44,6 +51,7 @@ READ_PURPOSE = "eldercare staff: elder profile review"
 
 
 CREATE_PURPOSE = "eldercare staff: register an elder"
+UPDATE_PURPOSE = "correct an elder's profile"
 
 
 def _acting_as(principal: Principal, wanted: ActingAs | None) -> ActingAs:
@@ -79,6 +87,20 @@ def _id_number(raw: str | None, key: str) -> tuple[str | None, str | None]:
     return id_number_hash(number, key), mask_id_number(number)
 
 
+def _contact_columns(
+    address: str | None, phone: str | None, contact: EmergencyContact | None
+) -> dict[str, str | None]:
+    return {"address": address, "phone": phone, **_emergency_columns(contact)}
+
+
+def _emergency_columns(contact: EmergencyContact | None) -> dict[str, str | None]:
+    return {
+        "emergency_contact_name": None if contact is None else contact.name,
+        "emergency_contact_phone": None if contact is None else contact.phone,
+        "emergency_contact_relation": None if contact is None else contact.relation,
+    }
+
+
 async def create_elder(
     session: AsyncSession,
     *,
@@ -112,6 +134,7 @@ async def create_elder(
             lives_alone=body.lives_alone,
             lost_only_child=body.lost_only_child,
             care_needs=[n.value for n in body.care_needs],
+            **_contact_columns(body.address, body.phone, body.emergency_contact),
             subject_sub=subject,
             created_by_sub=principal.sub,
             created_by_role=acting.value,
@@ -188,7 +211,7 @@ async def list_elders(
             cursor=cursor,
             codec=codec,
             scope=scope,
-            shape=lambda row: ElderRead.of(row, None, today, as_staff=True),
+            shape=lambda row: ElderRead.of(row, None, today, as_staff=True, masked=True),
         )
         await audited.record(
             principal,
@@ -207,5 +230,62 @@ async def list_elders(
             cursor=cursor,
             codec=codec,
             scope=scope,
-            shape=lambda row: ElderRead.of(row, Relation(mine[row.id]), today, as_staff=False),
+            shape=lambda row: ElderRead.of(
+                row, Relation(mine[row.id]), today, as_staff=False, masked=True
+            ),
         )
+
+
+async def update_elder(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    elder_id: int,
+    body: ElderUpdate,
+    settings: Settings,
+    clock: Clock,
+    request_id: str | None,
+) -> ElderRead:
+    """The elder, linked family or staff correct a profile under the rules of registration.
+    Every change is written to the access audit (whoever made it: it is the elder's sensitive
+    data); to anyone else the profile does not exist."""
+    today = clock.today()
+    elder = await repository.lock(session, elder_id)
+    if elder is None:
+        raise ElderNotFound(id=elder_id)
+    resource = f"elder/{elder_id}"
+    relation = await relation_or_audit(
+        session,
+        principal,
+        elder_id,
+        action="update_elder",
+        resource=resource,
+        purpose=UPDATE_PURPOSE,
+        request_id=request_id,
+        missing=ElderNotFound(id=elder_id),
+    )
+    if relation is not None:  # the elder or family: their change is audited too
+        await audit(
+            session,
+            principal,
+            action="update_elder",
+            resources=[resource],
+            purpose=f"{UPDATE_PURPOSE} ({relation})",
+            request_id=request_id,
+        )
+    changes = body.changes()
+    if "birth_date" in changes:
+        _check_age(changes["birth_date"], today, settings.elder_min_age_years)
+    if changes.get("community_id") is not None:
+        await load(session, Community, changes["community_id"], CommunityNotFound, lock=False)
+    if "care_needs" in changes:
+        changes["care_needs"] = [n.value for n in changes["care_needs"]]
+    if "emergency_contact" in changes:
+        contact = changes.pop("emergency_contact")
+        changes |= _emergency_columns(contact)
+    for name, value in changes.items():
+        setattr(elder, name, value)
+    await session.flush()
+    row = await repository.GET.one_in(session, ElderNotFound, id=elder_id)
+    shown = None if relation is None else Relation(relation)
+    return ElderRead.of(row, shown, today, as_staff=relation is None)

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, array
 
 from common.geo import Earth
 from common.listing import Bound, Keyset, Listing
+from common.opening_hours import open_now_filters
 from common.read import Statement
 from services.eldercare.models import Community, Facility
 
@@ -42,6 +43,7 @@ class FacilityRow:
     lon: float
     phone: str | None
     opening_hours: str
+    weekly_hours: Any  # jsonb: text on the driver
     awards: Any  # jsonb: text on the driver
     services: list[str]
 
@@ -99,6 +101,9 @@ class FacilityFilter:
     district: str | None = None
     community: str | None = None  # a community's name
     community_id: int | None = None
+    # `open_now`: the city's week minute it is asked at (`LocalMoment.week_minute`)
+    open_at: int | None = None
+    closed_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,7 @@ FACILITY_COLUMNS = (
     Facility.lon,
     Facility.phone,
     Facility.opening_hours,
+    Facility.weekly_hours,
     Community.awards,
     Facility.services,
 )
@@ -135,6 +141,7 @@ SEARCH_FACILITIES = Listing(
         "district": Bound(lambda p: Facility.district == p),
         "community": Bound(lambda p: Community.name == p),
         "community_id": Bound(lambda p: Facility.community_id == p),
+        **open_now_filters(Facility.weekly_hours),
     },
     order=Keyset((Facility.id,)),
     nearest=Facility.earth_loc,

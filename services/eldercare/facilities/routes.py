@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from common.clock import ClockDep
 from common.districts import District
 from common.geo import CoordSys, CoordSysQuery, to_wgs84
 from common.geo_query import NearDep
+from common.opening_hours import LocalMoment
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
@@ -44,20 +46,32 @@ async def list_facilities(
     reader: ReaderDep,
     near: NearDep,
     codec: CursorCodecDep,
+    clock: ClockDep,
     kind: FacilityKind | None = None,
     district: District | None = None,
     community: Annotated[
         str | None, Query(min_length=1, max_length=100, description="A community's name.")
     ] = None,
     community_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    open_now: Annotated[
+        bool | None,
+        Query(
+            description="`true`: open at the time of the request (Asia/Shanghai), by "
+            "`weekly_hours`; `false`: not open then. Facilities without `weekly_hours` match "
+            "neither."
+        ),
+    ] = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
+    at = LocalMoment.of(clock.now())
     filters = FacilityFilter(
         kind=kind,
         district=district,
         community=community,
         community_id=community_id,
+        open_at=at.week_minute if open_now is True else None,
+        closed_at=at.week_minute if open_now is False else None,
     )
     page = await service.search_facilities(
         reader,
@@ -67,6 +81,7 @@ async def list_facilities(
         limit=limit,
         cursor=cursor,
         codec=codec,
+        at=at,
     )
     return model_response(page)
 
@@ -78,11 +93,12 @@ async def list_facilities(
     responses=problem_responses(FacilityNotFound),
 )
 async def get_facility(
-    facility_id: Id, reader: ReaderDep, coord_sys: CoordSysQuery = CoordSys.wgs84
+    facility_id: Id, reader: ReaderDep, clock: ClockDep, coord_sys: CoordSysQuery = CoordSys.wgs84
 ) -> Response:
-    return model_response(
-        await service.get_facility(reader, facility_id=facility_id, coord_sys=coord_sys)
+    facility = await service.get_facility(
+        reader, facility_id=facility_id, coord_sys=coord_sys, at=LocalMoment.of(clock.now())
     )
+    return model_response(facility)
 
 
 @router.get(

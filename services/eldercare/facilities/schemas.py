@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from common.districts import District
 from common.geo import CoordSys, Location
+from common.opening_hours import LocalMoment, OpeningInterval, is_open_weekly, week_of
 
 if TYPE_CHECKING:
     from services.eldercare.facilities.repository import CommunityRow, FacilityRow, InReach
@@ -63,7 +64,13 @@ class FacilityRead(BaseModel):
     address: str
     location: Location
     phone: str | None
-    opening_hours: str
+    opening_hours: str = Field(description="The hours as the facility writes them.")
+    weekly_hours: list[OpeningInterval] = Field(
+        description="The hours as a week, Asia/Shanghai; empty when not known."
+    )
+    open_now: bool | None = Field(
+        description="Open at the time of the request (Asia/Shanghai); null without `weekly_hours`."
+    )
     awards: list[Award] = Field(
         description=(
             "Awards of the facility's community, e.g. 全国示范性老年友好型社区 (2022); they "
@@ -75,8 +82,14 @@ class FacilityRead(BaseModel):
 
     @classmethod
     def of(
-        cls, row: FacilityRow, coord_sys: CoordSys, *, distance_m: float | None = None
+        cls,
+        row: FacilityRow,
+        coord_sys: CoordSys,
+        *,
+        at: LocalMoment,
+        distance_m: float | None = None,
     ) -> FacilityRead:
+        week = week_of(row.weekly_hours)
         return cls(
             id=row.id,
             name=row.name,
@@ -89,6 +102,8 @@ class FacilityRead(BaseModel):
             location=Location.of(row.lat, row.lon, coord_sys),
             phone=row.phone,
             opening_hours=row.opening_hours,
+            weekly_hours=OpeningInterval.rows(week),
+            open_now=is_open_weekly(week, at) if week else None,
             awards=[Award.model_validate(a) for a in json_list(row.awards)],
             services=list(row.services),
             distance_m=None if distance_m is None else round(distance_m, 1),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from common.geo import CoordSys
+from common.opening_hours import LocalMoment
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.eldercare.facilities import repository
@@ -20,8 +23,10 @@ async def search_facilities(
     limit: int,
     cursor: str | None,
     codec: CursorCodec,
+    at: LocalMoment,
 ) -> Page[FacilityRead]:
     """One page of facilities, nearest first when a centre is given."""
+    asked = filters.open_at is not None, filters.closed_at is not None
     async with reader.connection() as conn:
         return await repository.SEARCH_FACILITIES.page(
             conn,
@@ -30,14 +35,17 @@ async def search_facilities(
             limit=limit,
             cursor=cursor,
             codec=codec,
-            scope=repr((filters, near)),
-            shape=lambda hit: FacilityRead.of(hit, coord_sys, distance_m=hit.distance_m),
+            # the moment of `open_now` moves between pages; whether it was asked does not
+            scope=repr((replace(filters, open_at=None, closed_at=None), asked, near)),
+            shape=lambda hit: FacilityRead.of(hit, coord_sys, at=at, distance_m=hit.distance_m),
         )
 
 
-async def get_facility(reader: Reader, *, facility_id: int, coord_sys: CoordSys) -> FacilityRead:
+async def get_facility(
+    reader: Reader, *, facility_id: int, coord_sys: CoordSys, at: LocalMoment
+) -> FacilityRead:
     row = await reader.one(repository.GET_FACILITY, FacilityNotFound, id=facility_id)
-    return FacilityRead.of(row, coord_sys)
+    return FacilityRead.of(row, coord_sys, at=at)
 
 
 async def search_communities(

@@ -5,7 +5,7 @@ no transaction."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, cast
 
 from pydantic import BaseModel, Field
@@ -53,6 +53,9 @@ class SummaryCareRequest(BaseModel):
     care_type: str
     provider_category: ProviderCategory
     status: Literal["requested", "assigned"] = Field(description="Open requests only.")
+    provider_name: str | None = Field(
+        description="Who will come: the provider staff assigned (null until assigned)."
+    )
     price_fen: int | None
     requested_at: datetime
 
@@ -63,6 +66,9 @@ class SummaryRenovation(BaseModel):
     items: list[str]
     status: Literal["requested", "assessed", "scheduled"] = Field(
         description="Open renovations only."
+    )
+    scheduled_for: date | None = Field(
+        description="The day the crew comes (city date), once scheduled."
     )
     requested_at: datetime
 
@@ -120,6 +126,7 @@ async def me_summary(reader: Reader, *, principal: Principal, clock: Clock) -> M
                 care_type=c.care_type,
                 provider_category=c.provider_category,
                 status=c.status,
+                provider_name=c.provider_name,
                 price_fen=c.price_fen,
                 requested_at=c.requested_at,
             )
@@ -131,6 +138,7 @@ async def me_summary(reader: Reader, *, principal: Principal, clock: Clock) -> M
                 elder_id=r.elder_id,
                 items=list(r.items),
                 status=r.status,
+                scheduled_for=r.scheduled_for,
                 requested_at=r.requested_at,
             )
             for r in renovations

@@ -31,6 +31,8 @@ class FairRow:
     venue: str
     address: str
     district: str
+    lat: float | None
+    lon: float | None
     capacity: int
     registered: int
     employers: str  # jsonb, as text on the driver: [{employer, positions: [...]}, ...]
@@ -64,6 +66,8 @@ FAIRS = select(
     Fair.venue,
     Fair.address,
     Fair.district,
+    Fair.lat,
+    Fair.lon,
     Fair.capacity,
     Fair.registered,
     Fair.employers,

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Response
 
 from common.clock import ClockDep
 from common.db import SessionDep
-from common.districts import District
+from common.districts import District, LocationOutsideDistrict
+from common.geo import CoordSys, CoordSysQuery
+from common.geo_query import ConflictingCoordSys, OptionalCoordSysQuery, one_coord_sys
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
@@ -26,7 +28,9 @@ from services.jobs.fairs.schemas import FairCreate, FairRead, FairUpdate
 
 router = APIRouter(prefix="/jobs/v1", tags=["jobs"])
 NOT_FOUND = problem_responses(FairNotFound)
-STAFF_WRITE = problem_responses(400, 401, 403, InvalidFairTimes)
+STAFF_WRITE = problem_responses(
+    400, 401, 403, InvalidFairTimes, LocationOutsideDistrict, ConflictingCoordSys
+)
 
 
 class FairWhen(StrEnum):
@@ -47,6 +51,7 @@ async def list_fairs(
     codec: CursorCodecDep,
     when: FairWhen | None = None,
     district: District | None = None,
+    coord_sys: CoordSysQuery = CoordSys.wgs84,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
@@ -58,6 +63,7 @@ async def list_fairs(
         cursor=cursor,
         codec=codec,
         clock=clock,
+        coord_sys=coord_sys,
     )
     return model_response(page)
 
@@ -68,8 +74,11 @@ async def list_fairs(
     response_model=FairRead,
     responses=NOT_FOUND,
 )
-async def get_fair(fair_id: Id, reader: ReaderDep, clock: ClockDep) -> Response:
-    return model_response(await service.get_fair(reader, fair_id=fair_id, clock=clock))
+async def get_fair(
+    fair_id: Id, reader: ReaderDep, clock: ClockDep, coord_sys: CoordSysQuery = CoordSys.wgs84
+) -> Response:
+    fair = await service.get_fair(reader, fair_id=fair_id, clock=clock, coord_sys=coord_sys)
+    return model_response(fair)
 
 
 @router.post(
@@ -80,9 +89,18 @@ async def get_fair(fair_id: Id, reader: ReaderDep, clock: ClockDep) -> Response:
     responses=STAFF_WRITE,
 )
 async def create_fair(
-    body: FairCreate, session: SessionDep, staff: StaffDep, idem: IdempotencyDep, clock: ClockDep
+    body: FairCreate,
+    session: SessionDep,
+    staff: StaffDep,
+    idem: IdempotencyDep,
+    clock: ClockDep,
+    coord_sys: OptionalCoordSysQuery = None,
 ) -> Response:
-    return await idem.run(staff.sub, lambda: service.create_fair(session, body=body, clock=clock))
+    system = one_coord_sys(coord_sys, body.coord_sys)
+    return await idem.run(
+        staff.sub,
+        lambda: service.create_fair(session, body=body, coord_sys=system, clock=clock),
+    )
 
 
 @router.patch(
@@ -92,7 +110,18 @@ async def create_fair(
     responses={**STAFF_WRITE, **NOT_FOUND, **problem_responses(CapacityBelowRegistered)},
 )
 async def update_fair(
-    fair_id: Id, body: FairUpdate, session: SessionDep, _: StaffDep, clock: ClockDep
+    fair_id: Id,
+    body: FairUpdate,
+    session: SessionDep,
+    _: StaffDep,
+    clock: ClockDep,
+    coord_sys: OptionalCoordSysQuery = None,
 ) -> Response:
-    updated = await service.update_fair(session, fair_id=fair_id, body=body, clock=clock)
+    updated = await service.update_fair(
+        session,
+        fair_id=fair_id,
+        body=body,
+        coord_sys=one_coord_sys(coord_sys, body.coord_sys),
+        clock=clock,
+    )
     return model_response(updated)

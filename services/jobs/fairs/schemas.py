@@ -10,9 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from common.districts import District
+from common.geo import CoordSys, Location
+from common.geo_input import BodyCoordSys, PointIn
 from common.times import ScheduledDateTime
 from common.validation import IntegerOnly, PatchBody, patch_field
-from services.jobs.fields import Description, Text200, Text300, from_jsonb
+from services.jobs.fields import Description, Text200, Text300, from_jsonb, optional_location
 from services.jobs.postings.schemas import EducationLevel
 from services.jobs.values import RegistrationStatus
 
@@ -38,6 +40,9 @@ class FairEmployer(BaseModel):
 
 
 Employers = Annotated[list[FairEmployer], Field(max_length=1000)]
+VenuePoint = Annotated[
+    PointIn, Field(description="The venue as a map point, inside `district`; in `coord_sys`.")
+]
 
 
 class FairCreate(BaseModel):
@@ -52,6 +57,8 @@ class FairCreate(BaseModel):
     venue: Text200
     address: Text300
     district: District
+    location: VenuePoint | None = None
+    coord_sys: BodyCoordSys = None
     capacity: Capacity
     employers: Employers = []
 
@@ -61,7 +68,7 @@ class FairUpdate(PatchBody):
     below the seats taken (`409 capacity_below_registered`)."""
 
     model_config = ConfigDict(extra="forbid")
-    nullable = frozenset({"description"})
+    nullable = frozenset({"description", "location", "coord_sys"})
 
     name: Text200 | SkipJsonSchema[None] = patch_field()
     description: Description | None = None
@@ -70,6 +77,8 @@ class FairUpdate(PatchBody):
     venue: Text200 | SkipJsonSchema[None] = patch_field()
     address: Text300 | SkipJsonSchema[None] = patch_field()
     district: District | SkipJsonSchema[None] = patch_field()
+    location: VenuePoint | None = None
+    coord_sys: BodyCoordSys = None
     capacity: Capacity | SkipJsonSchema[None] = patch_field()
     employers: Employers | SkipJsonSchema[None] = patch_field()
 
@@ -89,6 +98,9 @@ class FairRead(BaseModel):
     venue: str
     address: str
     district: District
+    location: Location | None = Field(
+        description="The venue as a map point, in the requested `coord_sys`."
+    )
     capacity: int
     registered: int
     seats_left: int
@@ -97,7 +109,7 @@ class FairRead(BaseModel):
     positions: int = Field(description="Openings offered by all employers together.")
 
     @classmethod
-    def of(cls, row: FairRow, now: datetime) -> FairRead:
+    def of(cls, row: FairRow, now: datetime, coord_sys: CoordSys = CoordSys.wgs84) -> FairRead:
         employers = [FairEmployer.model_validate(e) for e in from_jsonb(row.employers)]
         starts, ends = row.starts_at, row.ends_at
         status = (
@@ -116,6 +128,7 @@ class FairRead(BaseModel):
             venue=row.venue,
             address=row.address,
             district=District(row.district),
+            location=optional_location(row.lat, row.lon, coord_sys),
             capacity=row.capacity,
             registered=row.registered,
             seats_left=row.capacity - row.registered,

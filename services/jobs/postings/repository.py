@@ -28,6 +28,14 @@ class PostingRow:
     graduate_friendly: bool
     openings: int
     description: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    contact_email: str | None
+    how_to_apply: str | None
+    apply_url: str | None
+    address: str | None
+    lat: float | None
+    lon: float | None
     status: str
     posted_at: datetime
     expires_at: datetime
@@ -56,6 +64,14 @@ POSTINGS = select(
     Posting.graduate_friendly,
     Posting.openings,
     Posting.description,
+    Posting.contact_name,
+    Posting.contact_phone,
+    Posting.contact_email,
+    Posting.how_to_apply,
+    Posting.apply_url,
+    Posting.address,
+    Posting.lat,
+    Posting.lon,
     Posting.status,
     Posting.posted_at,
     Posting.expires_at,

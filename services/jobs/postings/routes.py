@@ -8,7 +8,9 @@ from fastapi import APIRouter, Query, Response
 
 from common.clock import ClockDep
 from common.db import SessionDep
-from common.districts import District
+from common.districts import District, LocationOutsideDistrict
+from common.geo import CoordSys, CoordSysQuery
+from common.geo_query import ConflictingCoordSys, OptionalCoordSysQuery, one_coord_sys
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
@@ -29,7 +31,15 @@ from services.jobs.postings.schemas import (
 
 router = APIRouter(prefix="/jobs/v1", tags=["jobs"])
 NOT_FOUND = problem_responses(PostingNotFound)
-STAFF_WRITE = problem_responses(400, 401, 403, InvalidSalaryRange, InvalidExpiry)
+STAFF_WRITE = problem_responses(
+    400,
+    401,
+    403,
+    InvalidSalaryRange,
+    InvalidExpiry,
+    LocationOutsideDistrict,
+    ConflictingCoordSys,
+)
 
 
 @router.get(
@@ -57,6 +67,7 @@ async def list_postings(
         Query(ge=0, le=100_000_000, description="Postings that can pay at least this, fen/month."),
     ] = None,
     graduate_friendly: bool | None = None,
+    coord_sys: CoordSysQuery = CoordSys.wgs84,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
@@ -70,7 +81,7 @@ async def list_postings(
         graduate_friendly=graduate_friendly,
     )
     page = await service.search_postings(
-        reader, filters=filters, limit=limit, cursor=cursor, codec=codec
+        reader, filters=filters, limit=limit, cursor=cursor, codec=codec, coord_sys=coord_sys
     )
     return model_response(page)
 
@@ -81,8 +92,12 @@ async def list_postings(
     response_model=PostingRead,
     responses=NOT_FOUND,
 )
-async def get_posting(posting_id: Id, reader: ReaderDep, clock: ClockDep) -> Response:
-    posting = await service.get_posting(reader, posting_id=posting_id, clock=clock)
+async def get_posting(
+    posting_id: Id, reader: ReaderDep, clock: ClockDep, coord_sys: CoordSysQuery = CoordSys.wgs84
+) -> Response:
+    posting = await service.get_posting(
+        reader, posting_id=posting_id, clock=clock, coord_sys=coord_sys
+    )
     return model_response(posting)
 
 
@@ -99,9 +114,12 @@ async def create_posting(
     staff: StaffDep,
     idem: IdempotencyDep,
     clock: ClockDep,
+    coord_sys: OptionalCoordSysQuery = None,
 ) -> Response:
+    system = one_coord_sys(coord_sys, body.coord_sys)
     return await idem.run(
-        staff.sub, lambda: service.create_posting(session, body=body, clock=clock)
+        staff.sub,
+        lambda: service.create_posting(session, body=body, coord_sys=system, clock=clock),
     )
 
 
@@ -112,7 +130,18 @@ async def create_posting(
     responses={**STAFF_WRITE, **NOT_FOUND},
 )
 async def update_posting(
-    posting_id: Id, body: PostingUpdate, session: SessionDep, _: StaffDep, clock: ClockDep
+    posting_id: Id,
+    body: PostingUpdate,
+    session: SessionDep,
+    _: StaffDep,
+    clock: ClockDep,
+    coord_sys: OptionalCoordSysQuery = None,
 ) -> Response:
-    updated = await service.update_posting(session, posting_id=posting_id, body=body, clock=clock)
+    updated = await service.update_posting(
+        session,
+        posting_id=posting_id,
+        body=body,
+        coord_sys=one_coord_sys(coord_sys, body.coord_sys),
+        clock=clock,
+    )
     return model_response(updated)

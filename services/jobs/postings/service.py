@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.clock import Clock
 from common.db import load
 from common.i18n import t
+from common.geo import CoordSys
 from common.pagination import CursorCodec, Page
 from common.read import Reader
-from services.jobs.fields import aware
+from services.jobs.fields import aware, check_point, point_columns
 from services.jobs.models import Posting
 from services.jobs.postings import repository
 from services.jobs.postings.errors import InvalidExpiry, InvalidSalaryRange, PostingNotFound
@@ -23,7 +24,13 @@ from services.jobs.postings.schemas import PostingCreate, PostingRead, PostingUp
 
 
 async def search_postings(
-    reader: Reader, *, filters: PostingFilter, limit: int, cursor: str | None, codec: CursorCodec
+    reader: Reader,
+    *,
+    filters: PostingFilter,
+    limit: int,
+    cursor: str | None,
+    codec: CursorCodec,
+    coord_sys: CoordSys = CoordSys.wgs84,
 ) -> Page[PostingRead]:
     # `now` moves between pages; the cursor's position bounds them
     scope = repr(replace(filters, now=datetime.min))
@@ -35,20 +42,29 @@ async def search_postings(
             cursor=cursor,
             codec=codec,
             scope=scope,
-            shape=lambda row: PostingRead.of(row, filters.now),
+            shape=lambda row: PostingRead.of(row, filters.now, coord_sys),
         )
 
 
-async def get_posting(reader: Reader, *, posting_id: int, clock: Clock) -> PostingRead:
+async def get_posting(
+    reader: Reader, *, posting_id: int, clock: Clock, coord_sys: CoordSys = CoordSys.wgs84
+) -> PostingRead:
     row = await reader.one(repository.GET, PostingNotFound, id=posting_id)
-    return PostingRead.of(row, clock.now())
+    return PostingRead.of(row, clock.now(), coord_sys)
 
 
 # --- staff edits ---------------------------------------------------------------------------
 
 
-def _values(changes: dict[str, Any]) -> dict[str, Any]:
-    values = dict(changes)
+def _values(changes: dict[str, Any], coord_sys: CoordSys) -> dict[str, Any]:
+    """Columns from a body's fields: the contact in three columns, the point in WGS-84."""
+    values = {k: v for k, v in changes.items() if k not in ("contact", "location", "coord_sys")}
+    if "contact" in changes:
+        contact = changes["contact"] or {}
+        for part in ("name", "phone", "email"):
+            values[f"contact_{part}"] = contact.get(part)
+    if "location" in changes:
+        values |= point_columns(changes["location"], coord_sys)
     for key in ("category", "district", "education", "status"):
         if values.get(key) is not None:
             values[key] = values[key].value
@@ -69,31 +85,42 @@ def _check(values: dict[str, Any]) -> None:
 
 
 async def create_posting(
-    session: AsyncSession, *, body: PostingCreate, clock: Clock
+    session: AsyncSession, *, body: PostingCreate, coord_sys: CoordSys, clock: Clock
 ) -> PostingRead:
     now = clock.now()
-    values = _values(body.model_dump())
+    values = _values(body.model_dump(), coord_sys)
     values["posted_at"] = values["posted_at"] or now
     _check(values)
+    check_point(values["district"], values["lat"], values["lon"])
     posting = Posting(**values)
     session.add(posting)
     await session.flush()
     row = await repository.GET.one_in(session, PostingNotFound, id=posting.id)
-    return PostingRead.of(row, clock.now())
+    return PostingRead.of(row, clock.now(), coord_sys)
 
 
 async def update_posting(
-    session: AsyncSession, *, posting_id: int, body: PostingUpdate, clock: Clock
+    session: AsyncSession,
+    *,
+    posting_id: int,
+    body: PostingUpdate,
+    coord_sys: CoordSys,
+    clock: Clock,
 ) -> PostingRead:
     posting = await load(session, Posting, posting_id, PostingNotFound, lock=True)
-    values = _values(body.changes())
+    values = _values(body.model_dump(include=body.model_fields_set), coord_sys)
     merged = {
         key: values.get(key, getattr(posting, key))
         for key in ("salary_min_fen", "salary_max_fen", "posted_at", "expires_at")
     }
     _check(merged)
+    check_point(
+        values.get("district", posting.district),
+        values.get("lat", posting.lat),
+        values.get("lon", posting.lon),
+    )
     for key, value in values.items():
         setattr(posting, key, value)
     await session.flush()
     row = await repository.GET.one_in(session, PostingNotFound, id=posting.id)
-    return PostingRead.of(row, clock.now())
+    return PostingRead.of(row, clock.now(), coord_sys)

@@ -29,6 +29,7 @@ from services.jobs.programmes.errors import (
     AmountNotAllowed,
     AmountRequired,
     ApplicationNotFound,
+    ApplicationNotPending,
     BudgetExhausted,
     FactsMissing,
     NotEligible,
@@ -141,6 +142,26 @@ async def get_application(
             reader, citizen=principal, application_id=application_id
         )
     return model_response(found)
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    summary="Withdraw your application while it is not yet decided",
+    description=(
+        "Only a `pending` application can be withdrawn; one approved, rejected, paid or withdrawn "
+        "already is `409 application_not_pending`. A withdrawn application no longer counts as "
+        "your application to the programme, so you may apply again."
+    ),
+    response_model=ApplicationRead,
+    responses=problem_responses(401, 403, ApplicationNotFound, ApplicationNotPending),
+)
+async def withdraw(
+    application_id: Id, session: SessionDep, citizen: CitizenDep, clock: ClockDep
+) -> Response:
+    result = await applications.withdraw(
+        session, citizen=citizen, application_id=application_id, clock=clock
+    )
+    return model_response(result)
 
 
 @router.post(

@@ -24,11 +24,13 @@ from services.jobs.programmes.errors import (
     AmountNotAllowed,
     AmountRequired,
     ApplicationNotFound,
+    ApplicationNotPending,
     FactsMissing,
     NotEligible,
     ProgrammeClosed,
     ProgrammeNotFound,
 )
+from services.jobs.programmes.lifecycle import move_values
 from services.jobs.programmes.repository import RulesRow
 from services.jobs.programmes.rules import Outcome, RuleStatus
 from services.jobs.programmes.schemas import (
@@ -37,7 +39,7 @@ from services.jobs.programmes.schemas import (
     AwardKind,
     Eligibility,
 )
-from services.jobs.values import AWARDED_STATUSES
+from services.jobs.values import AWARDED_STATUSES, ApplicationStatus
 
 SCOPE = "applications"
 
@@ -151,6 +153,24 @@ def _already(application_id: int, status: str) -> None:
     raise AlreadyApplied(
         t("You already have an application to this programme."), application_id=application_id
     )
+
+
+async def withdraw(
+    session: AsyncSession, *, citizen: Principal, application_id: int, clock: Clock
+) -> ApplicationRead:
+    """The citizen withdraws their own application while it is undecided (`pending`); one
+    conditional UPDATE, so a staff decision at the same moment and the withdrawal cannot both
+    win. A withdrawn application no longer counts: the citizen may apply again."""
+    status = await repository.status_if_mine(session, application_id, citizen.sub)
+    if status is None:
+        raise ApplicationNotFound(id=application_id)
+    if status == ApplicationStatus.pending:
+        values = move_values(status, ApplicationStatus.withdrawn, clock.now())
+        if await repository.move(session, application_id, expected=status, values=values):
+            return await read_in_session(session, application_id)
+        # a decision landed first: say what the application is now
+        status = await repository.status_if_mine(session, application_id, citizen.sub)
+    raise ApplicationNotPending(id=application_id, application_status=status)
 
 
 async def read_in_session(session: AsyncSession, application_id: int) -> ApplicationRead:

@@ -50,3 +50,13 @@ class BudgetBelowCommitted(Conflict, code="budget_below_committed"): ...
 
 class AlreadyDisbursed(Conflict, code="already_disbursed"):
     """Paid already: the problem carries the one `payment_reference`."""
+
+
+class ApplicationNotPending(
+    Conflict,
+    code="application_not_pending",
+    message=(
+        "Application {id} is {application_status}: only an application not yet decided can be "
+        "withdrawn."
+    ),
+): ...

@@ -1,5 +1,6 @@
 """The application lifecycle: the one table of allowed moves. Staff decide a pending
-application; an approved one is paid once; rejected and disbursed are final."""
+application and the citizen may withdraw it while it is undecided; an approved one is paid once;
+rejected, withdrawn and disbursed are final."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ APPLICATION = Lifecycle(
     N_("support application"),
     ApplicationStatus,
     {
-        S.pending: {S.approved, S.rejected},
+        S.pending: {S.approved, S.rejected, S.withdrawn},
         S.approved: {S.disbursed},
         S.rejected: set(),
         S.disbursed: set(),
+        S.withdrawn: set(),
     },
     stamps={"approved": "decided_at", "rejected": "decided_at", "disbursed": "disbursed_at"},
 )

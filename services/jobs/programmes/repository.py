@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.listing import Bound, Keyset, Listing
 from common.read import Statement
 from services.jobs.models import Application, Programme
-from services.jobs.values import AWARDED_STATUSES
+from services.jobs.values import AWARDED_STATUSES, CLOSED_STATUSES
 
 
 def _count(*statuses: str) -> Any:
@@ -164,17 +164,28 @@ ALL_APPLICATIONS = Listing(
 async def open_application(
     session: AsyncSession, programme_id: int, citizen: str
 ) -> tuple[int, str] | None:
-    """The citizen's application to this programme that still counts (not rejected)."""
+    """The citizen's application to this programme that still counts (not rejected or
+    withdrawn)."""
     row = (
         await session.execute(
             select(Application.id, Application.status).where(
                 Application.programme_id == programme_id,
                 Application.citizen_sub == citizen,
-                Application.status != "rejected",
+                Application.status.not_in(CLOSED_STATUSES),
             )
         )
     ).first()
     return None if row is None else (row.id, row.status)
+
+
+async def status_if_mine(session: AsyncSession, application_id: int, citizen: str) -> str | None:
+    """The status of the citizen's own application (None: not theirs, or not there)."""
+    status: str | None = await session.scalar(
+        select(Application.status).where(
+            Application.id == application_id, Application.citizen_sub == citizen
+        )
+    )
+    return status
 
 
 async def status_of(session: AsyncSession, application_id: int) -> tuple[str, str | None] | None:

@@ -227,6 +227,9 @@ class ApplicationSummary(BaseModel):
     amount_fen: int | None
     applied_at: datetime
     decided_at: datetime | None
+    decision_note: str | None = Field(
+        description="The staff's note on an approval, or the reason of a rejection."
+    )
     payment_reference: str | None
 
     @classmethod
@@ -239,5 +242,6 @@ class ApplicationSummary(BaseModel):
             amount_fen=row.amount_fen,
             applied_at=row.applied_at,
             decided_at=row.decided_at,
+            decision_note=row.decision_note,
             payment_reference=row.payment_reference,
         )

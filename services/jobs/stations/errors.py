@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from common.errors import NotFound, Unprocessable
+from common.opening_hours import InvalidHours
 
 
 class StationNotFound(
@@ -10,7 +11,7 @@ class StationNotFound(
 ): ...
 
 
-class InvalidHours(Unprocessable, code="invalid_hours"): ...
-
-
 class InvalidException(Unprocessable, code="invalid_exception"): ...
+
+
+__all__ = ["InvalidException", "InvalidHours", "StationNotFound"]

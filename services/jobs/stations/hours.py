@@ -1,4 +1,5 @@
-"""Opening hours in the city's local time (Asia/Shanghai) and the "open now" rule.
+"""Opening hours of stations in the city's local time (Asia/Shanghai) and the "open now" rule
+with date exceptions; the weekly part is `common.opening_hours`.
 
 A date exception (holiday closure or special hours) replaces that date's weekly schedule
 entirely; otherwise the weekly intervals of that ISO weekday apply. Intervals are half-open
@@ -8,34 +9,21 @@ minutes after local midnight, [opens, closes).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
-from itertools import pairwise
+from datetime import date
 from typing import Protocol
 
-from common.clock import CITY_TZ
 from common.i18n import t
-from services.jobs.stations.errors import InvalidException, InvalidHours
+from common.opening_hours import (
+    MINUTES_PER_DAY,
+    LocalMoment,
+    format_minutes,
+    parse_minutes,
+    weekly_rows,
+)
+from services.jobs.stations.errors import InvalidException
 
-MINUTES_PER_DAY = 1440
 # (date, closed, opens, closes, note) of one date exception, times in minutes
 ExceptionRow = tuple[date, bool, int | None, int | None, str | None]
-
-
-@dataclass(frozen=True)
-class LocalMoment:
-    """A moment as the city's clocks show it."""
-
-    on_date: date
-    weekday: int  # ISO: 1 = Monday … 7 = Sunday
-    minute: int  # minutes after local midnight, 0–1439
-
-    @classmethod
-    def of(cls, now: datetime) -> LocalMoment:
-        if now.tzinfo is None:
-            raise ValueError("an aware datetime is required")
-        local = now.astimezone(CITY_TZ)
-        return cls(local.date(), local.isoweekday(), local.hour * 60 + local.minute)
 
 
 class Interval(Protocol):
@@ -77,47 +65,6 @@ def is_open(
     return any(h.weekday == at.weekday and h.opens <= at.minute < h.closes for h in weekly)
 
 
-def format_minutes(minutes: int) -> str:
-    """`HH:MM`; 1440 is written `24:00` (open until midnight)."""
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def parse_minutes(text: str) -> int:
-    """`HH:MM` (00:00–24:00) to minutes after midnight."""
-    hours, _, minutes = text.partition(":")
-    value = int(hours) * 60 + int(minutes)
-    if not (0 <= int(minutes) < 60 and 0 <= value <= MINUTES_PER_DAY):
-        raise ValueError(f"{text!r} is not a time between 00:00 and 24:00")
-    return value
-
-
-def weekly_rows(intervals: Iterable[tuple[int, str, str]]) -> list[tuple[int, int, int]]:
-    """Staff input `(weekday, "HH:MM", "HH:MM")` as rows, refusing an empty or overlapping
-    interval (`invalid_hours`): "open now" must have one answer."""
-    rows = sorted((weekday, parse_minutes(o), parse_minutes(c)) for weekday, o, c in intervals)
-    for weekday, opens, closes in rows:
-        if opens >= closes:
-            raise InvalidHours(
-                t(
-                    "Weekday {weekday}: {opens}–{closes} is empty; an interval never crosses "
-                    "midnight (split a night shift into two days).",
-                    weekday=weekday,
-                    opens=format_minutes(opens),
-                    closes=format_minutes(closes),
-                )
-            )
-    for (day_a, _, closes_a), (day_b, opens_b, _) in pairwise(rows):
-        if day_a == day_b and opens_b < closes_a:
-            raise InvalidHours(
-                t(
-                    "Weekday {day_a}: intervals overlap at {opens}.",
-                    day_a=day_a,
-                    opens=format_minutes(opens_b),
-                )
-            )
-    return rows
-
-
 def exception_rows(
     exceptions: Iterable[tuple[date, bool, str | None, str | None, str | None]],
 ) -> list[ExceptionRow]:
@@ -153,3 +100,14 @@ def exception_rows(
             )
         rows.append((on_date, False, start, end, note))
     return sorted(rows)
+
+
+__all__ = [
+    "MINUTES_PER_DAY",
+    "LocalMoment",
+    "exception_rows",
+    "format_minutes",
+    "is_open",
+    "parse_minutes",
+    "weekly_rows",
+]

@@ -12,9 +12,15 @@ from pydantic.json_schema import SkipJsonSchema
 from common.districts import District
 from common.geo import CoordSys, Location, from_wgs84
 from common.geo_input import BodyCoordSys, PointIn
-from common.validation import IntegerOnly, PatchBody, patch_field
+from common.opening_hours import (
+    LocalTime,
+    OpeningInterval,
+    OpeningIntervalIn,
+    ShownTime,
+    format_minutes,
+)
+from common.validation import PatchBody, Phone, patch_field
 from services.jobs.fields import Text200, Text300, from_jsonb
-from services.jobs.stations.hours import format_minutes
 
 if TYPE_CHECKING:
     from services.jobs.stations.repository import StationLayerRow, StationRow
@@ -48,33 +54,6 @@ class WorkerType(StrEnum):
     truck_driver = "truck_driver"
     ride_hailing = "ride_hailing"
     other = "other"
-
-
-TIME_PATTERN = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
-TIME_DESCRIPTION = "Local time Asia/Shanghai, HH:MM; 24:00 means until midnight."
-LocalTime = Annotated[
-    str, Field(pattern=TIME_PATTERN, description=TIME_DESCRIPTION, examples=["08:00"])
-]
-# the same in an answer: written by `format_minutes`, so the pattern is documented, not re-checked
-ShownTime = Annotated[
-    str,
-    Field(
-        description=TIME_DESCRIPTION,
-        examples=["08:00"],
-        json_schema_extra={"pattern": TIME_PATTERN},
-    ),
-]
-
-
-class OpeningInterval(BaseModel):
-    """Open on `weekday` (ISO, 1 = Monday … 7 = Sunday) from `opens` until `closes`.
-
-    An interval never crosses midnight: a night shift is two intervals on consecutive days.
-    """
-
-    weekday: int = Field(ge=1, le=7)
-    opens: ShownTime
-    closes: ShownTime
 
 
 class HoursException(BaseModel):
@@ -187,22 +166,6 @@ class StationFeatureCollection(BaseModel):
 
 
 # --- staff writes ------------------------------------------------------------------------------
-
-Phone = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9+\-() ]+$")]
-Weekday = Annotated[
-    int, Field(ge=1, le=7, description="ISO: 1 = Monday … 7 = Sunday."), IntegerOnly
-]
-
-
-class OpeningIntervalIn(BaseModel):
-    """`opens` before `closes` on the same day (`422 invalid_hours`); intervals of one weekday
-    must not overlap."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    weekday: Weekday
-    opens: LocalTime
-    closes: LocalTime
 
 
 class HoursExceptionIn(BaseModel):

@@ -14,6 +14,7 @@ from common.clock import Clock
 from common.db import load
 from common.districts import ensure_in_district
 from common.geo import CoordSys, to_wgs84
+from common.opening_hours import OpeningIntervalIn
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.models import Station
@@ -24,7 +25,6 @@ from services.jobs.stations.repository import StationFilter
 from services.jobs.stations.schemas import (
     Amenity,
     HoursExceptionIn,
-    OpeningIntervalIn,
     StationCreate,
     StationFeature,
     StationFeatureCollection,

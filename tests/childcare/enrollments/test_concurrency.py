@@ -155,3 +155,47 @@ async def test_simultaneous_withdrawals_and_accepts_never_exceed_capacity(
             assert (inst.enrolled, inst.offered) == (counts["enrolled"], counts["offered"])
             if counts["waitlisted"]:
                 assert inst.enrolled + inst.offered == inst.capacity  # freed places never sit idle
+
+
+async def test_erasures_racing_applications_never_leave_a_place_without_its_child(
+    childcare_app: FastAPI, tokens: DevTokens
+) -> None:
+    """60 guardians each erase their child while applying for them, 30 places: whichever lands
+    first, a child that holds a place is kept (409 child_has_place) and an erased child leaves
+    no application and no place behind."""
+    async with committing_client(childcare_app, _cleanup) as client:
+        inst_id, children = await _setup(childcare_app, 30, 60, 8)
+        start = (city_today() + timedelta(days=3)).isoformat()
+        calls = []
+        for sub, child in children:
+            headers = tokens.headers(sub, "citizen")
+            calls.append(client.delete(f"/childcare/v1/children/{child}", headers=headers))
+            calls.append(
+                client.post(
+                    "/childcare/v1/enrollments",
+                    json={"child_id": child, "institution_id": inst_id, "start_date": start},
+                    headers=headers,
+                )
+            )
+        responses = await asyncio.gather(*calls)
+        inst, counts = await _counts(childcare_app, inst_id)
+        async with service_context(childcare_app).database.sessionmaker() as session:
+            kept = set(
+                (
+                    await session.scalars(
+                        select(Child.id).where(Child.id.in_([c for _, c in children]))
+                    )
+                ).all()
+            )
+
+    for (_, child), erase, apply in zip(children, responses[::2], responses[1::2], strict=True):
+        if erase.status_code == 204:
+            assert child not in kept
+            assert apply.status_code == 404 or apply.json()["status"] == "waitlisted"
+        else:
+            assert erase.json()["code"] == "child_has_place" and child in kept
+            assert apply.status_code == 201 and apply.json()["status"] in ("enrolled", "offered")
+    assert all(r.status_code < 500 for r in responses)
+    assert inst.enrolled + inst.offered == counts["enrolled"] + counts["offered"] == len(kept)
+    assert inst.enrolled + inst.offered <= inst.capacity
+    assert counts["waitlisted"] == 0  # a waiting child either was erased or moved up

@@ -182,3 +182,46 @@ async def test_one_citizen_applying_50_times_at_once_holds_one_application(
     assert Counter(r.status_code for r in responses) == {201: 1, 409: 49}
     assert {r.json()["code"] for r in responses if r.status_code == 409} == {"already_applied"}
     assert counts == {"pending": 1}
+
+
+async def test_60_withdrawals_racing_60_approvals_each_settle_one_way(
+    jobs_app: FastAPI, tokens: DevTokens
+) -> None:
+    """Each pending application is withdrawn by its citizen while staff approve it: exactly one
+    of the two wins, and the budget holds exactly the approvals that won."""
+    staff = tokens.headers("conc-staff-race", "jobs_staff")
+    async with committing_client(jobs_app, _cleanup) as client:
+        programme_id = await _programme(jobs_app, budget_fen=100 * AMOUNT, pending=60)
+        async with service_context(jobs_app).database.sessionmaker() as session:
+            owners = dict(
+                (
+                    await session.execute(
+                        select(Application.id, Application.citizen_sub).where(
+                            Application.programme_id == programme_id
+                        )
+                    )
+                ).all()
+            )
+        calls = []
+        for app_id, citizen in owners.items():
+            calls.append(
+                client.post(
+                    f"/jobs/v1/applications/{app_id}/withdraw",
+                    headers=tokens.headers(citizen, "citizen"),
+                )
+            )
+            calls.append(client.post(f"/jobs/v1/applications/{app_id}/approve", headers=staff))
+        responses = await asyncio.gather(*calls)
+        programme, counts = await _state(jobs_app, programme_id)
+
+    pairs = list(zip(responses[::2], responses[1::2], strict=True))
+    assert all(sorted((w.status_code, a.status_code)) == [200, 409] for w, a in pairs)
+    withdrawn = sum(w.status_code == 200 for w, _ in pairs)
+    approved = sum(a.status_code == 200 for _, a in pairs)
+    assert withdrawn + approved == 60
+    assert {w.json()["code"] for w, _ in pairs if w.status_code == 409} <= {
+        "application_not_pending"
+    }
+    assert {a.json()["code"] for _, a in pairs if a.status_code == 409} <= {"invalid_transition"}
+    assert counts == +Counter(withdrawn=withdrawn, approved=approved)
+    assert programme.committed_fen == approved * AMOUNT
