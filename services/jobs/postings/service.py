@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import Clock
 from common.db import load
-from common.i18n import t
 from common.geo import CoordSys
+from common.i18n import t
 from common.pagination import CursorCodec, Page
 from common.read import Reader
 from services.jobs.fields import aware, check_point, point_columns
