@@ -71,6 +71,8 @@ class Bound:
     condition: Callable[[BindParameter[Any]], ColumnElement[bool]]
     type_: Any = None  # the parameter's SQL type, where the comparison does not give it
     bind: Callable[[Any], Any] = _same  # the filter's value → the parameter's value
+    # more parameters the same value gives other parts of the statement (a search's rank)
+    also: Callable[[Any], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,8 @@ class Listing(Generic[R]):
             if isinstance(spec, Bound):
                 given.append((name, True))
                 params[name] = spec.bind(value)
+                if spec.also is not None:
+                    params.update(spec.also(value))
             else:
                 given.append((name, value))
         return _Shape(tuple(given), near, after), params

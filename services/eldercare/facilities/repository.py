@@ -23,8 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, array
 
 from common.geo import Earth
-from common.listing import Bound, Keyset, Listing
+from common.listing import Bound, Filter, Keyset, Listing
 from common.read import Statement
+from common.search import rank_of, text_filter
 from services.eldercare.models import Community, Facility
 
 
@@ -99,6 +100,7 @@ class FacilityFilter:
     district: str | None = None
     community: str | None = None  # a community's name
     community_id: int | None = None
+    q: str | None = None  # part of the name, its pinyin or initials (common/search.py)
 
 
 @dataclass(frozen=True)
@@ -126,19 +128,37 @@ FACILITY_COLUMNS = (
 OF_COMMUNITY = Facility.community_id == Community.id
 FACILITIES = select(*FACILITY_COLUMNS).where(OF_COMMUNITY)
 GET_FACILITY = Statement(FACILITIES.where(Facility.id == bindparam("id")), FacilityRow)
-# by id, or nearest first with a centre
+# by id, or nearest first with a centre; a search by `q` without a centre is ranked (names
+# that are the term, that start with it, the rest), each by id. `q` walks the GIN index of the
+# name's search document
+_FACILITY_FILTERS: dict[str, Filter] = {
+    "kind": Bound(lambda p: Facility.kind == p),
+    "district": Bound(lambda p: Facility.district == p),
+    "community": Bound(lambda p: Community.name == p),
+    "community_id": Bound(lambda p: Facility.community_id == p),
+    "q": text_filter(Facility.search),
+}
 SEARCH_FACILITIES = Listing(
     FACILITIES,
     FacilityHit,
-    filters={
-        "kind": Bound(lambda p: Facility.kind == p),
-        "district": Bound(lambda p: Facility.district == p),
-        "community": Bound(lambda p: Community.name == p),
-        "community_id": Bound(lambda p: Facility.community_id == p),
-    },
+    filters=_FACILITY_FILTERS,
     order=Keyset((Facility.id,)),
     nearest=Facility.earth_loc,
 )
+_FACILITY_RANK = rank_of(Facility.search, best_high=False)
+RANKED_FACILITIES = Listing(
+    FACILITIES.add_columns(_FACILITY_RANK),
+    FacilityHit,
+    filters=_FACILITY_FILTERS,
+    order=Keyset((_FACILITY_RANK, Facility.id)),
+    nearest=Facility.earth_loc,
+)
+
+
+def facility_search_for(filters: FacilityFilter, *, near: bool) -> Listing[FacilityHit]:
+    """The list a search runs: ranked when it has a term and no centre."""
+    return RANKED_FACILITIES if filters.q and not near else SEARCH_FACILITIES
+
 
 _FACILITY_COUNT = (
     select(func.count())

@@ -23,7 +23,7 @@ async def search_facilities(
 ) -> Page[FacilityRead]:
     """One page of facilities, nearest first when a centre is given."""
     async with reader.connection() as conn:
-        return await repository.SEARCH_FACILITIES.page(
+        return await repository.facility_search_for(filters, near=near is not None).page(
             conn,
             filters,
             near=near,
