@@ -138,7 +138,8 @@ class Listing(Generic[R]):
         """The compiled statement of these filters' shape (a benchmark's ceiling runs it raw)."""
         return self.statement(self._shape(values, near, after)[0])
 
-    def _build(self, shape: _Shape) -> AnySelect:
+    def _conditions(self, shape: _Shape) -> list[ColumnElement[bool]]:
+        """The conditions of the filters a shape gives."""
         conditions: list[ColumnElement[bool]] = []
         for name, value in shape.given:
             spec = self._filters[name]
@@ -146,6 +147,10 @@ class Listing(Generic[R]):
                 conditions.append(spec.condition(bindparam(name, type_=spec.type_)))
             elif (condition := spec.condition(value)) is not None:
                 conditions.append(condition)
+        return conditions
+
+    def _build(self, shape: _Shape) -> AnySelect:
+        conditions = self._conditions(shape)
         limit = bindparam("limit", type_=Integer)
         if shape.near:
             return self._nearest_first(conditions, shape.after).limit(limit)

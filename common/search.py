@@ -25,9 +25,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Query
 from pypinyin import lazy_pinyin
@@ -35,19 +35,27 @@ from pypinyin.pinyin_dict import pinyin_dict
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    Float,
     Integer,
     String,
+    and_,
     bindparam,
-    case,
     cast,
     event,
     inspect,
+    literal_column,
+    not_,
+    null,
+    or_,
+    select,
+    tuple_,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.sql.elements import Label
 
-from common.listing import Bound
+from common.listing import AnySelect, Bound, Filter, Keyset, Listing, _Shape
 
+R = TypeVar("R")
 FIELD_STRIDE = 1000  # positions between two texts of a row (tsvector positions stop at 16,383)
 MAX_FIELD_CHARS = FIELD_STRIDE - 1
 MAX_SEGMENTATIONS = 4  # ways a pinyin term is split into syllables, fewest syllables first
@@ -234,6 +242,13 @@ def matches(column: Any, query: Any) -> ColumnElement[bool]:
     return result
 
 
+def bind_terms(term: str) -> dict[str, str]:
+    """Every parameter a ranked search by `term` binds: `q` (what matches), `q_exact` and
+    `q_prefix` (what `rank_of` asks)."""
+    found = terms(term)
+    return {"q": found.match, "q_exact": found.exact, "q_prefix": found.prefix}
+
+
 def text_filter(column: Any) -> Bound:
     """The `q` filter of a list: the term matches the row's document. It also binds `q_exact`
     and `q_prefix`, what `rank_of` asks."""
@@ -241,19 +256,73 @@ def text_filter(column: Any) -> Bound:
         lambda p: matches(column, p),
         type_=String,
         bind=lambda term: terms(term).match,
-        also=lambda term: {"q_exact": terms(term).exact, "q_prefix": terms(term).prefix},
+        also=bind_terms,  # q again, the same value
     )
 
 
-def rank_of(column: Any, *, best_high: bool) -> Label[int]:
-    """A search's first order key, `rank`: 0, 1, 2 for a name that is the term (as written, in
-    pinyin or initials), starts with it, or only contains it (reversed, `best_high`, for a list
-    ordered descending)."""
-    first, second, rest = (2, 1, 0) if best_high else (0, 1, 2)
-    exact = bindparam("q_exact", type_=String)
-    prefix = bindparam("q_prefix", type_=String)
-    ranked = case((matches(column, exact), first), (matches(column, prefix), second), else_=rest)
-    return cast(ranked, Integer).label("rank")
+class RankedListing(Listing[R]):
+    """A list searched by a term (`q`, its filter `text_filter`), ranked: names that are the
+    term first, then names that start with it, then the rest, each in the list's own order.
+
+    Each rank is its own branch — the list's order and LIMIT — under one UNION ALL, so a
+    common term (会计 in one posting of ten) reads a page's worth of each rank through an
+    index walk in the list's order, where one `ORDER BY rank` would sort every match. Pages
+    are keyset over (rank, the list's order); with a centre the list is nearest first and the
+    rank plays no part."""
+
+    def __init__(
+        self,
+        query: AnySelect,
+        row: type[R],
+        *,
+        filters: Mapping[str, Filter],
+        order: Keyset,
+        column: Any,  # the search document
+        nearest: Any = None,
+    ) -> None:
+        rank = literal_column("0", Integer).label("rank")
+        ranked = Keyset((rank, *order.columns), descending=order.descending)
+        super().__init__(
+            query.add_columns(rank), row, filters=filters, order=ranked, nearest=nearest
+        )
+        self._unranked_query = query
+        self._unranked = order
+        self._document = column
+
+    def _build(self, shape: _Shape) -> AnySelect:
+        if shape.near:
+            return super()._build(shape)
+        conditions = self._conditions(shape)
+        limit = bindparam("limit", type_=Integer)
+        descending = self._unranked.descending
+        columns = list(self._unranked.columns)
+        exact = matches(self._document, bindparam("q_exact", type_=String))
+        prefix = matches(self._document, bindparam("q_prefix", type_=String))
+        ranks = (2, 1, 0) if descending else (0, 1, 2)  # exact, prefix, the rest
+        branches = []
+        for rank, condition in zip(
+            ranks, (exact, and_(prefix, not_(exact)), not_(prefix)), strict=True
+        ):
+            here = literal_column(str(rank), Integer)
+            where = [*conditions, condition]
+            if shape.after:
+                after = bindparam("after_0", type_=Integer)
+                bounds = [bindparam(f"after_{i + 1}", type_=c.type) for i, c in enumerate(columns)]
+                one = len(columns) == 1
+                key = columns[0] if one else tuple_(*columns)
+                bound = bounds[0] if one else tuple_(*bounds)
+                if descending:
+                    where.append(or_(here < after, and_(here == after, key < bound)))
+                else:
+                    where.append(or_(here > after, and_(here == after, key > bound)))
+            branch = self._unranked_query.add_columns(here.label("rank"))
+            if self._nearest is not None:
+                branch = branch.add_columns(cast(null(), Float).label("distance_m"))
+            order_by = [c.desc() for c in columns] if descending else columns
+            branches.append(branch.where(*where).order_by(*order_by).limit(limit))
+        ranked = union_all(*branches).subquery("ranked")
+        keys = [ranked.c.rank, *(ranked.c[str(c.key)] for c in columns)]
+        return select(ranked).order_by(*(k.desc() if descending else k for k in keys)).limit(limit)
 
 
 # --- maintained on write -------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.listing import Bound, Chosen, Filter, Keyset, Listing
 from common.read import Statement
-from common.search import rank_of, text_filter
+from common.search import RankedListing, text_filter
 from services.childcare.models import Enrollment, Institution
 
 
@@ -135,12 +135,12 @@ SEARCH = Listing(
     order=Keyset((Institution.id,)),
     nearest=Institution.earth_loc,
 )
-_RANK = rank_of(Institution.search, best_high=False)
-RANKED = Listing(
-    INSTITUTIONS.add_columns(_RANK),
+RANKED = RankedListing(
+    INSTITUTIONS,
     InstitutionHit,
     filters=_FILTERS,
-    order=Keyset((_RANK, Institution.id)),
+    order=Keyset((Institution.id,)),
+    column=Institution.search,
     nearest=Institution.earth_loc,
 )
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.listing import Bound, Chosen, Filter, Keyset, Listing
 from common.read import Statement
-from common.search import rank_of, text_filter
+from common.search import RankedListing, text_filter
 from services.eldercare.models import Activity, Community, Facility
 
 
@@ -89,12 +89,12 @@ _FILTERS: dict[str, Filter] = {
 SEARCH = Listing(
     ACTIVITIES, ActivityRow, filters=_FILTERS, order=Keyset((Activity.starts_at, Activity.id))
 )
-_RANK = rank_of(Activity.search, best_high=False)
-RANKED = Listing(
-    ACTIVITIES.add_columns(_RANK),
+RANKED = RankedListing(
+    ACTIVITIES,
     ActivityRow,
     filters=_FILTERS,
-    order=Keyset((_RANK, Activity.starts_at, Activity.id)),
+    order=Keyset((Activity.starts_at, Activity.id)),
+    column=Activity.search,
 )
 
 

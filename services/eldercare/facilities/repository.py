@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, array
 from common.geo import Earth
 from common.listing import Bound, Filter, Keyset, Listing
 from common.read import Statement
-from common.search import rank_of, text_filter
+from common.search import RankedListing, text_filter
 from services.eldercare.models import Community, Facility
 
 
@@ -145,12 +145,12 @@ SEARCH_FACILITIES = Listing(
     order=Keyset((Facility.id,)),
     nearest=Facility.earth_loc,
 )
-_FACILITY_RANK = rank_of(Facility.search, best_high=False)
-RANKED_FACILITIES = Listing(
-    FACILITIES.add_columns(_FACILITY_RANK),
+RANKED_FACILITIES = RankedListing(
+    FACILITIES,
     FacilityHit,
     filters=_FACILITY_FILTERS,
-    order=Keyset((_FACILITY_RANK, Facility.id)),
+    order=Keyset((Facility.id,)),
+    column=Facility.search,
     nearest=Facility.earth_loc,
 )
 

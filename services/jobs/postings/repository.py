@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.listing import Bound, Chosen, Filter, Keyset, Listing
 from common.read import Statement
-from common.search import rank_of, text_filter
+from common.search import RankedListing, text_filter
 from services.jobs.models import Posting
 
 
@@ -83,12 +83,12 @@ SEARCH = Listing(
     filters=_FILTERS,
     order=Keyset((Posting.id,), descending=True),
 )
-_RANK = rank_of(Posting.search, best_high=True)
-RANKED = Listing(
-    POSTINGS.add_columns(_RANK).where(_OPEN),
+RANKED = RankedListing(
+    POSTINGS.where(_OPEN),
     PostingRow,
     filters=_FILTERS,
-    order=Keyset((_RANK, Posting.id), descending=True),
+    order=Keyset((Posting.id,), descending=True),
+    column=Posting.search,
 )
 
 
