@@ -6,8 +6,9 @@ GIN index of the search document (`ix_posting_search`) serving it, not a scan of
 
 Postings are generated in Python (deterministic), their search documents computed by the same
 function the service writes with (`common.search.document`), and copied in. A title is drawn
-from ~120 job titles, an employer from made-up company names, so a term matches a share of the
-rows like it would on a real board; the matches at each size are reported beside the times.
+from ~120 job roles written the ways boards write them (急招会计（五险一金）), an employer from
+made-up company names, so a term matches a share of the rows like it would on a real board
+(会计: about one posting in ten); the matches at each size are reported beside the times.
 
 `python -m bench.search` runs it alone (BENCH_DATABASE_URL or an embedded server;
 BENCH_SEARCH_SCALE="1000,100000", BENCH_SECONDS, BENCH_ROUNDS); `make bench` runs it too.
@@ -75,6 +76,12 @@ EMPLOYER_TAILS = (
     "教育咨询有限公司", "建设工程有限公司", "物业服务有限公司", "医药连锁有限公司", "酒店",
     "会计师事务所", "人力资源服务有限公司", "能源有限公司", "文化传媒有限公司",
 )  # fmt: skip
+# what boards add to a title, so a role is written many ways (会计 is rarely just 会计)
+TITLE_BEFORE = ("急招", "高薪诚聘", "【赛罕区】", "【回民区】", "【新城区】", "诚聘", "长期招聘")
+TITLE_AFTER = (
+    "（五险一金）", "（双休）", "（急招）", "实习生", "主管", "助理", "（应届可投）", "（包食宿）",
+    "/兼职", "（周末双休）", "（可培训）", "（月休4天）", "（八小时工作制）", "（带薪年假）",
+)  # fmt: skip
 DISTRICTS = ("新城区", "回民区", "玉泉区", "赛罕区", "土默特左旗", "托克托县", "和林格尔县")
 CATEGORIES = ("finance", "sales_marketing", "technology", "logistics", "healthcare", "education")
 COLUMNS = (
@@ -93,6 +100,10 @@ def postings(start: int, stop_at: int, now: dt.datetime) -> list[tuple[Any, ...]
     for n in range(start, stop_at):
         rng = random.Random(n)
         title = rng.choice(TITLES)
+        if rng.random() < 0.7:
+            title += rng.choice(TITLE_AFTER)
+        if rng.random() < 0.3:
+            title = rng.choice(TITLE_BEFORE) + title
         employer = (
             rng.choice(EMPLOYER_HEADS)
             + "".join(rng.sample(EMPLOYER_CORES, 2))
@@ -171,7 +182,7 @@ async def explain(url: str, term: str) -> tuple[str, int, bool]:
     finally:
         await conn.close()
     plan = "\n".join(r[0] for r in rows)
-    return plan, matches, INDEX in plan and "Seq Scan" not in plan
+    return plan, matches, INDEX in plan and "Seq Scan on posting" not in plan
 
 
 @dataclass
@@ -190,7 +201,8 @@ class SearchCurve:
 
     def met(self) -> bool:
         ratios = self.ratios()
-        indexed = all(s[n]["index"] for s in self.sizes.values() for n in SEARCHES)
+        # at the largest size (a table of 1,000 rows is read whole, rightly)
+        indexed = all(self.sizes[max(self.sizes)][n]["index"] for n in SEARCHES)
         return bool(ratios) and indexed and all(r <= CEILING for r in ratios.values())
 
     def render(self) -> str:
@@ -199,7 +211,7 @@ class SearchCurve:
         out += [
             "| search | "
             + " | ".join(f"{s:,} rows: p50 · p99 ms (matches)" for s in sizes)
-            + " | index used |",
+            + " | index used (by size) |",
             "|---|" + "---:|" * len(sizes) + "---|",
         ]
         for name, term in SEARCHES.items():
@@ -208,7 +220,7 @@ class SearchCurve:
                 f"({self.sizes[s][name]['matches']:,})"
                 for s in sizes
             ]
-            used = all(self.sizes[s][name]["index"] for s in sizes)
+            used = " · ".join("yes" if self.sizes[s][name]["index"] else "no" for s in sizes)
             out.append(f"| {name} `q={term}` | " + " | ".join(cells) + f" | {used} |")
         out.append("")
         for name, ratio in self.ratios().items():

@@ -59,6 +59,7 @@ R = TypeVar("R")
 FIELD_STRIDE = 1000  # positions between two texts of a row (tsvector positions stop at 16,383)
 MAX_FIELD_CHARS = FIELD_STRIDE - 1
 MAX_SEGMENTATIONS = 4  # ways a pinyin term is split into syllables, fewest syllables first
+INTERJECTIONS = frozenset({"m", "n", "ng", "hm", "hng"})  # 呣 嗯 哼: no syllable of a name
 _LATIN_TERM = re.compile(r"[a-z' ]+")
 _SEPARATORS = re.compile(r"[' ]+")
 
@@ -142,11 +143,12 @@ def syllables() -> frozenset[str]:
             plain = "".join(c for c in plain if not unicodedata.combining(c))
             if plain.isascii() and plain.isalpha():
                 found.add(plain.lower())
-    return frozenset(found)
+    return frozenset(found - INTERJECTIONS)
 
 
 @functools.cache
 def _prefixes() -> frozenset[str]:
+    """What a syllable being typed may be (the interjections ng, m, hm… are not words)."""
     return frozenset(s[:n] for s in syllables() for n in range(1, len(s) + 1))
 
 
@@ -169,7 +171,9 @@ def segmentations(letters: str, *, open_end: bool) -> list[list[str]]:
 
     walk(0, [])
     found.sort(key=len)
-    return found[:MAX_SEGMENTATIONS]
+    # one more syllable than the fewest at most: kuaiji is kuai ji or ku ai ji, not k-u-a…
+    fewest = len(found[0]) if found else 0
+    return [way for way in found if len(way) <= fewest + 1][:MAX_SEGMENTATIONS]
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,10 @@ def terms(raw: str) -> SearchTerms:
                 ways = [w + o for w in ways for o in options][:MAX_SEGMENTATIONS]
             for way in ways:
                 if way:
-                    branches.append(_phrase(["py:" + s for s in way], open_end=True))
+                    # a syllable still being typed (baobaox) is a prefix; a whole one is itself
+                    # (a prefix of a common one, ji:*, would read half the index)
+                    unfinished = way[-1] not in syllables()
+                    branches.append(_phrase(["py:" + s for s in way], open_end=unfinished))
             if len(parts) == 1 and len(letters) <= 12:
                 pairs = ["in:" + letters[i : i + 2] for i in range(len(letters) - 1)]
                 branches.append(_phrase(pairs))
@@ -293,6 +300,11 @@ class RankedListing(Listing[R]):
         if shape.near:
             return super()._build(shape)
         conditions = self._conditions(shape)
+        # a name that is the term or starts with it matches it by construction: those ranks
+        # ask their one name lexeme alone (no phrase to recheck on every row)
+        others = self._conditions(
+            _Shape(tuple(g for g in shape.given if g[0] != "q"), shape.near, shape.after)
+        )
         limit = bindparam("limit", type_=Integer)
         descending = self._unranked.descending
         columns = list(self._unranked.columns)
@@ -300,11 +312,13 @@ class RankedListing(Listing[R]):
         prefix = matches(self._document, bindparam("q_prefix", type_=String))
         ranks = (2, 1, 0) if descending else (0, 1, 2)  # exact, prefix, the rest
         branches = []
-        for rank, condition in zip(
-            ranks, (exact, and_(prefix, not_(exact)), not_(prefix)), strict=True
+        for rank, where_rank in zip(
+            ranks,
+            ([*others, exact], [*others, prefix, not_(exact)], [*conditions, not_(prefix)]),
+            strict=True,
         ):
             here = literal_column(str(rank), Integer)
-            where = [*conditions, condition]
+            where = list(where_rank)
             if shape.after:
                 after = bindparam("after_0", type_=Integer)
                 bounds = [bindparam(f"after_{i + 1}", type_=c.type) for i, c in enumerate(columns)]

@@ -22,6 +22,7 @@ depends_on: str | Sequence[str] | None = None
 S = "jobs"
 # table → its searched texts, the name first (services/jobs/models.py)
 SEARCHED = {"posting": ("title", "employer")}
+STATISTICS = 1000
 downgrade_loses = "nothing: the documents are computed from the rows and recomputed on upgrade"
 
 
@@ -30,6 +31,9 @@ def upgrade() -> None:
         op.add_column(table, sa.Column("search", TSVECTOR(), nullable=True), schema=S)
         backfill(op.get_bind(), f"{S}.{table}", texts)
         op.alter_column(table, "search", nullable=False, schema=S)
+        # ANALYZE keeps the frequency of 10x more lexemes: a common name (会计) is estimated
+        # as common, so the planner walks the id order instead of sorting every match
+        op.execute(f"ALTER TABLE {S}.{table} ALTER COLUMN search SET STATISTICS {STATISTICS}")
         op.create_index(f"ix_{table}_search", table, ["search"], schema=S, postgresql_using="gin")
 
 
