@@ -138,9 +138,10 @@ def jobs_app() -> FastAPI:
     async def search(request: Request) -> Response:
         pool = await raw.get()
         async with pool.acquire() as conn:
-            page = await postings.SEARCH.page(
+            filters = PostingFilter(now=utc_now(), q=request.query_params["q"])
+            page = await postings.search_for(filters).page(
                 conn,
-                PostingFilter(now=utc_now(), q=request.query_params["q"]),
+                filters,
                 limit=20,
                 cursor=None,
                 codec=CODEC,

@@ -11,6 +11,7 @@ from typing import Any
 from bench.load import Sample, median
 from bench.profile import Profile
 from bench.scenarios import SCENARIOS, TARGETS, Target
+from bench.search import SearchCurve
 from bench.soak import Soak
 
 
@@ -25,6 +26,7 @@ class Results:
     contention: dict[str, Any] = field(default_factory=dict)
     soak: Soak | None = None
     gc: dict[str, dict[str, float]] = field(default_factory=dict)
+    search: SearchCurve | None = None  # postings searched as people type, 1k and 100k rows
 
     def add(self, concurrency: int, key: str, sample: Sample) -> None:
         self.samples.setdefault(concurrency, {}).setdefault(key, []).append(sample)
@@ -163,6 +165,8 @@ def render(results: Results) -> str:
             for name, plan in results.scale[s]["plans"].items():
                 out += [f"{name}:", "", "```", plan, "```", ""]
             out.append("</details>")
+    if results.search is not None and results.search.sizes:
+        out += ["", results.search.render().rstrip("\n")]
     if results.soak is not None:
         soak = results.soak
         out += [
@@ -215,5 +219,9 @@ def as_json(results: Results) -> str:
         "contention": results.contention,
         "gc": results.gc,
         "soak": asdict(results.soak) if results.soak else None,
+        "search": {
+            "sizes": {str(k): v for k, v in results.search.sizes.items()},
+            "ratios": results.search.ratios(),
+        } if results.search else None,
     }  # fmt: skip
     return json.dumps(data, ensure_ascii=False, indent=1, default=str)

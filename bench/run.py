@@ -1,13 +1,15 @@
 """`make bench`: every public read, the contention write, the citizen view and a proxied read,
 beside their ceilings, at two concurrencies; a py-spy profile per operation; the scale curve to
-a million rows with the plans; a soak for memory and GC. Results in `bench/results/latest.md`
-and `latest.json`.
+a million rows with the plans; postings searched as people type at 1k and 100k rows
+(bench/search.py); a soak for memory and GC. Results in `bench/results/latest.md` and
+`latest.json`.
 
 Knobs (environment): BENCH_DATABASE_URL (a superuser URL; default an embedded PostgreSQL),
 BENCH_SECONDS per round (2.5), BENCH_ROUNDS (3), BENCH_LEVELS ("1,16,64"), BENCH_ONLY (scenario
 key prefixes, comma-separated), BENCH_PROFILE_SECONDS (4; 0 = no profiles), BENCH_SCALE
-("1000,100000,1000000"; "" = none), BENCH_SOAK_SECONDS (600; 0 = none), BENCH_RESULTS (the .md
-path; the .json goes beside it). Process logs in bench/results/raw/.
+("1000,100000,1000000"; "" = none), BENCH_SEARCH_SCALE ("1000,100000"; "" = none),
+BENCH_SOAK_SECONDS (600; 0 = none), BENCH_RESULTS (the .md path; the .json goes beside it).
+Process logs in bench/results/raw/.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 import aiohttp
 import asyncpg
 
-from bench import profile, scale
+from bench import profile, scale, search
 from bench.environment import (
     Keys,
     Process,
@@ -47,6 +49,7 @@ from bench.soak import gc_pauses, pause_delta, soak
 from common.demo import DEMO_CITIZEN
 from common.migrations import ROOT
 from common.provisioning import asyncpg_dsn, scratch_database
+from common.search import document
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "2.5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -83,11 +86,12 @@ async def prepare_contention(url: str, keys: Keys) -> Contention:
             await conn.fetchval(
                 "INSERT INTO childcare.institution (name, district, address, lat, lon, kind, "
                 "inclusive, public_owned, capacity, enrolled, offered, monthly_fee_fen, "
-                "min_age_months, max_age_months, opening_hours, phone) VALUES ($1, '赛罕区', "
-                "'赛罕区测试路', 40.80, 111.73, 'private', true, false, $2, 0, 0, 150000, 0, 36, "
-                "'07:30-18:00', '0471-0000000') RETURNING id",
+                "min_age_months, max_age_months, opening_hours, phone, search) VALUES ($1, "
+                "'赛罕区', '赛罕区测试路', 40.80, 111.73, 'private', true, false, $2, 0, 0, "
+                "150000, 0, 36, '07:30-18:00', '0471-0000000', $3::text::tsvector) RETURNING id",
                 f"争抢托育园{n}",
                 CONTENTION_CAPACITY,
+                document(f"争抢托育园{n}"),  # the search document the service would write
             )
             for n in range(CONTENTION_INSTITUTIONS)
         ]
@@ -444,6 +448,8 @@ def main() -> int:
                 stop(process)
         if SCALE:
             run_scale(db.admin_url, keys, results)
+        if search.SIZES:
+            results.search = search.run_search_curve(db.admin_url, keys)
     where = "embedded, Unix socket" if db.embedded else "BENCH_DATABASE_URL"
     results.meta = {
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

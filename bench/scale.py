@@ -13,15 +13,19 @@ from bench.ceilings import INSTITUTION_BY_ID, INSTITUTIONS_NEARBY
 from bench.environment import CITY_CENTRE
 from common.provisioning import asyncpg_dsn
 from common.read import Statement
+from common.search import bind_terms, document
 from services.childcare.institutions import repository
 from services.childcare.institutions.repository import InstitutionFilter
 
 SIZES = (1_000, 100_000, 1_000_000)
-SEARCH = repository.SEARCH.statement_for(InstitutionFilter(district="d", has_vacancy=True, q="q"))
+SEARCHED = InstitutionFilter(district="赛罕区", has_vacancy=True, q="12")
+SEARCH = repository.search_for(SEARCHED, near=False).statement_for(SEARCHED)
+BATCH = 100_000
+# the search document of each name comes computed by the service's own function ($5, in order)
 GROW_SQL = """
 INSERT INTO childcare.institution
     (name, district, address, lat, lon, kind, inclusive, public_owned, capacity, enrolled,
-     offered, monthly_fee_fen, min_age_months, max_age_months, opening_hours, phone)
+     offered, monthly_fee_fen, min_age_months, max_age_months, opening_hours, phone, search)
 SELECT '规模' || g || '托育园',
        (ARRAY['新城区','回民区','玉泉区','赛罕区'])[1 + g % 4],
        '测试路' || g || '号',
@@ -29,9 +33,13 @@ SELECT '规模' || g || '托育园',
        $4 + (random() - 0.5) * 0.72,
        (ARRAY['employer','kindergarten_class','community','private','home_based'])[1 + g % 5],
        g % 3 = 0, g % 7 = 0, 20 + g % 80, g % 20, 0, 100000 + (g % 50) * 1000, 6, 36,
-       '07:30-18:00', '0471-0000000'
+       '07:30-18:00', '0471-0000000', ($5::text[])[g - $1 + 1]::tsvector
 FROM generate_series($1::int, $2::int) AS g
 """
+
+
+def name(g: int) -> str:
+    return f"规模{g}托育园"
 
 
 async def grow(url: str, total: int) -> int:
@@ -41,7 +49,10 @@ async def grow(url: str, total: int) -> int:
         have: int = await conn.fetchval("SELECT count(*) FROM childcare.institution")
         if have < total:
             await conn.execute("SELECT setseed(0.42)")
-            await conn.execute(GROW_SQL, have + 1, total, *CITY_CENTRE)
+            for first in range(have + 1, total + 1, BATCH):
+                last = min(total, first + BATCH - 1)
+                documents = [document(name(g)) for g in range(first, last + 1)]
+                await conn.execute(GROW_SQL, first, last, *CITY_CENTRE, documents)
             await conn.execute("VACUUM ANALYZE childcare.institution")
         count: int = await conn.fetchval("SELECT count(*) FROM childcare.institution")
         return count
@@ -68,7 +79,7 @@ async def explain(url: str, institution_id: int) -> dict[str, str]:
         ),
         "search (district, has_vacancy, q)": (
             SEARCH,
-            {"district": "赛罕区", "q": "%12%", "limit": 21},
+            {"district": "赛罕区", **bind_terms("12"), "limit": 21},
         ),
     }
     conn = await asyncpg.connect(asyncpg_dsn(url))

@@ -72,6 +72,8 @@ class Bound:
     condition: Callable[[BindParameter[Any]], ColumnElement[bool]]
     type_: Any = None  # the parameter's SQL type, where the comparison does not give it
     bind: Callable[[Any], Any] = _same  # the filter's value → the parameter's value
+    # more parameters the same value gives other parts of the statement (a search's rank)
+    also: Callable[[Any], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,8 @@ class Listing(Generic[R]):
         """The compiled statement of these filters' shape (a benchmark's ceiling runs it raw)."""
         return self.statement(self._shape(values, near, after)[0])
 
-    def _build(self, shape: _Shape) -> AnySelect:
+    def _conditions(self, shape: _Shape) -> list[ColumnElement[bool]]:
+        """The conditions of the filters a shape gives."""
         conditions: list[ColumnElement[bool]] = []
         for name, value in shape.given:
             spec = self._filters[name]
@@ -145,6 +148,10 @@ class Listing(Generic[R]):
                 conditions.append(spec.condition(bindparam(name, type_=spec.type_)))
             elif (condition := spec.condition(value)) is not None:
                 conditions.append(condition)
+        return conditions
+
+    def _build(self, shape: _Shape) -> AnySelect:
+        conditions = self._conditions(shape)
         limit = bindparam("limit", type_=Integer)
         if shape.near:
             return self._nearest_first(conditions, shape.after).limit(limit)
@@ -201,6 +208,8 @@ class Listing(Generic[R]):
             if isinstance(spec, Bound):
                 given.append((name, True))
                 params[name] = spec.bind(value)
+                if spec.also is not None:
+                    params.update(spec.also(value))
             else:
                 given.append((name, value))
         return _Shape(tuple(given), near, after), params

@@ -21,13 +21,14 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.audit import access_audit_table
 from common.db import service_metadata, values_of
 from common.geo import Earth, snapped_point_sql
 from common.idempotency import idempotency_table
+from common.search import computed_on_insert, recomputed_on_update
 from services.childcare.values import EnrollmentStatus, ProjectStatus
 
 SCHEMA = "childcare"
@@ -48,6 +49,8 @@ PUBLIC_LAT_SQL = f"CASE WHEN kind = 'home_based' THEN {_SNAPPED_LAT} ELSE lat EN
 PUBLIC_LON_SQL = f"CASE WHEN kind = 'home_based' THEN {_SNAPPED_LON} ELSE lon END"
 # a generated column cannot read another one, so the published point is spelled out again here
 PUBLIC_EARTH_SQL = f"public.ll_to_earth({PUBLIC_LAT_SQL}, {PUBLIC_LON_SQL})"
+
+INSTITUTION_SEARCHED = ("name",)
 
 
 class Institution(Base):
@@ -75,6 +78,7 @@ class Institution(Base):
             postgresql_ops={"name": "public.gin_trgm_ops"},
         ),
         Index("ix_institution_district_id", "district", "id"),
+        Index("ix_institution_search", "search", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -108,10 +112,15 @@ class Institution(Base):
     vacancies_as_of: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    # the search document of the name (common/search.py), GIN-indexed, kept by the application
+    search: Mapped[str] = mapped_column(TSVECTOR, default=computed_on_insert(INSTITUTION_SEARCHED))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+recomputed_on_update(Institution, "search", INSTITUTION_SEARCHED)
 
 
 class Child(Base):

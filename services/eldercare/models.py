@@ -24,13 +24,14 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.audit import access_audit_table
 from common.db import service_metadata, values_of
 from common.geo import Earth
 from common.idempotency import idempotency_table
+from common.search import computed_on_insert, recomputed_on_update
 from services.eldercare.values import (
     ACTIVITY_CATEGORIES,
     CARE_TYPES,
@@ -96,6 +97,10 @@ class Community(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+FACILITY_SEARCHED = ("name",)
+ACTIVITY_SEARCHED = ("title",)
+
+
 class Facility(Base):
     """A place elders use near home: care centres, health stations, canteens, shops, classes."""
 
@@ -106,6 +111,7 @@ class Facility(Base):
         Index("ix_facility_earth_loc", "earth_loc", postgresql_using="gist"),
         Index("ix_facility_community_id_id", "community_id", "id"),
         Index("ix_facility_district_id", "district", "id"),
+        Index("ix_facility_search", "search", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -127,7 +133,12 @@ class Facility(Base):
         JSONB, server_default=text("'[]'::jsonb"), default=list
     )
     services: Mapped[list[str]] = mapped_column(ARRAY(String(100)), default=list)
+    # the search document of the name (common/search.py), GIN-indexed, kept by the application
+    search: Mapped[str] = mapped_column(TSVECTOR, default=computed_on_insert(FACILITY_SEARCHED))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+recomputed_on_update(Facility, "search", FACILITY_SEARCHED)
 
 
 class Activity(Base):
@@ -148,6 +159,7 @@ class Activity(Base):
         Index("ix_activity_starts_at_id", "starts_at", "id"),
         Index("ix_activity_community_id_starts_at", "community_id", "starts_at", "id"),
         Index("ix_activity_category_starts_at", "category", "starts_at", "id"),
+        Index("ix_activity_search", "search", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -164,10 +176,15 @@ class Activity(Base):
     waitlist_capacity: Mapped[int] = mapped_column(Integer, default=0)
     waitlisted: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(12), default="scheduled")
+    # the search document of the title (common/search.py), GIN-indexed, kept by the application
+    search: Mapped[str] = mapped_column(TSVECTOR, default=computed_on_insert(ACTIVITY_SEARCHED))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+recomputed_on_update(Activity, "search", ACTIVITY_SEARCHED)
 
 
 class Elder(Base):

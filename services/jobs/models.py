@@ -32,13 +32,14 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.audit import access_audit_table
 from common.db import service_metadata, values_of
 from common.geo import Earth
 from common.idempotency import idempotency_table
+from common.search import computed_on_insert, recomputed_on_update
 from services.jobs.values import (
     CLOSED_STATUSES,
     ApplicationStatus,
@@ -232,6 +233,9 @@ class StationCheckIn(Base):
 # --- job postings and fairs --------------------------------------------------------------------
 
 
+POSTING_SEARCHED = ("title", "employer")  # the name first: it ranks
+
+
 class Posting(Base):
     """A job posting. Search shows open postings until `expires_at`."""
 
@@ -250,6 +254,7 @@ class Posting(Base):
         _trgm("ix_posting_employer_trgm", "employer"),
         Index("ix_posting_district_id", "district", "id"),
         Index("ix_posting_expires_at", "expires_at"),
+        Index("ix_posting_search", "search", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -275,10 +280,16 @@ class Posting(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the search document of title and employer (common/search.py), GIN-indexed, kept by the
+    # application
+    search: Mapped[str] = mapped_column(TSVECTOR, default=computed_on_insert(POSTING_SEARCHED))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+recomputed_on_update(Posting, "search", POSTING_SEARCHED)
 
 
 class Fair(Base):

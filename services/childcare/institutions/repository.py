@@ -10,7 +10,6 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Integer,
-    String,
     and_,
     any_,
     bindparam,
@@ -23,9 +22,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.listing import Bound, Chosen, Keyset, Listing, contains
+from common.listing import Bound, Chosen, Filter, Keyset, Listing
 from common.opening_hours import open_now_filters
 from common.read import Statement
+from common.search import RankedListing, text_filter
 from services.childcare.models import Enrollment, Institution
 
 
@@ -115,30 +115,46 @@ def _demonstration(choice: str) -> ColumnElement[bool]:
 
 _TAKEN = Institution.enrolled + Institution.offered
 _AGE = Integer()
-# nearest (published point) first with a centre, else by id. The name has a pg_trgm GIN index
-# that serves ILIKE '%…%' for 3+ characters
+# nearest (published point) first with a centre, else by id. `q` matches the name's search
+# document (common/search.py: one or two characters, pinyin, initials) through its GIN index;
+# a search by `q` without a centre is ranked: names that are the term, that start with it, the
+# rest, each by id
+_FILTERS: dict[str, Filter] = {
+    "district": Bound(lambda p: Institution.district == p),
+    "kind": Bound(lambda p: Institution.kind == p),
+    "inclusive": Chosen(lambda v: Institution.inclusive.is_(v)),
+    "demonstration": Chosen(_demonstration),
+    "has_vacancy": Chosen(
+        lambda v: Institution.capacity > _TAKEN if v else Institution.capacity <= _TAKEN
+    ),
+    "age_months": Bound(
+        lambda p: and_(Institution.min_age_months <= p, Institution.max_age_months >= p),
+        type_=_AGE,
+    ),
+    "max_fee_fen": Bound(lambda p: Institution.monthly_fee_fen <= p),
+    "q": text_filter(Institution.search),
+    **open_now_filters(Institution.weekly_hours),
+}
 SEARCH = Listing(
     INSTITUTIONS,
     InstitutionHit,
-    filters={
-        "district": Bound(lambda p: Institution.district == p),
-        "kind": Bound(lambda p: Institution.kind == p),
-        "inclusive": Chosen(lambda v: Institution.inclusive.is_(v)),
-        "demonstration": Chosen(_demonstration),
-        "has_vacancy": Chosen(
-            lambda v: Institution.capacity > _TAKEN if v else Institution.capacity <= _TAKEN
-        ),
-        "age_months": Bound(
-            lambda p: and_(Institution.min_age_months <= p, Institution.max_age_months >= p),
-            type_=_AGE,
-        ),
-        "max_fee_fen": Bound(lambda p: Institution.monthly_fee_fen <= p),
-        "q": Bound(lambda p: Institution.name.ilike(p, escape="\\"), type_=String, bind=contains),
-        **open_now_filters(Institution.weekly_hours),
-    },
+    filters=_FILTERS,
     order=Keyset((Institution.id,)),
     nearest=Institution.earth_loc,
 )
+RANKED = RankedListing(
+    INSTITUTIONS,
+    InstitutionHit,
+    filters=_FILTERS,
+    order=Keyset((Institution.id,)),
+    column=Institution.search,
+    nearest=Institution.earth_loc,
+)
+
+
+def search_for(filters: InstitutionFilter, *, near: bool) -> Listing[InstitutionHit]:
+    """The list a search runs: ranked when it has a term and no centre (nearest first else)."""
+    return RANKED if filters.q and not near else SEARCH
 
 
 # --- writes (the request's session) ----------------------------------------------------------

@@ -18,6 +18,7 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
+from common.search import search_param
 from common.validation import Id
 from services.childcare.config import SettingsDep
 from services.childcare.deps import StaffDep
@@ -79,9 +80,7 @@ async def list_institutions(
     has_vacancy: bool | None = None,
     age_months: Annotated[int | None, Query(ge=0, le=36, description="Accepts this age")] = None,
     max_fee_fen: Annotated[int | None, Query(ge=0, le=MAX_FEN)] = None,
-    q: Annotated[
-        str | None, Query(min_length=1, max_length=50, description="Part of the name")
-    ] = None,
+    q: Annotated[str | None, search_param("the institution's name")] = None,
     open_now: Annotated[
         bool | None,
         Query(

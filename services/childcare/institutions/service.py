@@ -62,7 +62,7 @@ async def search_institutions(
     """One page of institutions, nearest (published point) first when a centre is given."""
     async with reader.connection() as conn:
         exact = await _exact_for(conn, viewer)
-        return await repository.SEARCH.page(
+        return await repository.search_for(filters, near=near is not None).page(
             conn,
             filters,
             near=near,

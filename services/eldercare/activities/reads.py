@@ -28,7 +28,7 @@ async def search_activities(
 ) -> Page[ActivityRead]:
     """Sessions in time order from `filters.starts_from`."""
     async with reader.connection() as conn:
-        return await repository.SEARCH.page(
+        return await repository.search_for(filters).page(
             conn,
             filters,
             limit=limit,

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.listing import Bound, Chosen, Keyset, Listing
+from common.listing import Bound, Chosen, Filter, Keyset, Listing
 from common.read import Statement
+from common.search import RankedListing, text_filter
 from services.eldercare.models import Activity, Community, Facility
 
 
@@ -44,6 +45,7 @@ class ActivityFilter:
     community_id: int | None = None
     district: str | None = None
     include_cancelled: bool = False
+    q: str | None = None  # part of the title, its pinyin or initials (common/search.py)
 
 
 ACTIVITIES = (
@@ -72,20 +74,33 @@ ACTIVITIES = (
 )
 GET = Statement(ACTIVITIES.where(Activity.id == bindparam("id", type_=BigInteger)), ActivityRow)
 _WHEN = DateTime(timezone=True)
-# sessions in time order (then id) from `starts_from`
+# sessions in time order (then id) from `starts_from`; a search by `q` (the GIN index of the
+# title's search document) is ranked: titles that are the term, that start with it, the rest,
+# each in time order
+_FILTERS: dict[str, Filter] = {
+    "starts_from": Bound(lambda p: Activity.starts_at >= p, type_=_WHEN),
+    "until": Bound(lambda p: Activity.starts_at < p, type_=_WHEN),
+    "category": Bound(lambda p: Activity.category == p),
+    "community_id": Bound(lambda p: Activity.community_id == p, type_=BigInteger),
+    "district": Bound(lambda p: Community.district == p),
+    "include_cancelled": Chosen(lambda v: None if v else Activity.status == "scheduled"),
+    "q": text_filter(Activity.search),
+}
 SEARCH = Listing(
+    ACTIVITIES, ActivityRow, filters=_FILTERS, order=Keyset((Activity.starts_at, Activity.id))
+)
+RANKED = RankedListing(
     ACTIVITIES,
     ActivityRow,
-    filters={
-        "starts_from": Bound(lambda p: Activity.starts_at >= p, type_=_WHEN),
-        "until": Bound(lambda p: Activity.starts_at < p, type_=_WHEN),
-        "category": Bound(lambda p: Activity.category == p),
-        "community_id": Bound(lambda p: Activity.community_id == p, type_=BigInteger),
-        "district": Bound(lambda p: Community.district == p),
-        "include_cancelled": Chosen(lambda v: None if v else Activity.status == "scheduled"),
-    },
+    filters=_FILTERS,
     order=Keyset((Activity.starts_at, Activity.id)),
+    column=Activity.search,
 )
+
+
+def search_for(filters: ActivityFilter) -> Listing[ActivityRow]:
+    """The list a search runs: ranked when it has a term."""
+    return RANKED if filters.q else SEARCH
 
 
 # --- writes (the request's session) ------------------------------------------------------------

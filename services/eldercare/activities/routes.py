@@ -17,6 +17,7 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
+from common.search import search_param
 from common.times import CityDateTime
 from common.validation import MAX_ID, Id
 from services.eldercare.activities import reads, service
@@ -53,8 +54,8 @@ def _aware(moment: datetime) -> datetime:
     summary="Activities and classes in time order (upcoming by default)",
     description=(
         "Sessions starting at or after `from` (default: now), before `until` if given; by "
-        "`category`, `community_id` or `district`; cancelled ones only with "
-        "`include_cancelled=true`. Times are in the city's time (+08:00)."
+        "`category`, `community_id`, `district` or `q` (then ranked by title); cancelled ones "
+        "only with `include_cancelled=true`. Times are in the city's time (+08:00)."
     ),
     response_model=Page[ActivityRead],
 )
@@ -68,6 +69,7 @@ async def list_activities(
     community_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     district: District | None = None,
     include_cancelled: bool = False,
+    q: Annotated[str | None, search_param("the title")] = None,
     coord_sys: CoordSysQuery = CoordSys.wgs84,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
@@ -79,6 +81,7 @@ async def list_activities(
         community_id=community_id,
         district=district,
         include_cancelled=include_cancelled,
+        q=q,
     )
     page = await reads.search_activities(
         reader, filters=filters, coord_sys=coord_sys, limit=limit, cursor=cursor, codec=codec

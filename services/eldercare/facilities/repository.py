@@ -23,9 +23,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, array
 
 from common.geo import Earth
-from common.listing import Bound, Keyset, Listing
+from common.listing import Bound, Filter, Keyset, Listing
 from common.opening_hours import open_now_filters
 from common.read import Statement
+from common.search import RankedListing, text_filter
 from services.eldercare.models import Community, Facility
 
 
@@ -104,6 +105,7 @@ class FacilityFilter:
     # `open_now`: the city's week minute it is asked at (`LocalMoment.week_minute`)
     open_at: int | None = None
     closed_at: int | None = None
+    q: str | None = None  # part of the name, its pinyin or initials (common/search.py)
 
 
 @dataclass(frozen=True)
@@ -132,20 +134,38 @@ FACILITY_COLUMNS = (
 OF_COMMUNITY = Facility.community_id == Community.id
 FACILITIES = select(*FACILITY_COLUMNS).where(OF_COMMUNITY)
 GET_FACILITY = Statement(FACILITIES.where(Facility.id == bindparam("id")), FacilityRow)
-# by id, or nearest first with a centre
+# by id, or nearest first with a centre; a search by `q` without a centre is ranked (names
+# that are the term, that start with it, the rest), each by id. `q` walks the GIN index of the
+# name's search document
+_FACILITY_FILTERS: dict[str, Filter] = {
+    "kind": Bound(lambda p: Facility.kind == p),
+    "district": Bound(lambda p: Facility.district == p),
+    "community": Bound(lambda p: Community.name == p),
+    "community_id": Bound(lambda p: Facility.community_id == p),
+    "q": text_filter(Facility.search),
+    **open_now_filters(Facility.weekly_hours),
+}
 SEARCH_FACILITIES = Listing(
     FACILITIES,
     FacilityHit,
-    filters={
-        "kind": Bound(lambda p: Facility.kind == p),
-        "district": Bound(lambda p: Facility.district == p),
-        "community": Bound(lambda p: Community.name == p),
-        "community_id": Bound(lambda p: Facility.community_id == p),
-        **open_now_filters(Facility.weekly_hours),
-    },
+    filters=_FACILITY_FILTERS,
     order=Keyset((Facility.id,)),
     nearest=Facility.earth_loc,
 )
+RANKED_FACILITIES = RankedListing(
+    FACILITIES,
+    FacilityHit,
+    filters=_FACILITY_FILTERS,
+    order=Keyset((Facility.id,)),
+    column=Facility.search,
+    nearest=Facility.earth_loc,
+)
+
+
+def facility_search_for(filters: FacilityFilter, *, near: bool) -> Listing[FacilityHit]:
+    """The list a search runs: ranked when it has a term and no centre."""
+    return RANKED_FACILITIES if filters.q and not near else SEARCH_FACILITIES
+
 
 _FACILITY_COUNT = (
     select(func.count())

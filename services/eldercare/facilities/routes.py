@@ -15,6 +15,7 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
+from common.search import search_param
 from common.validation import MAX_ID, Id
 from services.eldercare.config import SettingsDep
 from services.eldercare.facilities import circle, service
@@ -53,6 +54,7 @@ async def list_facilities(
         str | None, Query(min_length=1, max_length=100, description="A community's name.")
     ] = None,
     community_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    q: Annotated[str | None, search_param("the facility's name")] = None,
     open_now: Annotated[
         bool | None,
         Query(
@@ -72,6 +74,7 @@ async def list_facilities(
         community_id=community_id,
         open_at=at.week_minute if open_now is True else None,
         closed_at=at.week_minute if open_now is False else None,
+        q=q,
     )
     page = await service.search_facilities(
         reader,

@@ -28,7 +28,7 @@ async def search_facilities(
     """One page of facilities, nearest first when a centre is given."""
     asked = filters.open_at is not None, filters.closed_at is not None
     async with reader.connection() as conn:
-        return await repository.SEARCH_FACILITIES.page(
+        return await repository.facility_search_for(filters, near=near is not None).page(
             conn,
             filters,
             near=near,

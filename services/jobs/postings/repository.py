@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, any_, bindparam, or_, select
+from sqlalchemy import DateTime, String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.listing import Bound, Chosen, Keyset, Listing, contains
+from common.listing import Bound, Chosen, Filter, Keyset, Listing
 from common.read import Statement
+from common.search import RankedListing, text_filter
 from services.jobs.models import Posting
 
 
@@ -78,30 +79,38 @@ POSTINGS = select(
 )
 GET = Statement(POSTINGS.where(Posting.id == bindparam("id")), PostingRow)
 
-# open postings that have not expired, newest first (the id order of posting). Title and
-# employer each have a pg_trgm GIN index; the planner ORs the two bitmaps. A term of 3+
-# characters narrows through trigrams; 1-2 (会计) make none, so PostgreSQL scans (the open
-# postings are few). Chinese makes trigrams under a UTF-8 LC_CTYPE.
+# open postings that have not expired, newest first (the id order of posting). `q` matches the
+# search document of title and employer (common/search.py: one or two characters, pinyin,
+# initials) through its GIN index; a search by `q` is ranked — titles that are the term, then
+# titles that start with it, then the rest — each newest first.
+_FILTERS: dict[str, Filter] = {
+    "now": Bound(lambda p: Posting.expires_at > p, type_=DateTime(timezone=True)),
+    "q": text_filter(Posting.search),
+    "district": Bound(lambda p: Posting.district == p),
+    "category": Bound(lambda p: Posting.category == p),
+    "education": Bound(lambda p: Posting.education == any_(p), type_=ARRAY(String), bind=list),
+    "min_salary_fen": Bound(lambda p: Posting.salary_max_fen >= p),
+    "graduate_friendly": Chosen(lambda v: Posting.graduate_friendly.is_(v)),
+}
+_OPEN = Posting.status == "open"
 SEARCH = Listing(
-    POSTINGS.where(Posting.status == "open"),
+    POSTINGS.where(_OPEN),
     PostingRow,
-    filters={
-        "now": Bound(lambda p: Posting.expires_at > p, type_=DateTime(timezone=True)),
-        "q": Bound(
-            lambda p: or_(
-                Posting.title.ilike(p, escape="\\"), Posting.employer.ilike(p, escape="\\")
-            ),
-            type_=String,
-            bind=contains,
-        ),
-        "district": Bound(lambda p: Posting.district == p),
-        "category": Bound(lambda p: Posting.category == p),
-        "education": Bound(lambda p: Posting.education == any_(p), type_=ARRAY(String), bind=list),
-        "min_salary_fen": Bound(lambda p: Posting.salary_max_fen >= p),
-        "graduate_friendly": Chosen(lambda v: Posting.graduate_friendly.is_(v)),
-    },
+    filters=_FILTERS,
     order=Keyset((Posting.id,), descending=True),
 )
+RANKED = RankedListing(
+    POSTINGS.where(_OPEN),
+    PostingRow,
+    filters=_FILTERS,
+    order=Keyset((Posting.id,), descending=True),
+    column=Posting.search,
+)
+
+
+def search_for(filters: PostingFilter) -> Listing[PostingRow]:
+    """The list a search runs: ranked when it has a term."""
+    return RANKED if filters.q else SEARCH
 
 
 # --- writes (the request's session) ----------------------------------------------------------

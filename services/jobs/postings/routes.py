@@ -16,6 +16,7 @@ from common.pagination import CursorCodecDep, CursorQuery, LimitQuery, Page
 from common.problems import problem_responses
 from common.read import ReaderDep
 from common.responses import model_response
+from common.search import search_param
 from common.validation import Id
 from services.jobs.deps import StaffDep
 from services.jobs.postings import service
@@ -53,8 +54,7 @@ async def list_postings(
     clock: ClockDep,
     codec: CursorCodecDep,
     q: Annotated[
-        str | None,
-        Query(min_length=1, max_length=50, description="Part of the title or the employer."),
+        str | None, search_param("the title (the name that ranks) or the employer")
     ] = None,
     district: District | None = None,
     category: PostingCategory | None = None,

@@ -35,7 +35,7 @@ async def search_postings(
     # `now` moves between pages; the cursor's position bounds them
     scope = repr(replace(filters, now=datetime.min))
     async with reader.connection() as conn:
-        return await repository.SEARCH.page(
+        return await repository.search_for(filters).page(
             conn,
             filters,
             limit=limit,
