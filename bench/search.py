@@ -11,7 +11,8 @@ made-up company names, so a term matches a share of the rows like it would on a 
 (会计: about one posting in ten); the matches at each size are reported beside the times.
 
 `python -m bench.search` runs it alone (BENCH_DATABASE_URL or an embedded server;
-BENCH_SEARCH_SCALE="1000,100000", BENCH_SECONDS, BENCH_ROUNDS); `make bench` runs it too.
+BENCH_SEARCH_SCALE="1000,100000", BENCH_SECONDS, BENCH_ROUNDS; results in bench/results/search.md);
+`make bench` runs it too, into latest.md.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import platform
 import random
 import sys
 import tempfile
@@ -50,6 +52,9 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WARMUP_SECONDS = 0.5
 CEILING = 1.5  # the largest size's p50 over the smallest's, each search
 INDEX = "ix_posting_search"
+RESULTS = Path(
+    os.environ.get("BENCH_SEARCH_RESULTS", Path(__file__).parent / "results" / "search.md")
+)
 SEARCHES = {"2 characters": "会计", "pinyin": "kuaiji"}
 
 TITLES = (
@@ -296,10 +301,27 @@ def run_search_curve(admin_url: str, keys: Keys) -> SearchCurve:
 
 
 def main() -> int:
+    """Alone: the curve, written to bench/results/search.md (BENCH_SEARCH_RESULTS) and printed;
+    the exit status says whether the target was met."""
     keys = Keys.create(Path(tempfile.mkdtemp(prefix="bench-keys-")))
+    load_before = os.getloadavg()[0]
     with bench_database() as db:
         curve = run_search_curve(db.admin_url, keys)
-    print(curve.render())
+    head = [
+        "# Search benchmark: latest standalone run",
+        "",
+        "Written by `python -m bench.search` (`make bench` runs the same curve into latest.md).",
+        "",
+        f"- when: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M UTC}",
+        f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}",
+        f"- host load (1-min average): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after",
+        f"- rounds: {ROUNDS} × {SECONDS:g} s at c=1 (+{WARMUP_SECONDS:g} s warm-up), medians",
+        "",
+    ]
+    text = "\n".join(head) + curve.render()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text, encoding="utf-8")
+    print(text)
     return 0 if curve.met() else 1
 
 

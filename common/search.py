@@ -2,7 +2,8 @@
 (`baobaoxiong`, `xi'an`, as typed so far: `baobaox`) or initials (`bbx`), from one GIN index.
 
 Each searchable row keeps a `tsvector` column, computed here by the application whenever a
-searched text is written (`maintain`) and backfilled by the migration that adds it. Its lexemes,
+searched text is written (`computed_on_insert`, `recomputed_on_update`) and backfilled by the
+migration that adds it (`backfill`). Its lexemes,
 at the character positions of each text (each text 1,000 positions after the previous one, so a
 phrase never runs from one text into the next):
 
@@ -157,17 +158,24 @@ def segmentations(letters: str, *, open_end: bool) -> list[list[str]]:
     `open_end` the last piece may be a syllable still being typed (`baobaox` → …, `x`)."""
     whole, begun = syllables(), _prefixes()
     found: list[list[str]] = []
+    dead: set[int] = set()  # positions no split finishes from: each is tried once
 
-    def walk(start: int, pieces: list[str]) -> None:
-        if len(found) >= 64:
-            return
+    def walk(start: int, pieces: list[str]) -> bool:
         if start == len(letters):
             found.append(pieces)
-            return
+            return True
+        finished = False
         for end in range(min(len(letters), start + 6), start, -1):
+            if len(found) >= 64:
+                return True
             piece = letters[start:end]
-            if piece in whole or (open_end and end == len(letters) and piece in begun):
-                walk(end, [*pieces, piece])
+            if end not in dead and (
+                piece in whole or (open_end and end == len(letters) and piece in begun)
+            ):
+                finished = walk(end, [*pieces, piece]) or finished
+        if not finished:
+            dead.add(start)
+        return finished
 
     walk(0, [])
     found.sort(key=len)

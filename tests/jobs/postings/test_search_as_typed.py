@@ -152,3 +152,10 @@ async def test_a_changed_title_changes_what_search_finds(
     )
     assert r.status_code == 200, r.text
     assert await titles(client, "kuaijishi") == ["出纳"]
+
+
+@pytest.mark.parametrize("typed", [" ", "'", "\\", ":*", "&", "!", "()", "<->", "a:*", "''"])
+async def test_tsquery_syntax_typed_is_text(
+    client: httpx.AsyncClient, postings: dict[str, int], typed: str
+) -> None:
+    assert await titles(client, typed) == []
