@@ -105,6 +105,8 @@ class ServiceSettings(EdgeSettings):
     # run the dispatcher in this process (in-process tests drive it themselves)
     notify_dispatch: bool = True
     notify_poll_seconds: float = Field(0.25, gt=0, le=60)
+    # how often reminders due by now are looked for (they fire once whatever the interval)
+    notify_reminder_seconds: float = Field(60.0, gt=0)
     notify_batch_size: int = Field(200, ge=1, le=5000)
     notify_retry_base_seconds: float = Field(2.0, gt=0)
     notify_retry_cap_seconds: float = Field(3600.0, gt=0)

@@ -36,3 +36,18 @@ def push_release(moment: datetime, *, urgent: bool) -> datetime:
 def city_time(moment: datetime) -> str:
     """A moment as people read it in the city: `2026-12-05 18:00`."""
     return moment.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def reminder_day(now: datetime) -> date | None:
+    """The day whose "tomorrow" reminders are due at `now`: tomorrow from 18:00 city time on,
+    none before (a reminder is written only once due, so a cancelled seat gets none)."""
+    local = now.astimezone(CITY_TZ)
+    if local.time() < REMINDER_AT:
+        return None
+    return local.date() + timedelta(days=1)
+
+
+def city_day(day: date) -> tuple[datetime, datetime]:
+    """The moments (UTC) a city day starts and ends."""
+    start = datetime.combine(day, time(0, 0), CITY_TZ)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)

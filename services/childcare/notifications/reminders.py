@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from fastapi import FastAPI
 from sqlalchemy import exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from common.notifications.hours import city_time
 from common.notifications.outbox import Notice
-from common.state import service_context
-from common.tasks import periodic
-from services.childcare.config import Settings
+from common.notifications.reminders import reminder_hook, run_reminders
 from services.childcare.models import Child, Enrollment, Institution, notification_outbox
 from services.childcare.notifications.kinds import OFFER_EXPIRING, OUTBOX
 
@@ -66,19 +63,11 @@ async def remind_expiring_offers(session: AsyncSession, *, now: datetime) -> int
 
 
 async def remind(sessionmaker: async_sessionmaker[AsyncSession], *, now: datetime) -> int:
-    async with sessionmaker() as session, session.begin():
-        return await remind_expiring_offers(session, now=now)
+    return await run_reminders(sessionmaker, _job, now=now)
 
 
-async def _job(app: FastAPI) -> int:
-    context = service_context(app)
-    return await remind(context.database.background_sessionmaker, now=context.clock.now())
+async def _job(session: AsyncSession, now: datetime) -> int:
+    return await remind_expiring_offers(session, now=now)
 
 
-def _interval(app: FastAPI) -> float:
-    settings = service_context(app).settings
-    assert isinstance(settings, Settings)
-    return float(settings.offer_sweep_seconds)
-
-
-offer_reminders = periodic("offer_reminders_written", _interval, _job)
+offer_reminders = reminder_hook("offer_reminders_written", _job)
