@@ -33,6 +33,7 @@ from services.eldercare.care.schemas import (
     CareRequestRead,
 )
 from services.eldercare.models import CareRequest
+from services.eldercare.notifications import notices
 
 CARE = Kind(
     reads=CARE_REQUESTS,
@@ -130,6 +131,7 @@ async def assign(
     request.provider_category = category
     request.price_fen = body.price_fen
     await session.flush()
+    await notices.care_moved(session, request, now=clock.now())
     return await _detail(session, request.id)
 
 
@@ -162,6 +164,7 @@ async def finish(
         note=note,
     )
     await session.flush()
+    await notices.care_moved(session, request, now=clock.now())
     return await _detail(session, request.id)
 
 
