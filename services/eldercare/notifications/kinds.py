@@ -25,7 +25,8 @@ CATALOG = Catalog(
         Kind(
             SEAT_GIVEN,
             "Class seat confirmed",
-            "A seat came free: {participant} now has a seat at {activity_title} ({starts}).",
+            "A seat came free on the waitlist: "
+            "the seat at {activity_title} ({starts}) is confirmed.",
         ),
         Kind(
             CLASS_CHANGED,
