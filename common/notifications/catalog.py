@@ -20,6 +20,11 @@ class Kind:
     urgent: bool = False
 
 
+class _Lenient(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 @dataclass(frozen=True)
 class Text:
     title: str
@@ -50,7 +55,12 @@ class Catalog:
         kind = self._kinds.get(name)
         if kind is None:  # a kind a newer release wrote: shown plainly rather than failing
             return Text(title=name, body="")
-        return Text(title=t(kind.title, lang, **params), body=t(kind.body, lang, **params))
+        # translated first, then filled; a value an older row lacks shows as its name, never a 500
+        values = _Lenient(params)
+        return Text(
+            title=t(kind.title, lang).format_map(values),
+            body=t(kind.body, lang).format_map(values),
+        )
 
     def render_all(self, name: str, params: Mapping[str, Any]) -> dict[str, Text]:
         return {lang: self.render(name, params, lang) for lang in LANGS}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import httpx
+import aiohttp
 from cloudevents.core.bindings.http import to_structured_event
 from cloudevents.core.v1.event import CloudEvent
 from standardwebhooks import Webhook
@@ -58,10 +58,20 @@ class Pusher:
         self.url = url
         self.service = service
         self._signer = Webhook(secret)
-        self._client = httpx.AsyncClient(timeout=timeout)
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._client: aiohttp.ClientSession | None = None  # made in the running loop
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._client is None:
+            # one pool for every push; a batch goes out at once
+            self._client = aiohttp.ClientSession(
+                timeout=self._timeout, connector=aiohttp.TCPConnector(limit=100)
+            )
+        return self._client
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._client is not None:
+            await self._client.close()
 
     async def send(self, event: Event, catalog: Catalog) -> str | None:
         """None when delivered (2xx), else a short reason (no body, no personal data)."""
@@ -75,9 +85,11 @@ class Pusher:
             "webhook-signature": self._signer.sign(event.event_id, now, message.body),
         }
         try:
-            answer = await self._client.post(self.url, content=message.body, headers=headers)
-        except httpx.HTTPError as exc:
+            async with self._session().post(self.url, data=message.body, headers=headers) as answer:
+                await answer.read()
+                status = answer.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
             return type(exc).__name__
-        if 200 <= answer.status_code < 300:
+        if 200 <= status < 300:
             return None
-        return f"HTTP {answer.status_code}"
+        return f"HTTP {status}"

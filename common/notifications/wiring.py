@@ -75,11 +75,13 @@ async def dispatching(app: FastAPI) -> AsyncIterator[None]:
 
     async def loop() -> None:
         while True:
+            did = 0
             try:
-                await dispatcher.run_once(connect, context.clock.now())
+                did = await dispatcher.run_once(connect, context.clock.now())
             except Exception as exc:  # the next round retries; the service keeps serving
                 log.warning("notifications_dispatch_failed", error_type=type(exc).__name__)
-            await asyncio.sleep(settings.notify_poll_seconds)
+            if not did:  # under load, straight on; idle, a poll interval apart
+                await asyncio.sleep(settings.notify_poll_seconds)
 
     task = asyncio.create_task(loop(), name="notifications")
     try:

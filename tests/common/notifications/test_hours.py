@@ -36,3 +36,13 @@ def test_reminders_are_due_at_18_00_the_day_before() -> None:
     assert reminder_day(city(7, 18, 0).astimezone(UTC)) == date(2026, 12, 8)
     assert reminder_day(city(7, 23, 59).astimezone(UTC)) == date(2026, 12, 8)
     assert city_day(date(2026, 12, 8)) == (city(8, 0, 0), city(9, 0, 0))
+
+
+def test_a_text_missing_a_value_shows_its_name_instead_of_failing() -> None:
+    from services.childcare.notifications.kinds import CATALOG, OFFER_MADE
+
+    text = CATALOG.render(OFFER_MADE, {"child_name": "小明"}, "en")
+    assert text.body.startswith("小明 is offered a place at {institution_name}.")
+    assert CATALOG.render("childcare.from_a_newer_release", {}, "en").title == (
+        "childcare.from_a_newer_release"
+    )
