@@ -237,3 +237,20 @@ def test_the_merged_inbox_pages_newest_first_and_reads_at_the_owner(
     assert bogus.status_code == 404
     bad = gw.get("/wellbeing/v1/notifications", params={"cursor": "!!"}, headers=citizen)
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_cursor"
+
+
+def test_a_source_that_is_down_is_named_and_the_others_still_served(
+    gw: httpx.Client, tokens: DevTokens, platform: Platform
+) -> None:
+    """Last in the module: it stops the jobs service."""
+    citizen = tokens.headers("nt-merged", "citizen")
+    platform.stop("jobs")
+
+    shown = feed(gw, citizen, limit=100)
+
+    assert shown["complete"] is False
+    assert shown["sources"]["jobs"]["status"] == "unavailable"
+    assert shown["sources"]["jobs"]["unread"] is None
+    assert shown["sources"]["eldercare"]["status"] == "ok"
+    assert [i["service"] for i in shown["items"]] == ["eldercare"]
+    assert shown["unread"] == shown["sources"]["eldercare"]["unread"]
