@@ -40,7 +40,12 @@ def upgrade_0006(schema: str) -> None:
         "uq_notification_outbox_event_id", outbox, ["event_id"], unique=True, schema=schema
     )
     op.create_index(
-        "uq_notification_outbox_dedupe_key", outbox, ["dedupe_key"], unique=True, schema=schema
+        "uq_notification_outbox_dedupe_key",
+        outbox,
+        ["dedupe_key"],
+        unique=True,
+        postgresql_where=sa.text("dedupe_key IS NOT NULL"),
+        schema=schema,
     )
     op.create_index(
         "ix_notification_outbox_to_inbox",

@@ -44,7 +44,7 @@ class Outbox:
             " SELECT $1, r, $3, $4::jsonb, $5, $6,"
             " CASE WHEN $7::text IS NULL THEN NULL ELSE $7::text || '/' || r END, $8"
             " FROM unnest($2::text[]) AS r"
-            " ON CONFLICT (dedupe_key) DO NOTHING"
+            " ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING"
         )
 
     async def emit(self, session: AsyncSession, notice: Notice, *, now: datetime) -> int:

@@ -47,7 +47,12 @@ def outbox_table(metadata: MetaData) -> Table:
             "push_state IN (" + ",".join(f"'{s}'" for s in PUSH_STATES) + ")", name="push_state"
         ),
         Index("uq_notification_outbox_event_id", "event_id", unique=True),
-        Index("uq_notification_outbox_dedupe_key", "dedupe_key", unique=True),
+        Index(
+            "uq_notification_outbox_dedupe_key",
+            "dedupe_key",
+            unique=True,
+            postgresql_where=text("dedupe_key IS NOT NULL"),  # only reminders: a small index
+        ),
         # the dispatcher's two queues, each a small partial index
         Index(
             "ix_notification_outbox_to_inbox",
