@@ -55,7 +55,7 @@ class ServiceNoticePage(ContractModel):
     unread: int
 
 
-class Notification(BaseModel):
+class MergedNotification(BaseModel):
     id: str = Field(description="`<service>-<n>`: where to send `…/{id}/read`.")
     service: str
     kind: str = Field(description="Stable machine kind, e.g. `childcare.offer_made`.")
@@ -68,7 +68,7 @@ class Notification(BaseModel):
     read_at: datetime | None
 
     @classmethod
-    def of(cls, notice: ServiceNotice, service: str) -> Notification:
+    def of(cls, notice: ServiceNotice, service: str) -> MergedNotification:
         return cls(**{**notice.model_dump(), "id": f"{service}-{notice.id}", "service": service})
 
 
@@ -83,7 +83,7 @@ class NotificationSources(BaseModel):
 
 
 class NotificationFeed(BaseModel):
-    items: list[Notification]
+    items: list[MergedNotification]
     next_cursor: str | None = None
     unread: int = Field(description="Unread notices of every source that answered.")
     complete: bool = Field(description="True only when every source is `ok`.")
@@ -183,7 +183,7 @@ async def merged_feed(
             for rank, t in enumerate(_transports(gateway))
         )
     )
-    candidates: list[tuple[Position, Notification]] = []
+    candidates: list[tuple[Position, MergedNotification]] = []
     sources: dict[str, SourceStatus] = {}
     more = False
     for rank, (name, (status, page, detail)) in enumerate(zip(SOURCES, outcomes, strict=True)):
@@ -193,7 +193,7 @@ async def merged_feed(
         if page is None:
             continue
         more = more or page.next_cursor is not None
-        candidates += [((n.at, rank, n.id), Notification.of(n, name)) for n in page.items]
+        candidates += [((n.at, rank, n.id), MergedNotification.of(n, name)) for n in page.items]
     candidates.sort(key=lambda c: c[0], reverse=True)
     shown = candidates[:limit]
     more = more or len(candidates) > limit
@@ -213,7 +213,7 @@ async def mark_read(
     *,
     request_id: str | None,
     accept_language: str | None,
-) -> Notification:
+) -> MergedNotification:
     service, _, number = notification_id.partition("-")
     if service not in SOURCES or not number.isdigit() or not 0 < int(number) <= MAX_ID:
         raise NotificationNotFound(id=notification_id)
@@ -232,6 +232,6 @@ async def mark_read(
     if reply.status != 200:
         raise BadGateway(f"The {service} service answered {reply.status} to {path}.")
     try:
-        return Notification.of(ServiceNotice.model_validate_json(reply.body), service)
+        return MergedNotification.of(ServiceNotice.model_validate_json(reply.body), service)
     except ValidationError as exc:
         raise BadGateway(f"The {service} service answered {path} outside its contract.") from exc

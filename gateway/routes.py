@@ -20,7 +20,7 @@ from gateway.districts import (
     parse_district,
 )
 from gateway.notifications import (
-    Notification,
+    MergedNotification,
     NotificationFeed,
     NotificationNotFound,
     mark_read,
@@ -100,7 +100,7 @@ async def notifications(
     "/wellbeing/v1/notifications/{notification_id}/read",
     tags=["wellbeing"],
     summary="Mark one of the citizen's notices read (at the service that owns it)",
-    response_model=Notification,
+    response_model=MergedNotification,
     responses=problem_responses(401, 403, 429, 502, 503, 504, NotificationNotFound),
 )
 async def read_notification(

@@ -4,8 +4,7 @@ gateway imports no service code, so a test ties them)."""
 from __future__ import annotations
 
 from common.notifications.schemas import Notification, NotificationPage
-from gateway.notifications import Notification as MergedNotification
-from gateway.notifications import ServiceNotice, ServiceNoticePage
+from gateway.notifications import MergedNotification, ServiceNotice, ServiceNoticePage
 
 
 def test_the_notice_mirror_has_every_field_of_the_services_notice() -> None:
