@@ -29,8 +29,12 @@ class Inbox:
         into = f'"{inbox.schema}"."{inbox.name}"'
         out = f'"{outbox.schema}"."{outbox.name}"'
         columns = "id, kind, subject, params::text AS params, at, read_at"
+        # the page and the unread count in one round trip (the count rides on every row; an
+        # empty page asks for it alone)
         self._page = (
-            f"SELECT {columns} FROM {into} WHERE recipient_sub = $1"
+            f"SELECT {columns}, (SELECT count(*) FROM {into} u WHERE u.recipient_sub = $1"
+            " AND u.read_at IS NULL) AS unread"
+            f" FROM {into} WHERE recipient_sub = $1"
             " AND ($2::timestamptz IS NULL OR (at, id) < ($2::timestamptz, $3::bigint))"
             " ORDER BY at DESC, id DESC LIMIT $4"
         )
@@ -50,7 +54,8 @@ class Inbox:
     def shape(self, row: asyncpg.Record, lang: Lang) -> Notification:
         params = orjson.loads(row["params"])
         text = self.catalog.render(row["kind"], params, lang)
-        return Notification(
+        # built from the database's own rows: no second validation (the read path's rule)
+        return Notification.model_construct(
             id=row["id"],
             service=self.service,
             kind=row["kind"],
@@ -75,7 +80,7 @@ class Inbox:
         """One page strictly older than `before` (at, id), newest first, and the unread count."""
         at, ident = before if before is not None else (None, MAX_ID)
         rows = await conn.fetch(self._page, sub, at, ident, limit)
-        unread: int = await conn.fetchval(self._unread, sub)
+        unread: int = rows[0]["unread"] if rows else await conn.fetchval(self._unread, sub)
         return [self.shape(r, lang) for r in rows], unread
 
     async def mark_read(
