@@ -158,7 +158,15 @@ class Dispatcher:
             )
             for r in claimed
         ]
-        outcomes = await asyncio.gather(*(pusher.send(e, self.outbox.catalog) for e in events))
+        sent = await asyncio.gather(
+            *(pusher.send(e, self.outbox.catalog) for e in events), return_exceptions=True
+        )
+        # a push that failed in our own code is retried like one the receiver refused
+        outcomes: list[str | None] = []
+        for outcome in sent:
+            if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
+                raise outcome  # cancelled: the lease hands the batch to the next round
+            outcomes.append(type(outcome).__name__ if isinstance(outcome, Exception) else outcome)
         done: list[int] = []
         again: tuple[list[int], list[datetime], list[str]] = ([], [], [])
         failed: tuple[list[int], list[str]] = ([], [])

@@ -250,3 +250,29 @@ async def test_two_dispatchers_never_deliver_an_event_twice(childcare_app: FastA
         async with database.background_sessionmaker() as session, session.begin():
             for table in (notification_inbox, notification_outbox):
                 await session.execute(delete(table).where(table.c.recipient_sub.like(f"{prefix}%")))
+
+
+class Broken(Pusher):
+    """A push that fails in our own code, before anything is sent."""
+
+    def __init__(self) -> None:
+        super().__init__("http://127.0.0.1:9/", SECRET, timeout=5, service="childcare")
+
+    async def send(self, event: Event, catalog: object) -> str | None:  # type: ignore[override]
+        raise RuntimeError("a bug on our side")
+
+
+async def test_a_push_that_fails_on_our_side_is_retried_not_stuck(
+    client: httpx.AsyncClient, childcare_app: FastAPI
+) -> None:
+    await emit(childcare_app, OFFER_MADE, "wh-broken", NOON)
+    connect = reader_connect(childcare_app)
+    await dispatcher_for(childcare_app, pusher=Broken()).run_once(connect, NOON)
+    async with service_context(childcare_app).database.reader.connection() as conn:
+        state = await conn.fetchrow(
+            "SELECT push_state, push_attempts, push_last_error, push_next_at"
+            " FROM childcare.notification_outbox WHERE recipient_sub = 'wh-broken'"
+        )
+    assert (state["push_state"], state["push_attempts"]) == ("pending", 1)
+    assert state["push_last_error"] == "RuntimeError"
+    assert NOON < state["push_next_at"] < NOON + timedelta(seconds=5)  # the backoff, not the lease
