@@ -48,6 +48,7 @@ system-packages:
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.notify
 
 # keeps .wellbeing/ (the data of `make run`); delete it yourself to start from empty
 clean:

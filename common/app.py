@@ -38,6 +38,8 @@ from common.middleware import (
 )
 from common.migrations import head_revision, known_revisions
 from common.networks import Networks
+from common.notifications.routes import notification_router
+from common.notifications.wiring import Notifications, dispatching
 from common.openapi import describe_operations, operation_id
 from common.pagination import CursorCodec
 from common.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers, problem_response
@@ -184,7 +186,15 @@ def create_service_app(
     audit_table: Table,
     tags: Sequence[dict[str, str]] = (),
     hooks: Sequence[LifespanHook] = (),
+    notifications: Notifications | None = None,
 ) -> FastAPI:
+    if notifications is not None:  # its inbox routes and its dispatcher come with it
+        routers = [
+            *routers,
+            notification_router(f"/{name}/v1", name, notifications, tags=[name]),
+        ]
+        hooks = [*hooks, dispatching]
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(
@@ -249,6 +259,7 @@ def create_service_app(
         idempotency_table=idempotency_table,
         audit_table=audit_table,
         cursor_codec=CursorCodec(settings.cursor_key),
+        notifications=notifications,
     )
     app.state.context = context
     install_problem_handlers(app)

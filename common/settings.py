@@ -105,6 +105,19 @@ class ServiceSettings(EdgeSettings):
     # keyed hash of national ID numbers; the default works only in development
     id_hash_key: str = "development-only-id-hash-key"
     cursor_key: str = "development-only-cursor-key"
+    # notifications (DESIGN §10): the push gateway is optional; without it only the inbox fills
+    notify_webhook_url: str | None = None
+    notify_webhook_secret: str | None = None  # Standard Webhooks `whsec_…` (base64)
+    # run the dispatcher in this process (in-process tests drive it themselves)
+    notify_dispatch: bool = True
+    notify_poll_seconds: float = Field(0.25, gt=0, le=60)
+    # how often reminders due by now are looked for (they fire once whatever the interval)
+    notify_reminder_seconds: float = Field(60.0, gt=0)
+    notify_batch_size: int = Field(200, ge=1, le=5000)
+    notify_retry_base_seconds: float = Field(2.0, gt=0)
+    notify_retry_cap_seconds: float = Field(3600.0, gt=0)
+    notify_give_up_hours: float = Field(24.0, gt=0)
+    notify_webhook_timeout_seconds: float = Field(10.0, gt=0)
 
     @model_validator(mode="after")
     def _no_default_secrets_outside_development(self) -> ServiceSettings:
@@ -112,6 +125,8 @@ class ServiceSettings(EdgeSettings):
             for name in ("id_hash_key", "cursor_key"):
                 if getattr(self, name).startswith("development-only"):
                     raise ValueError(f"{name.upper()} must be set outside development mode")
+        if self.notify_webhook_url and not self.notify_webhook_secret:
+            raise ValueError("NOTIFY_WEBHOOK_SECRET must be set with NOTIFY_WEBHOOK_URL")
         return self
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from common.auth import TokenVerifier
     from common.clock import Clock
+    from common.notifications.wiring import Notifications
     from common.pagination import CursorCodec
     from common.read import Reader
     from common.settings import ServiceSettings
@@ -58,6 +59,7 @@ class ServiceContext(AppContext):
     idempotency_table: Table
     audit_table: Table  # the access audit of staff reads and changes of personal data
     cursor_codec: CursorCodec
+    notifications: Notifications | None = None  # its outbox and inbox (common.notifications)
     _database: Database | None = None
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from common.districts import District
@@ -20,6 +20,13 @@ from gateway.districts import (
     parse_district,
 )
 from gateway.labels import LabelSet, label_set
+from gateway.notifications import (
+    MergedNotification,
+    NotificationFeed,
+    NotificationNotFound,
+    mark_read,
+    merged_feed,
+)
 from gateway.openapi import is_partial
 from gateway.schemas import CitizenView
 from gateway.state import GatewayDep
@@ -58,6 +65,67 @@ async def me(
 ) -> Response:
     # rendered once (FastAPI would validate the whole view a second time)
     return model_response(await citizen_view(gateway, principal, request_id))
+
+
+@router.get(
+    "/wellbeing/v1/notifications",
+    tags=["wellbeing"],
+    summary="The citizen's notices from every service, newest first",
+    description=(
+        "The three services' inboxes merged newest first under one opaque cursor, in the "
+        "language of `Accept-Language` (zh-CN by default), with `unread` over every source that "
+        "answered. Like the citizen view, each source says how it went (`sources`) and "
+        "`complete` is false when one could not be asked; a failed source's notices are not on "
+        "that page. Personal data: `Cache-Control: no-store`."
+    ),
+    response_model=NotificationFeed,
+    responses=problem_responses(400, 401, 403, 429),
+)
+async def notifications(
+    gateway: GatewayDep,
+    principal: CitizenCallerDep,
+    request_id: RequestIdDep,
+    accept_language: Annotated[str | None, Header()] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size, 1–100.")] = 20,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="The previous page's `next_cursor`.")
+    ] = None,
+) -> Response:
+    feed = await merged_feed(
+        gateway,
+        principal,
+        limit=limit,
+        cursor=cursor,
+        request_id=request_id,
+        accept_language=accept_language,
+    )
+    return model_response(feed, headers={"Vary": "Accept-Language"})
+
+
+@router.post(
+    "/wellbeing/v1/notifications/{notification_id}/read",
+    tags=["wellbeing"],
+    summary="Mark one of the citizen's notices read (at the service that owns it)",
+    response_model=MergedNotification,
+    responses=problem_responses(401, 403, 429, 502, 503, 504, NotificationNotFound),
+)
+async def read_notification(
+    notification_id: Annotated[
+        str, Path(min_length=3, max_length=40, description="An `id` of the merged list.")
+    ],
+    gateway: GatewayDep,
+    principal: CitizenCallerDep,
+    request_id: RequestIdDep,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> Response:
+    found = await mark_read(
+        gateway,
+        principal,
+        notification_id,
+        request_id=request_id,
+        accept_language=accept_language,
+    )
+    return model_response(found)
 
 
 _DISTRICTS_HELP = (

@@ -12,6 +12,8 @@ from services.childcare.enrollments.routes import router as enrollments_router
 from services.childcare.enrollments.tasks import offer_sweeper
 from services.childcare.institutions.routes import router as institutions_router
 from services.childcare.models import SCHEMA, access_audit, idempotency_key
+from services.childcare.notifications.kinds import NOTIFICATIONS
+from services.childcare.notifications.reminders import offer_reminders
 from services.childcare.overview.routes import router as overview_router
 from services.childcare.planning.routes import router as planning_router
 
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tags=TAGS,
         idempotency_table=idempotency_key,
         audit_table=access_audit,
-        hooks=[offer_sweeper],
+        hooks=[offer_sweeper, offer_reminders],
+        notifications=NOTIFICATIONS,
     )
     return app

@@ -28,6 +28,7 @@ from common.audit import access_audit_table
 from common.db import service_metadata, values_of
 from common.geo import Earth, snapped_point_sql
 from common.idempotency import idempotency_table
+from common.notifications.tables import inbox_table, outbox_table
 from common.search import computed_on_insert, recomputed_on_update
 from services.childcare.values import EnrollmentStatus, ProjectStatus
 
@@ -40,6 +41,8 @@ class Base(DeclarativeBase):
 
 idempotency_key = idempotency_table(Base.metadata)
 access_audit = access_audit_table(Base.metadata)
+notification_outbox = outbox_table(Base.metadata)
+notification_inbox = inbox_table(Base.metadata)
 
 # A home-based place is a family home: the public sees it only as a ~200 m area, and every
 # public figure — distance, order, radius filter, cursor — is computed from that one published

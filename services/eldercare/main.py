@@ -15,6 +15,8 @@ from services.eldercare.elders.routes import router as elders_router
 from services.eldercare.elders.visit_routes import router as visits_router
 from services.eldercare.facilities.routes import router as facilities_router
 from services.eldercare.models import SCHEMA, access_audit, idempotency_key
+from services.eldercare.notifications.kinds import NOTIFICATIONS
+from services.eldercare.notifications.reminders import class_reminders
 from services.eldercare.overview.routes import router as overview_router
 
 # the OpenAPI tags of this service's routes; generated clients group their calls by them
@@ -84,5 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tags=TAGS,
         idempotency_table=idempotency_key,
         audit_table=access_audit,
+        hooks=[class_reminders],
+        notifications=NOTIFICATIONS,
     )
     return app

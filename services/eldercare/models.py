@@ -31,6 +31,7 @@ from common.audit import access_audit_table
 from common.db import service_metadata, values_of
 from common.geo import Earth
 from common.idempotency import idempotency_table
+from common.notifications.tables import inbox_table, outbox_table
 from common.search import computed_on_insert, recomputed_on_update
 from services.eldercare.values import (
     ACTIVITY_CATEGORIES,
@@ -63,6 +64,8 @@ class Base(DeclarativeBase):
 
 idempotency_key = idempotency_table(Base.metadata)
 access_audit = access_audit_table(Base.metadata)
+notification_outbox = outbox_table(Base.metadata)
+notification_inbox = inbox_table(Base.metadata)
 
 
 class Community(Base):

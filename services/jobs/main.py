@@ -11,6 +11,8 @@ from services.jobs.fairs.registration_routes import router as fair_registrations
 from services.jobs.fairs.routes import router as fairs_router
 from services.jobs.graduates.routes import router as graduates_router
 from services.jobs.models import SCHEMA, access_audit, idempotency_key
+from services.jobs.notifications.kinds import NOTIFICATIONS
+from services.jobs.notifications.reminders import fair_reminders
 from services.jobs.overview.routes import router as overview_router
 from services.jobs.postings.routes import router as postings_router
 from services.jobs.programmes.application_routes import router as applications_router
@@ -55,5 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tags=TAGS,
         idempotency_table=idempotency_key,
         audit_table=access_audit,
+        hooks=[fair_reminders],
+        notifications=NOTIFICATIONS,
     )
     return app

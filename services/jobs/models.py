@@ -39,6 +39,7 @@ from common.audit import access_audit_table
 from common.db import service_metadata, values_of
 from common.geo import Earth
 from common.idempotency import idempotency_table
+from common.notifications.tables import inbox_table, outbox_table
 from common.search import computed_on_insert, recomputed_on_update
 from services.jobs.values import (
     CLOSED_STATUSES,
@@ -116,6 +117,8 @@ class Base(DeclarativeBase):
 
 idempotency_key = idempotency_table(Base.metadata)
 access_audit = access_audit_table(Base.metadata)
+notification_outbox = outbox_table(Base.metadata)
+notification_inbox = inbox_table(Base.metadata)
 
 
 def _in_list(column: str, values: tuple[str, ...]) -> str:

@@ -57,6 +57,7 @@ def four_processes(
     *,
     log_dir: Path | None = None,
     log_level: str = "WARNING",
+    service_env: dict[str, str] | None = None,
 ) -> Iterator[Platform]:
     auth = {"ENVIRONMENT": "development", "DEV_KEY_FILE": str(tokens.public_key)}
     with scratch_database(db.admin_url) as urls, ExitStack() as stack:
@@ -64,7 +65,12 @@ def four_processes(
             asyncio.run(seed_service(service, urls[service]))
         ports = {name: free_port() for name in SERVICE_NAMES}
         env = {
-            name: {**auth, "DATABASE_URL": urls[name], "LOG_LEVEL": log_level}
+            name: {
+                **auth,
+                "DATABASE_URL": urls[name],
+                "LOG_LEVEL": log_level,
+                **(service_env or {}),
+            }
             for name in SERVICE_NAMES
         }
         if THROUGH_PGBOUNCER:  # .ci/run's PgBouncer phase: as production connects

@@ -38,6 +38,7 @@ from services.childcare.enrollments.waitlist import (
 from services.childcare.institutions import repository as institution_repository
 from services.childcare.institutions.errors import InstitutionNotFound
 from services.childcare.models import Child, Enrollment, Institution, child_identity
+from services.childcare.notifications import notices
 from services.childcare.values import EnrollmentStatus
 
 
@@ -140,6 +141,18 @@ async def apply(act: Act, body: EnrollmentCreate) -> EnrollmentRead:
     except asyncpg.UniqueViolationError as exc:  # the partial unique indexes are the backstop
         raise DuplicateApplication(t("This child already has an active application here.")) from exc
     position = None
+    if enrolled:  # the guardian's notice, in this transaction
+        await notices.OUTBOX.emit_on(
+            conn,
+            notices.enrolled(
+                enrollment_id,
+                guardian_sub=act.guardian.sub,
+                child_name=child.name,
+                institution_name=inst.name,
+                start_date=body.start_date,
+            ),
+            now=now,
+        )
     if not enrolled:
         position = await repository.POSITION.value(conn, institution_id=inst.id, id=enrollment_id)
     elif active:  # these are all the child's other applications (its row is locked)
@@ -197,6 +210,7 @@ async def accept(act: Act, enrollment_id: int) -> EnrollmentRead:
     if await repository.identity_holds_place(session, enrollment.child_identity):
         raise ChildAlreadyEnrolled(t("This child already holds a place elsewhere."))
     move(enrollment, "enrolled", clock.now())
+    await notices.enrollment_moved(session, enrollment, was="offered", now=clock.now())
     await session.flush()
     await institution_repository.adjust_counts(session, inst.id, enrolled=1, offered=-1)
     await withdraw_other_applications(
@@ -215,6 +229,7 @@ async def decline(act: Act, enrollment_id: int) -> EnrollmentRead:
     session, clock, offer_ttl = act.session, act.clock, act.offer_ttl
     enrollment, inst = await _locked(act, enrollment_id)
     move(enrollment, "declined", clock.now())
+    await notices.enrollment_moved(session, enrollment, was="offered", now=clock.now())
     await session.flush()
     await institution_repository.adjust_counts(session, inst.id, offered=-1)
     await offer_free_places(session, inst, clock=clock, offer_ttl=offer_ttl)
@@ -226,6 +241,7 @@ async def withdraw(act: Act, enrollment_id: int) -> EnrollmentRead:
     session, clock, offer_ttl = act.session, act.clock, act.offer_ttl
     enrollment, inst = await _locked(act, enrollment_id)
     was = move(enrollment, "withdrawn", clock.now())
+    await notices.enrollment_moved(session, enrollment, was=was, now=clock.now())
     await session.flush()
     if was != "waitlisted":
         await institution_repository.adjust_counts(

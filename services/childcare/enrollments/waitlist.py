@@ -14,6 +14,7 @@ from services.childcare.enrollments import repository
 from services.childcare.enrollments.lifecycle import move
 from services.childcare.institutions import repository as institution_repository
 from services.childcare.models import Institution
+from services.childcare.notifications import notices
 
 
 async def offer_free_places(
@@ -39,6 +40,7 @@ async def offer_free_places(
                 continue
             enrollment.start_date = start
             move(enrollment, "offered", now, offer_expires_at=now + offer_ttl)
+            await notices.enrollment_moved(session, enrollment, was="waitlisted", now=now)
             offered += 1
             free -= 1
         await session.flush()
@@ -55,6 +57,7 @@ async def expire_offers(
     expired = await repository.expired_offers(session, inst.id, clock.now())
     for enrollment in expired:
         move(enrollment, "expired", clock.now())
+        await notices.enrollment_moved(session, enrollment, was="offered", now=clock.now())
     if expired:
         await session.flush()
         await institution_repository.adjust_counts(session, inst.id, offered=-len(expired))
@@ -78,6 +81,7 @@ async def withdraw_other_applications(
         if other.id == keep:
             continue
         was = move(other, "withdrawn", clock.now())
+        await notices.enrollment_moved(session, other, was=was, now=clock.now())
         await session.flush()
         if was == "offered":
             await institution_repository.adjust_counts(session, other.institution_id, offered=-1)

@@ -31,6 +31,7 @@ from services.eldercare.activities.schemas import RegistrationCreate, Registrati
 from services.eldercare.elders import repository as elder_repository
 from services.eldercare.elders.errors import ElderNotFound
 from services.eldercare.models import Activity, ActivityRegistration
+from services.eldercare.notifications import notices
 
 
 def participant_key(elder_id: int | None, subject_sub: str | None) -> str:
@@ -125,6 +126,7 @@ async def seat_waiting(session: AsyncSession, activity: Activity, free: int, now
     )
     for head in heads:
         REGISTRATION.transition(head, "registered", now)
+    await notices.seats_given(session, activity, heads, now=now)
     if heads:
         await session.flush()
         await repository.adjust(session, activity.id, registered=len(heads), waitlisted=-len(heads))

@@ -28,6 +28,7 @@ from services.eldercare.activities.registrations import seat_waiting
 from services.eldercare.activities.schemas import ActivityCreate, ActivityRead, ActivityUpdate
 from services.eldercare.facilities.errors import CommunityNotFound
 from services.eldercare.models import Activity, Community, Facility
+from services.eldercare.notifications import notices
 
 
 def _check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
@@ -70,6 +71,9 @@ async def create_activity(
     await session.flush()
     row = await repository.GET.one_in(session, ActivityNotFound, id=activity.id)
     return ActivityRead.of(row, coord_sys)
+
+
+CHANGES_TOLD = {"title", "starts_at", "ends_at", "place", "facility_id"}
 
 
 async def update_activity(
@@ -128,6 +132,9 @@ async def update_activity(
         await _cancel_everything(session, activity, now)
     else:
         await session.flush()
+        if CHANGES_TOLD & changes.keys():  # what a participant plans around
+            active = await registration_repository.active_registrations(session, activity.id)
+            await notices.class_changed(session, activity, active, cancelled=False, now=now)
         if capacity > activity.registered:
             await seat_waiting(session, activity, capacity - activity.registered, now)
     row = await repository.GET.one_in(session, ActivityNotFound, id=activity.id)
@@ -136,8 +143,10 @@ async def update_activity(
 
 async def _cancel_everything(session: AsyncSession, activity: Activity, now: datetime) -> None:
     ACTIVITY.transition(activity, "cancelled", now)
-    for registration in await registration_repository.active_registrations(session, activity.id):
+    active = await registration_repository.active_registrations(session, activity.id)
+    for registration in active:
         REGISTRATION.transition(registration, "cancelled", now)
+    await notices.class_changed(session, activity, active, cancelled=True, now=now)
     activity.registered = 0
     activity.waitlisted = 0
     await session.flush()

@@ -38,6 +38,7 @@ from services.eldercare.care.schemas import (
     RenovationUpdate,
 )
 from services.eldercare.models import Renovation
+from services.eldercare.notifications import notices
 from services.eldercare.values import RenovationStatus
 
 RENOVATION_KIND = Kind(
@@ -177,8 +178,10 @@ async def move(
         raise StaffOnly(
             t("You may cancel this renovation; assessing and scheduling are for staff.")
         )
+    was = renovation.status
     _apply(renovation, change, clock)
     await session.flush()
+    await notices.renovation_moved(session, renovation, was=was, now=clock.now())
     return await _read(session, renovation.id)
 
 

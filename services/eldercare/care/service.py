@@ -34,6 +34,7 @@ from services.eldercare.care.schemas import (
     CareRequestRead,
 )
 from services.eldercare.models import CareRequest
+from services.eldercare.notifications import notices
 
 CARE = Kind(
     reads=CARE_REQUESTS,
@@ -133,6 +134,7 @@ async def assign(
     request.provider_category = category
     request.price_fen = body.price_fen
     await session.flush()
+    await notices.care_moved(session, request, now=clock.now())
     return await _detail(session, request.id)
 
 
@@ -165,6 +167,7 @@ async def finish(
         note=note,
     )
     await session.flush()
+    await notices.care_moved(session, request, now=clock.now())
     return await _detail(session, request.id)
 
 

@@ -23,6 +23,7 @@ from services.jobs.fairs.errors import (
 from services.jobs.fairs.lifecycle import REGISTRATION
 from services.jobs.fairs.schemas import FairRegistrationRead
 from services.jobs.models import Fair, FairRegistration
+from services.jobs.notifications import notices
 
 
 async def _read(session: AsyncSession, registration_id: int) -> FairRegistrationRead:
@@ -61,7 +62,9 @@ async def register(
     )
     if registration is None:  # the same citizen twice at once: the partial index decides
         raise AlreadyRegistered(t("You are already registered for this fair."))
-    return await _read(session, registration.id)
+    read = await _read(session, registration.id)
+    await notices.fair_registered(session, read, citizen_sub=citizen.sub, now=now)
+    return read
 
 
 async def cancel(

@@ -14,6 +14,7 @@ from common.auth import Principal
 from common.clock import CITY_TZ, Clock
 from common.errors import Conflict
 from common.i18n import t
+from services.jobs.notifications import notices
 from services.jobs.programmes import repository
 from services.jobs.programmes.applications import PURPOSE, read_in_session
 from services.jobs.programmes.errors import AlreadyDisbursed, ApplicationNotFound, BudgetExhausted
@@ -69,7 +70,7 @@ async def approve(
             amount_fen=amount,
         )
     await _audit(audited, staff, "approve_application", application_id)
-    return await read_in_session(session, application_id)
+    return await _told(session, application_id, now)
 
 
 async def reject(
@@ -80,7 +81,14 @@ async def reject(
         session, application_id, "rejected", now, {"decided_by": staff.sub, "decision_note": reason}
     )
     await _audit(audited, staff, "reject_application", application_id)
-    return await read_in_session(session, application_id)
+    return await _told(session, application_id, now)
+
+
+async def _told(session: AsyncSession, application_id: int, now: datetime) -> ApplicationRead:
+    """The application as answered, its applicant's notice written in the same transaction."""
+    read = await read_in_session(session, application_id)
+    await notices.application_decided(session, read, now=now)
+    return read
 
 
 async def _audit(audited: Audited, staff: Principal, action: str, application_id: int) -> None:
@@ -103,4 +111,4 @@ async def disburse(
     )
     await repository.record_disbursement(session, programme_id, amount)
     await _audit(audited, staff, "disburse_application", application_id)
-    return await read_in_session(session, application_id)
+    return await _told(session, application_id, now)
