@@ -6,13 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select
+from sqlalchemy import String, and_, bindparam, cast, delete, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from common.listing import Bound, Keyset, Listing
 from common.read import Statement
-from services.childcare.models import Child, Enrollment, Institution, idempotency_key
+from services.childcare.models import (
+    Child,
+    Enrollment,
+    Institution,
+    idempotency_key,
+    notification_inbox,
+    notification_outbox,
+)
 from services.childcare.values import ACTIVE_STATUSES, EnrollmentStatus
 
 
@@ -125,7 +132,13 @@ async def holds_place(session: AsyncSession, child_id: int) -> bool:
 async def erase(session: AsyncSession, guardian_sub: str, child_id: int) -> None:
     """Removes the child and everything that carries their data: the applications (waiting ones
     included: the positions behind move up by themselves, they are computed) and the stored
-    idempotent answers that repeat the child's record or an application of the child."""
+    idempotent answers that repeat the child's record or an application of the child, and the
+    notices of those applications (their text names the child), pushed or not."""
+    subjects = select(literal("enrollment/") + cast(Enrollment.id, String)).where(
+        Enrollment.child_id == child_id
+    )
+    for notices in (notification_outbox, notification_inbox):
+        await session.execute(delete(notices).where(notices.c.subject.in_(subjects)))
     stored = idempotency_key.c
     await session.execute(
         delete(idempotency_key).where(

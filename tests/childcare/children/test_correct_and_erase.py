@@ -10,8 +10,16 @@ from fastapi import FastAPI
 from sqlalchemy import String, cast, func, select
 
 from common.state import service_context
-from services.childcare.models import Child, Enrollment, access_audit, idempotency_key
+from services.childcare.models import (
+    Child,
+    Enrollment,
+    access_audit,
+    idempotency_key,
+    notification_inbox,
+    notification_outbox,
+)
 from tests.childcare.factories import add_institution, apply, birth_months_ago, register_child
+from tests.fixtures.notices import deliver, inbox, kinds
 from tests.fixtures.problems import assert_problem
 from tests.fixtures.tokens import DevTokens
 
@@ -131,6 +139,9 @@ async def test_erasure_is_refused_while_a_place_is_held_then_removes_everything(
 
     withdrawn = await client.post(f"/childcare/v1/enrollments/{place['id']}/withdraw", headers=mum)
     assert withdrawn.status_code == 200, withdrawn.text
+    await deliver(childcare_app)
+    told = await inbox(client, "childcare", mum)
+    assert kinds(told) == ["childcare.enrolled"] and name in told["items"][0]["body"]
     erased = await client.delete(url, headers=mum)
 
     assert erased.status_code == 204 and erased.content == b""
@@ -144,12 +155,20 @@ async def test_erasure_is_refused_while_a_place_is_held_then_removes_everything(
         stored = await session.scalar(
             select(func.count()).where(cast(idempotency_key.c.response_body, String).contains(name))
         )
+        notices = [
+            await session.scalar(
+                select(func.count()).where(cast(t.c.params, String).contains(name))
+            )
+            for t in (notification_outbox, notification_inbox)
+        ]
         audits = (
             await session.execute(
                 select(access_audit).where(access_audit.c.resource == f"child/{child}")
             )
         ).all()
     assert (children, enrollments, stored) == (0, 0, 0)
+    assert notices == [0, 0]  # the notices named the child: erased with the record
+    assert (await inbox(client, "childcare", mum))["items"] == []
     assert [(a.actor_sub, a.action) for a in audits] == [("erase-mum", "erase_child")]
     assert all(name not in str(tuple(a)) for a in audits)
     # the place the child gave up is free again
