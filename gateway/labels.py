@@ -316,6 +316,7 @@ LABELS: dict[str, tuple[str, dict[str, str]]] = {
             "approved": N_("Approved"),
             "rejected": N_("Rejected"),
             "disbursed": N_("Paid"),
+            "withdrawn": N_("Withdrawn"),
         },
     ),
     "eligibility_fact": (
