@@ -27,6 +27,7 @@ from tests.fixtures.tokens import DevTokens
 
 STAFF = staff("childcare")
 V1 = "/childcare/v1"
+CORRECTED = "矩阵童更正"  # the corrected child's new name: no stranger may see it either
 
 INSTITUTION = {
     "name": "矩阵托育园",
@@ -58,6 +59,14 @@ RULES: dict[str, Cell] = {
     ),
     f"GET {V1}/children": Cell(CITIZEN, at(f"{V1}/children")),
     f"GET {V1}/children/{{child_id}}": Cell(OWNED, at(f"{V1}/children/{{child}}")),
+    # a correction and an erasure are the guardian's alone (CitizenDep and the guardian's key in
+    # the lookup): staff hold no citizen role (403), admin and another citizen meet no child
+    f"PATCH {V1}/children/{{child_id}}": Cell(
+        OWNED, at(f"{V1}/children/{{corrected_child}}", {"name": CORRECTED})
+    ),
+    # a child without a place (one with a place is 409 child_has_place): its own record, so the
+    # children other cells name are still there when the requests commit (through the gateway)
+    f"DELETE {V1}/children/{{child_id}}": Cell(OWNED, at(f"{V1}/children/{{erasable_child}}")),
     # the body names the owner's child: anyone else applying with it meets a missing child
     f"POST {V1}/enrollments": Cell(
         OWNED,
@@ -119,6 +128,8 @@ async def scenario(app: FastAPI, client: httpx.AsyncClient, tokens: DevTokens) -
     ids["child"] = await _child(client, owner, "矩阵童一")
     ids["free_child"] = await _child(client, owner, "矩阵童二")
     waiting_child = await _child(client, owner, "矩阵童三")
+    ids["corrected_child"] = await _child(client, owner, "矩阵童四")
+    ids["erasable_child"] = await _child(client, owner, "矩阵童五")
     ids["enrolled"] = await _enrollment(await apply(client, owner, ids["child"], inst), "enrolled")
     # the one place of `small` goes to the neighbour; the owner's child waits, then is offered
     # the place the neighbour gives up
@@ -131,7 +142,7 @@ async def scenario(app: FastAPI, client: httpx.AsyncClient, tokens: DevTokens) -
     r = await client.get(f"{V1}/enrollments/{offered}", headers=owner)
     assert r.json()["status"] == "offered", r.text
     ids["offered"] = offered
-    ids[PRIVATE] = (OWNER, "矩阵童一", "矩阵童二", "矩阵童三")
+    ids[PRIVATE] = (OWNER, "矩阵童一", "矩阵童二", "矩阵童三", "矩阵童四", "矩阵童五", CORRECTED)
     # the demo data (the 2023 plan and its projects) after the owner's records: theirs have the
     # first ids, so a list that leaks them shows them on its first page
     async with service_context(app).database.sessionmaker() as session:

@@ -87,6 +87,11 @@ RULES: dict[str, Cell] = {
     ),
     f"GET {V1}/elders": Cell(ELDER_READERS, at(f"{V1}/elders")),
     f"GET {V1}/elders/{{elder_id}}": Cell(ELDERS_OWN, at(f"{V1}/elders/{{elder}}")),
+    # the elder or linked family, or eldercare staff and admin (audited); to another citizen the
+    # profile does not exist, other services' staff lack the role
+    f"PATCH {V1}/elders/{{elder_id}}": Cell(
+        ELDERS_OWN, at(f"{V1}/elders/{{elder}}", {"lives_alone": True})
+    ),
     f"POST {V1}/elders/{{elder_id}}/visits": Cell(
         STAFF,
         at(f"{V1}/elders/{{elder}}/visits", {"visitor_name": "网格员", "outcome": "completed"}),

@@ -9,4 +9,5 @@ RULES: dict[str, Cell] = {
     "GET /wellbeing/v1/me": Cell(CITIZEN, at("/wellbeing/v1/me")),
     "GET /wellbeing/v1/districts": Cell(PUBLIC, at("/wellbeing/v1/districts")),
     "GET /wellbeing/v1/districts/{district}": Cell(PUBLIC, at("/wellbeing/v1/districts/赛罕区")),
+    "GET /wellbeing/v1/labels": Cell(PUBLIC, at("/wellbeing/v1/labels")),
 }

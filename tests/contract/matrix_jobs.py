@@ -95,6 +95,12 @@ RULES: dict[str, Cell] = {
     f"GET {V1}/applications/{{application_id}}": Cell(
         owned_or_staff("jobs"), at(f"{V1}/applications/{{pending}}")
     ),
+    # the applicant's own (CitizenDep, the lookup by applicant): staff hold no citizen role, admin
+    # and another citizen meet no application; its own pending application, so the approve and
+    # reject cells still find theirs pending when the requests commit (through the gateway)
+    f"POST {V1}/applications/{{application_id}}/withdraw": Cell(
+        OWNED, at(f"{V1}/applications/{{withdrawable}}/withdraw")
+    ),
     f"POST {V1}/applications/{{application_id}}/approve": Cell(
         STAFF, at(f"{V1}/applications/{{pending}}/approve")
     ),
@@ -148,6 +154,9 @@ async def scenario(app: FastAPI, client: httpx.AsyncClient, tokens: DevTokens) -
     )
     application = {"programme_id": ids["programme"], "facts": RENTER}
     ids["pending"] = await _created(
+        await client.post(f"{V1}/applications", json=application, headers=owner)
+    )
+    ids["withdrawable"] = await _created(
         await client.post(f"{V1}/applications", json=application, headers=owner)
     )
     ids["approved"] = await _created(

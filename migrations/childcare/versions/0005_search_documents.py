@@ -2,7 +2,7 @@
 §4): a tsvector column kept by the application (common/search.py), GIN-indexed, backfilled here
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-04 22:00:00
 """
 

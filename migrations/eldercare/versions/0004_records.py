@@ -6,7 +6,8 @@ Facilities whose free-text hours read `HH:MM-HH:MM[,HH:MM-HH:MM…]` get them on
 elder university on Monday to Friday); others start empty (`open_now: null`).
 
 Going down loses: every elder's address, phone and emergency contact; facilities' weekly hours
-(the free-text hours stay).
+(the free-text hours stay, and an upgrade fills the week again from them). `downgrade_loss`
+counts both, so `wellbeing migrate` asks for `--allow-data-loss` before it drops them.
 
 Revision ID: 0004
 Revises: 0003
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -37,8 +39,9 @@ EMERGENCY_CONTACT_WHOLE = (
     "(emergency_contact_name IS NOT NULL OR emergency_contact_relation IS NULL)"
 )
 SPAN = r"([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)"
-BACKFILL = rf"""
-UPDATE {S}.facility AS f SET weekly_hours = (
+# the week a facility's free-text hours give (what the upgrade writes, and what it would write
+# again after a downgrade)
+WEEK = """
     SELECT coalesce(jsonb_agg(jsonb_build_array(d, m.o, m.c) ORDER BY d, m.o), '[]'::jsonb)
     FROM generate_series(1, CASE WHEN f.kind = 'elder_university' THEN 5 ELSE 7 END) AS d,
          unnest(string_to_array(f.opening_hours, ',')) AS span,
@@ -49,8 +52,17 @@ UPDATE {S}.facility AS f SET weekly_hours = (
                         + split_part(split_part(span, '-', 2), ':', 2)::int AS c
          ) AS m
     WHERE m.o < m.c
-)
-WHERE f.opening_hours ~ '^{SPAN}(,{SPAN})*$'
+"""
+READABLE = f"f.opening_hours ~ '^{SPAN}(,{SPAN})*$'"
+BACKFILL = f"UPDATE {S}.facility AS f SET weekly_hours = ({WEEK}) WHERE {READABLE}"
+# weeks set by hand: a downgrade and an upgrade would not give them back
+HAND_SET = f"""
+SELECT count(*) FROM {S}.facility AS f
+WHERE f.weekly_hours IS DISTINCT FROM (CASE WHEN {READABLE} THEN ({WEEK}) ELSE '[]'::jsonb END)
+"""
+CONTACTS = f"""
+SELECT count(*) FROM {S}.elder
+WHERE address IS NOT NULL OR phone IS NOT NULL OR emergency_contact_name IS NOT NULL
 """
 
 
@@ -71,6 +83,20 @@ def upgrade() -> None:
         schema=S,
     )
     op.execute(BACKFILL)
+
+
+def downgrade_loss(connection: Connection) -> str | None:
+    """Personal data a downgrade drops (the elder's own contact details), and weeks set by
+    hand."""
+    lost = []
+    if contacts := connection.scalar(sa.text(CONTACTS)):
+        lost.append(f"the address, phone or emergency contact of {contacts} elder(s)")
+    if hand_set := connection.scalar(sa.text(HAND_SET)):
+        lost.append(
+            f"the weekly hours of {hand_set} facility(ies) that their free-text hours do not "
+            "give back (an upgrade fills the others again)"
+        )
+    return "; ".join(lost) or None
 
 
 def downgrade() -> None:

@@ -5,7 +5,8 @@ has its venue as a map point.
 
 Going down loses: withdrawn applications become `rejected` (the status that also frees the
 citizen to apply again), their decision note saying so; postings' contacts, ways to apply,
-addresses and points; fairs' points.
+addresses and points; fairs' points. `downgrade_loss` counts them, so `wellbeing migrate` asks
+for `--allow-data-loss` before it drops them.
 
 Revision ID: 0004
 Revises: 0003
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.engine import Connection
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -36,6 +38,7 @@ POSTING_TEXTS = (
     ("address", 300),
 )
 POINT_WHOLE = "(lat IS NULL) = (lon IS NULL)"
+POSTING_HELD = " OR ".join(f"{name} IS NOT NULL" for name, _ in (*POSTING_TEXTS, ("lat", 0)))
 
 
 def _add_point(table: str) -> None:
@@ -70,6 +73,24 @@ def upgrade() -> None:
         op.add_column("posting", sa.Column(name, sa.String(length), nullable=True), schema=S)
     _add_point("posting")
     _add_point("fair")
+
+
+def downgrade_loss(connection: Connection) -> str | None:
+    def count(table: str, condition: str) -> int:
+        sql = f"SELECT count(*) FROM {S}.{table} WHERE {condition}"
+        return int(connection.scalar(sa.text(sql)) or 0)
+
+    lost = []
+    if withdrawn := count("application", "status = 'withdrawn'"):
+        lost.append(
+            f"the withdrawn status of {withdrawn} application(s) (0003 makes them rejected, "
+            "their decision note saying they were withdrawn)"
+        )
+    if postings := count("posting", POSTING_HELD):
+        lost.append(f"the contact, way to apply, address or map point of {postings} posting(s)")
+    if fairs := count("fair", "lat IS NOT NULL"):
+        lost.append(f"the map point of {fairs} fair(s)")
+    return "; ".join(lost) or None
 
 
 def downgrade() -> None:
