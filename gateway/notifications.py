@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from common.auth import Principal
 from common.errors import BadRequest, NotFound
+from common.i18n import t
 from gateway.aggregate import ask
 from gateway.clients.base import ServiceClient
 from gateway.clients.failures import BadGateway, ServiceDown
@@ -112,7 +113,7 @@ def decode_cursor(cursor: str) -> Position:
             raise ValueError("bad id")
         return datetime.fromisoformat(at), SOURCES.index(source), ident
     except (ValueError, TypeError, binascii.Error) as exc:
-        raise BadRequest("The cursor is not valid.", code="invalid_cursor") from exc
+        raise BadRequest(t("The cursor is not valid."), code="invalid_cursor") from exc
 
 
 def _before(position: Position | None, rank: int) -> dict[str, str]:
@@ -135,14 +136,27 @@ async def _page(
         "GET", path, query=urlencode(query), headers=headers, timeout=timeout
     )
     if reply.status == 503:
-        raise ServiceDown(f"The {transport.name} service reports itself unavailable.")
+        raise ServiceDown(
+            t("The {service} service reports itself unavailable.", service=transport.name)
+        )
     if reply.status != 200:
-        raise BadGateway(f"The {transport.name} service answered {reply.status} to {path}.")
+        raise BadGateway(
+            t(
+                "The {service} service answered {status} to {path}.",
+                service=transport.name,
+                status=reply.status,
+                path=path,
+            )
+        )
     try:
         return ServiceNoticePage.model_validate_json(reply.body)
     except ValidationError as exc:
         raise BadGateway(
-            f"The {transport.name} service answered {path} outside its contract."
+            t(
+                "The {service} service answered {path} outside its contract.",
+                service=transport.name,
+                path=path,
+            )
         ) from exc
 
 
@@ -228,10 +242,23 @@ async def mark_read(
     if reply.status == 404:
         raise NotificationNotFound(id=notification_id)
     if reply.status == 503:
-        raise ServiceDown(f"The {service} service reports itself unavailable.")
+        raise ServiceDown(t("The {service} service reports itself unavailable.", service=service))
     if reply.status != 200:
-        raise BadGateway(f"The {service} service answered {reply.status} to {path}.")
+        raise BadGateway(
+            t(
+                "The {service} service answered {status} to {path}.",
+                service=service,
+                status=reply.status,
+                path=path,
+            )
+        )
     try:
         return MergedNotification.of(ServiceNotice.model_validate_json(reply.body), service)
     except ValidationError as exc:
-        raise BadGateway(f"The {service} service answered {path} outside its contract.") from exc
+        raise BadGateway(
+            t(
+                "The {service} service answered {path} outside its contract.",
+                service=service,
+                path=path,
+            )
+        ) from exc

@@ -23,6 +23,7 @@ from tests.contract.authorization import (
     staff,
 )
 from tests.contract.principals import OWNER
+from tests.fixtures.notices import first_notice
 from tests.fixtures.tokens import DevTokens
 
 STAFF = staff("childcare")
@@ -102,6 +103,12 @@ RULES: dict[str, Cell] = {
         STAFF, at(f"{V1}/plan-projects/{{project}}", {"status": "under_construction"})
     ),
     f"GET {V1}/audit": Cell(ADMIN, at(f"{V1}/audit")),
+    # the notices are the citizen's own (another citizen's id is 404); undelivered is admin's
+    f"GET {V1}/me/notifications": Cell(CITIZEN, at(f"{V1}/me/notifications")),
+    f"POST {V1}/me/notifications/{{notification_id}}/read": Cell(
+        OWNED, at(f"{V1}/me/notifications/{{notice}}/read")
+    ),
+    f"GET {V1}/admin/undelivered": Cell(ADMIN, at(f"{V1}/admin/undelivered")),
 }
 
 
@@ -150,4 +157,5 @@ async def scenario(app: FastAPI, client: httpx.AsyncClient, tokens: DevTokens) -
         await session.commit()
     plan = (await client.get(f"{V1}/plans/2023")).json()
     ids["project"] = next(p["id"] for p in plan["projects"] if p["status"] == "planned")
+    ids["notice"] = await first_notice(app, client, owner)
     return ids

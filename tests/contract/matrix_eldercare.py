@@ -32,6 +32,7 @@ from tests.eldercare.factories import (
     add_facility,
     create_elder,
 )
+from tests.fixtures.notices import first_notice
 from tests.fixtures.tokens import DevTokens
 
 STAFF = staff("eldercare")
@@ -145,6 +146,12 @@ RULES: dict[str, Cell] = {
     f"GET {V1}/me/summary": Cell(CITIZEN, at(f"{V1}/me/summary")),
     f"GET {V1}/stats": Cell(PUBLIC, at(f"{V1}/stats")),
     f"GET {V1}/audit": Cell(ADMIN, at(f"{V1}/audit")),
+    # the notices are the citizen's own (another citizen's id is 404); undelivered is admin's
+    f"GET {V1}/me/notifications": Cell(CITIZEN, at(f"{V1}/me/notifications")),
+    f"POST {V1}/me/notifications/{{notification_id}}/read": Cell(
+        OWNED, at(f"{V1}/me/notifications/{{notice}}/read")
+    ),
+    f"GET {V1}/admin/undelivered": Cell(ADMIN, at(f"{V1}/admin/undelivered")),
 }
 
 
@@ -197,4 +204,5 @@ async def scenario(app: FastAPI, client: httpx.AsyncClient, tokens: DevTokens) -
         await _moved(client, f"{V1}/renovations/{ids[name]}/assess", None, staff_headers)
     today = {"scheduled_for": city_today().isoformat()}
     await _moved(client, f"{V1}/renovations/{ids['reno_scheduled']}/schedule", today, staff_headers)
+    ids["notice"] = await first_notice(app, client, owner)
     return ids

@@ -26,6 +26,7 @@ from tests.contract.authorization import (
     staff,
 )
 from tests.contract.principals import OWNER
+from tests.fixtures.notices import first_notice
 from tests.fixtures.tokens import DevTokens
 from tests.jobs.factories import GRADUATE, RENTER, add_fair, add_station, fair_body, station_body
 
@@ -124,6 +125,12 @@ RULES: dict[str, Cell] = {
     f"GET {V1}/stats": Cell(PUBLIC, at(f"{V1}/stats")),
     f"GET {V1}/me/summary": Cell(CITIZEN, at(f"{V1}/me/summary")),
     f"GET {V1}/audit": Cell(ADMIN, at(f"{V1}/audit")),
+    # the notices are the citizen's own (another citizen's id is 404); undelivered is admin's
+    f"GET {V1}/me/notifications": Cell(CITIZEN, at(f"{V1}/me/notifications")),
+    f"POST {V1}/me/notifications/{{notification_id}}/read": Cell(
+        OWNED, at(f"{V1}/me/notifications/{{notice}}/read")
+    ),
+    f"GET {V1}/admin/undelivered": Cell(ADMIN, at(f"{V1}/admin/undelivered")),
 }
 
 
@@ -165,4 +172,5 @@ async def scenario(app: FastAPI, client: httpx.AsyncClient, tokens: DevTokens) -
     r = await client.post(f"{V1}/applications/{ids['approved']}/approve", headers=jobs_staff)
     assert r.status_code == 200 and r.json()["status"] == "approved", r.text
     ids[PRIVATE] = (OWNER, UNIVERSITY)
+    ids["notice"] = await first_notice(app, client, owner)
     return ids

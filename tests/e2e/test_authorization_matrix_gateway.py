@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from common.provisioning import ProvisionedDatabase
 from common.registry import SERVICE_NAMES
 from tests.contract import matrix_gateway
-from tests.contract.authorization import Cell
+from tests.contract.authorization import PRIVATE, Cell
 from tests.contract.cells import operations, run_matrix, unclassified
 from tests.contract.principals import callers
 from tests.e2e.platform import Platform, four_processes
@@ -72,6 +72,11 @@ async def test_every_operation_of_the_merged_openapi_answers_every_caller_throug
                 # each service's ids under its own prefix: the tables share no names
                 found = await matrix.scenario(app, client, tokens)
         ids[service] = found
+    # the gateway's own owned record: a notice of the owner's, merged from childcare
+    ids["wellbeing"] = {
+        "notice": f"childcare-{ids['childcare']['notice']}",
+        PRIVATE: ids["childcare"][PRIVATE],
+    }
 
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as gateway:
         spec = (await gateway.get("/openapi.json")).json()
