@@ -19,14 +19,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from multidict import CIMultiDict
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from common.auth import Principal
 from common.errors import BadRequest, NotFound
 from common.i18n import t
 from gateway.aggregate import ask
 from gateway.clients.base import ServiceClient
-from gateway.clients.failures import BadGateway, ServiceDown
 from gateway.clients.typed import ContractModel
 from gateway.schemas import Section, SectionStatus
 from gateway.state import Gateway
@@ -135,29 +134,7 @@ async def _page(
     reply = await transport.request(
         "GET", path, query=urlencode(query), headers=headers, timeout=timeout
     )
-    if reply.status == 503:
-        raise ServiceDown(
-            t("The {service} service reports itself unavailable.", service=transport.name)
-        )
-    if reply.status != 200:
-        raise BadGateway(
-            t(
-                "The {service} service answered {status} to {path}.",
-                service=transport.name,
-                status=reply.status,
-                path=path,
-            )
-        )
-    try:
-        return ServiceNoticePage.model_validate_json(reply.body)
-    except ValidationError as exc:
-        raise BadGateway(
-            t(
-                "The {service} service answered {path} outside its contract.",
-                service=transport.name,
-                path=path,
-            )
-        ) from exc
+    return transport.model_of(reply, path, ServiceNoticePage)
 
 
 def _headers(principal: Principal, request_id: str | None, lang: str | None) -> CIMultiDict[str]:
@@ -241,24 +218,4 @@ async def mark_read(
     )
     if reply.status == 404:
         raise NotificationNotFound(id=notification_id)
-    if reply.status == 503:
-        raise ServiceDown(t("The {service} service reports itself unavailable.", service=service))
-    if reply.status != 200:
-        raise BadGateway(
-            t(
-                "The {service} service answered {status} to {path}.",
-                service=service,
-                status=reply.status,
-                path=path,
-            )
-        )
-    try:
-        return MergedNotification.of(ServiceNotice.model_validate_json(reply.body), service)
-    except ValidationError as exc:
-        raise BadGateway(
-            t(
-                "The {service} service answered {path} outside its contract.",
-                service=service,
-                path=path,
-            )
-        ) from exc
+    return MergedNotification.of(transport.model_of(reply, path, ServiceNotice), service)

@@ -236,6 +236,12 @@ class ServiceClient:
         # the session decompresses nothing; ask for plain bytes
         sent["Accept-Encoding"] = "identity"
         reply = await self.request("GET", path, headers=sent, timeout=timeout)
+        return self.model_of(reply, path, model)
+
+    def model_of(self, reply: Reply, path: str, model: type[M]) -> M:
+        """A `200` reply to `path` as `model`: a 503 is the service saying it is unavailable;
+        any other status, or a body outside the contract, is `BadGateway` (a deployment error,
+        not an outage)."""
         if reply.status == 503:
             raise ServiceDown(
                 t("The {service} service reports itself unavailable.", service=self.name)
