@@ -136,6 +136,13 @@ def test_an_offer_reaches_the_inbox_and_the_push_gateway_signed(
     offer = next(i for i in shown["items"] if i["kind"] == "childcare.offer_made")
     assert offer["subject"] == f"enrollment/{enrollment_id}"
     assert institution in offer["body"] and "小明" in offer["body"]
+    # Chinese first: the catalogue's text by default, English on request, the kind unchanged
+    assert offer["title"] == "托育学位已为您保留"
+    assert "请在" in offer["body"] and "前确认接受" in offer["body"]
+    english = feed(gw, {**parent, "Accept-Language": "en"})
+    offer_en = next(i for i in english["items"] if i["id"] == offer["id"])
+    assert offer_en["title"] == "A childcare place is offered"
+    assert offer_en["kind"] == offer["kind"] and "Accept it before" in offer_en["body"]
     assert offer["id"].startswith("childcare-") and offer["read"] is False
     assert shown["complete"] is True
     assert {s["status"] for s in shown["sources"].values()} == {"ok"}
