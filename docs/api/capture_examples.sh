@@ -72,6 +72,7 @@ echo "districts list: $(curl -s "$BASE/wellbeing/v1/districts" | wc -c) bytes, g
 req readme_11_me "$DEMO" GET /wellbeing/v1/me
 req readme_12_saihan "" GET /wellbeing/v1/districts/saihan
 req readme_13_atlantis "" GET /wellbeing/v1/districts/atlantis
+req readme_14_labels "$DEMO" GET /wellbeing/v1/labels
 
 # --- docs/api/childcare.md ---
 LI=$(tok citizen-li citizen); WANG=$(tok citizen-wang citizen); ZHAO=$(tok citizen-zhao citizen)
@@ -103,6 +104,16 @@ req childcare_17_raise "$CC_STAFF" PATCH "/childcare/v1/institutions/$TREE" '{"c
 req childcare_18_guo "$SUN" GET "/childcare/v1/enrollments/$(id_of childcare_11_apply_guo)"
 req childcare_19_xuan "$LI" GET "/childcare/v1/enrollments/$(id_of childcare_12_apply_xuan)"
 req childcare_20_le "$ZHAO" GET "/childcare/v1/enrollments/$(id_of childcare_13_apply_le)"
+# the offer is in 李's inbox (README.md, Notifications): the feed, then one notice read
+# notices are delivered to the inbox by the outbox worker, a moment after the offer: wait for it
+for _ in $(seq 60); do
+  curl -s -H "Authorization: Bearer $LI" "$BASE/wellbeing/v1/notifications?limit=1" \
+    | jq -e '.items[0].kind == "childcare.offer_made"' > /dev/null && break
+  sleep 0.5
+done
+req childcare_20n_inbox "$LI" GET "/wellbeing/v1/notifications?limit=1"
+NOTICE=$(head -1 "$OUT/childcare_20n_inbox.txt" | jq -r '.items[0].id')
+req childcare_20r_read "$LI" POST "/wellbeing/v1/notifications/$NOTICE/read"
 req childcare_21_accept "$LI" POST "/childcare/v1/enrollments/$(id_of childcare_12_apply_xuan)/accept"
 req childcare_22_decline_enrolled "$LI" POST "/childcare/v1/enrollments/$(id_of childcare_12_apply_xuan)/decline"
 req childcare_23_elsewhere "$LI" POST /childcare/v1/enrollments "{\"child_id\": $XUAN_LI, \"institution_id\": $RAINBOW, \"start_date\": \"$START\"}"

@@ -46,6 +46,8 @@ EXPECTED = {
     "childcare_18_guo": 200,
     "childcare_19_xuan": 200,
     "childcare_20_le": 200,
+    "childcare_20n_inbox": 200,
+    "childcare_20r_read": 200,
     "childcare_21_accept": 200,
     "childcare_22_decline_enrolled": 409,
     "childcare_23_elsewhere": 409,
@@ -139,6 +141,7 @@ EXPECTED = {
     "readme_11_me": 200,
     "readme_12_saihan": 200,
     "readme_13_atlantis": 404,
+    "readme_14_labels": 200,
 }
 
 
@@ -192,3 +195,9 @@ def test_every_example_of_the_guides_answers_as_shown(
     moved = body("eldercare_11_moved_up")["items"]
     assert isinstance(moved, list) and moved[0]["waitlist_position"] == 2
     assert body("eldercare_09_waitlisted")["waitlist_position"] == 3
+    # the offer reaches 李's inbox in Chinese, and reading it marks it read (README.md)
+    notice = body("childcare_20n_inbox")["items"]
+    assert isinstance(notice, list) and notice[0]["kind"] == "childcare.offer_made"
+    assert notice[0]["title"] == "托育学位已为您保留"
+    read = body("childcare_20r_read")
+    assert (read["id"], read["read"]) == (notice[0]["id"], True)
