@@ -24,7 +24,9 @@ from tests.fixtures.processes import served
 from tests.fixtures.tokens import DevTokens
 from tests.fixtures.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+# `faults`: it kills or restarts processes or the database itself, so it runs against PostgreSQL
+# directly (CI: embedded and server phases), never through PgBouncer
+pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 CLIENTS = 30
 ROUNDS = 40
 POOL = 8

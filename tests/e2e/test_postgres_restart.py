@@ -27,7 +27,9 @@ from tests.fixtures.restartable import RestartablePostgres
 from tests.fixtures.tokens import DevTokens
 from tests.fixtures.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+# `faults`: it kills or restarts processes or the database itself, so it runs against PostgreSQL
+# directly (CI: embedded and server phases), never through PgBouncer
+pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 CLIENTS = 6
 UNLIMITED = "1000000/minute"
 RECOVERY_SECONDS = 90.0  # a generous bound for the gateway's breaker and a loaded machine

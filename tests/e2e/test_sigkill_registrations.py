@@ -27,7 +27,9 @@ from tests.fixtures.tokens import DevTokens
 from tests.fixtures.waiting import eventually
 from tests.jobs.factories import fair_body
 
-pytestmark = pytest.mark.e2e
+# `faults`: it kills or restarts processes or the database itself, so it runs against PostgreSQL
+# directly (CI: embedded and server phases), never through PgBouncer
+pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 BURST = 200
 KILL_AFTER_ROWS = 20
 UNLIMITED = "1000000/minute"
