@@ -86,7 +86,9 @@ async def test_backends_terminated_under_load_answer_503_never_500(
             try:
                 stop = asyncio.Event()
                 load = [asyncio.create_task(steadily(client, stop)) for _ in range(CLIENTS)]
-                for _ in range(ROUNDS):
+                # a busy backend may finish and leave before it is terminated: count only the
+                # terminations that happened
+                while terminated < ROUNDS:
                     for pid in await eventually(lambda: _busy_backends(observer), bool, pause=0):
                         terminated += await observer.fetchval(
                             "SELECT pg_terminate_backend($1)", pid
@@ -117,9 +119,7 @@ async def test_backends_terminated_under_load_answer_503_never_500(
             assert r.json()["code"] == "database_unavailable"
             assert int(r.headers["retry-after"]) >= 1
     unavailable = statuses["GET", 503] + statuses["POST", 503]
-    assert terminated >= ROUNDS and unavailable > 0  # the terminations met requests
+    assert unavailable > 0  # the terminations met requests
     saved = {r.json()["id"] for r in answers if r.status_code == 201}
     assert saved <= {row["id"] for row in rows}  # every acknowledged write is there
-    print(
-        f"{terminated} backends terminated in {ROUNDS} rounds; {during} answers during: {statuses}"
-    )
+    print(f"{terminated} backends terminated; {during} answers during: {statuses}")
