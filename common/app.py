@@ -117,17 +117,26 @@ async def database_readiness(request: Request) -> dict[str, str]:
 
 
 def _optional_bearer_for_public_routes(spec: dict[str, Any]) -> None:
-    """A route that only *may* take a token (public reads) says so — `[{}, {bearer}]` — so a
-    generated client calls it anonymously; a route that needs one keeps `[{bearer}]`."""
+    """A route that only *may* take a token (public reads) says so, so a generated client calls
+    it anonymously; a route that needs one says `[{bearer}]`.
+
+    The optional bearer, `[{}, {bearer}]`, is the document's own `security`, which a public
+    operation inherits by declaring none: generators that type the client by the operation's
+    own list (openapi-python-client 0.29 takes any list as "needs AuthenticatedClient", its
+    issue #1372) then let an anonymous client call it, and the meaning is the same."""
     schemes = spec.get("components", {}).get("securitySchemes", {})
     schemes.pop(REQUIRED_BEARER_SCHEME, None)
+    optional = False
     for path_item in spec.get("paths", {}).values():
         for operation in path_item.values():
             names = {name for item in operation.get("security", []) for name in item}
             if REQUIRED_BEARER_SCHEME in names:
                 operation["security"] = [{BEARER_SCHEME: []}]
             elif BEARER_SCHEME in names:
-                operation["security"] = [{}, {BEARER_SCHEME: []}]
+                del operation["security"]
+                optional = True
+    if optional:
+        spec["security"] = [{}, {BEARER_SCHEME: []}]
 
 
 def install_problem_openapi(app: FastAPI) -> None:

@@ -27,6 +27,12 @@ def operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]
                 yield path, method, operation
 
 
+def effective_security(spec: dict[str, Any], operation: dict[str, Any]) -> list[dict[str, Any]]:
+    """What an operation asks: its own `security`, else the document's (OpenAPI's rule)."""
+    security: list[dict[str, Any]] = operation.get("security", spec.get("security", []))
+    return security
+
+
 def describe_operations(spec: dict[str, Any]) -> None:
     """An operation without a description gets one from its summary and who may call it, so
     every generated function carries a docstring (its own words stay where a route has them)."""
@@ -34,10 +40,10 @@ def describe_operations(spec: dict[str, Any]) -> None:
         if operation.get("description"):
             continue
         summary = operation.get("summary", "").rstrip(".")
-        names = [name for item in operation.get("security", []) for name in item]
+        security = effective_security(spec, operation)
         who = (
             "Needs a bearer token."
-            if names and {} not in operation["security"]
+            if security and {} not in security
             else "Public: no token needed (one that is sent is verified)."
         )
         operation["description"] = f"{summary}. {who}" if summary else who

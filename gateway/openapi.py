@@ -81,6 +81,8 @@ def merge(own: dict[str, Any], services: dict[str, dict[str, Any] | None]) -> di
                 schema["title"] = mine[key]
             schemas[mine.get(key, key)] = schema
         security.update(spec.get("components", {}).get("securitySchemes", {}))
+        if "security" in spec:  # what public operations inherit (the same in every document)
+            merged.setdefault("security", spec["security"])
         declared = {tag["name"] for tag in tags}
         tags.extend(tag for tag in spec.get("tags", []) if tag["name"] not in declared)
         for path, item in spec.get("paths", {}).items():

@@ -34,7 +34,8 @@ from gateway.state import GatewayDep
 router = APIRouter()
 # public routes: a token is optional (verified when sent), so generated clients may call
 # them anonymously; `{}` is OpenAPI's "no security requirement" (FastAPI appends it to the
-# bearer requirement its dependency declares)
+# bearer requirement its dependency declares); the document then states that optional bearer
+# once, as its own `security`, which these operations inherit (common/app.py)
 PUBLIC: dict[str, Any] = {"security": [{}]}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TypeVar
 
-from wellbeing_api_client import AuthenticatedClient
+from wellbeing_api_client import AuthenticatedClient, Client
 from wellbeing_api_client.api.childcare import (
     childcare_apply_for_place,
     childcare_get_me_summary,
@@ -102,23 +102,26 @@ def answer(value: T | Problem | None) -> T:
 
 
 def run(base_url: str, token: str, sub: str, today: date) -> None:
-    """The whole journey as the citizen `sub` (the token's subject). Public reads go through
-    the same client: openapi-python-client (up to 0.29) types every operation that names a
-    security scheme, optional ones included (`[{}, {bearer}]`), as needing an
-    `AuthenticatedClient` (upstream issue #1372); the anonymous calls are the TypeScript
-    journey's and the HTTP tests'."""
-    with AuthenticatedClient(base_url=base_url, token=token, timeout=None) as citizen:
-        childcare(citizen, today)
-        jobs(citizen, today)
-        eldercare(citizen, today)
-        the_view_and_the_figures(citizen, sub)
+    """The whole journey as the citizen `sub` (the token's subject). Public reads go through an
+    anonymous `Client`, as an app does before sign-in: the generator types an operation for it
+    only when the operation names no security of its own (public ones inherit the document's
+    optional bearer), so `mypy --strict` on this file proves they may be called without a
+    token; what needs one takes the `AuthenticatedClient`."""
+    with (
+        Client(base_url=base_url, timeout=None) as anonymous,
+        AuthenticatedClient(base_url=base_url, token=token, timeout=None) as citizen,
+    ):
+        childcare(anonymous, citizen, today)
+        jobs(anonymous, citizen, today)
+        eldercare(anonymous, citizen, today)
+        the_view_and_the_figures(anonymous, citizen, sub)
 
 
-def childcare(citizen: AuthenticatedClient, today: date) -> None:
+def childcare(anonymous: Client, citizen: AuthenticatedClient, today: date) -> None:
     lat, lon = GCJ02_POINT
     page = answer(
         childcare_list_institutions.sync(
-            client=citizen,
+            client=anonymous,
             lat=lat,
             lon=lon,
             radius_m=5000,
@@ -161,7 +164,7 @@ def childcare(citizen: AuthenticatedClient, today: date) -> None:
     assert [e.id for e in mine.enrollments] == [enrollment.id]
 
 
-def jobs(citizen: AuthenticatedClient, today: date) -> None:
+def jobs(anonymous: Client, citizen: AuthenticatedClient, today: date) -> None:
     graduate = answer(
         jobs_register_graduate.sync(
             client=citizen,
@@ -177,12 +180,12 @@ def jobs(citizen: AuthenticatedClient, today: date) -> None:
     )
     assert graduate.retention is JobsRetention.STAYED
 
-    fairs = answer(jobs_list_fairs.sync(client=citizen, when=FairWhen.UPCOMING))
+    fairs = answer(jobs_list_fairs.sync(client=anonymous, when=FairWhen.UPCOMING))
     fair = next(f for f in fairs.items if f.seats_left > 0)
     seat = answer(jobs_register_for_fair.sync(client=citizen, fair_id=fair.id))
     assert seat.fair_id == fair.id
 
-    programmes = answer(jobs_list_programmes.sync(client=citizen))
+    programmes = answer(jobs_list_programmes.sync(client=anonymous))
     rent = next(p for p in programmes.items if p.kind is ProgrammeKind.RENT_SUBSIDY)
     facts = ApplicantFacts(works_in_hohhot=True, owns_home_in_hohhot=False)
     screened = answer(
@@ -204,10 +207,10 @@ def jobs(citizen: AuthenticatedClient, today: date) -> None:
     assert [r.id for r in mine.fair_registrations] == [seat.id]
 
 
-def eldercare(citizen: AuthenticatedClient, today: date) -> None:
-    communities = answer(eldercare_list_communities.sync(client=citizen, limit=100))
+def eldercare(anonymous: Client, citizen: AuthenticatedClient, today: date) -> None:
+    communities = answer(eldercare_list_communities.sync(client=anonymous, limit=100))
     xingkang = next(c for c in communities.items if c.name == "兴康社区")
-    circle = answer(eldercare_get_community_circle.sync(client=citizen, community_id=xingkang.id))
+    circle = answer(eldercare_get_community_circle.sync(client=anonymous, community_id=xingkang.id))
     assert circle.community is not None and circle.community.name == "兴康社区"
     assert circle.complete and circle.missing_essential == []
     assert circle.by_kind and all(
@@ -228,7 +231,7 @@ def eldercare(citizen: AuthenticatedClient, today: date) -> None:
     assert mother.community_name == "兴康社区"
 
     classes = answer(
-        eldercare_list_activities.sync(client=citizen, community_id=xingkang.id, limit=100),
+        eldercare_list_activities.sync(client=anonymous, community_id=xingkang.id, limit=100),
     )
     session = next(a for a in classes.items if a.seats_left > 0)
     seat = answer(
@@ -276,7 +279,7 @@ def eldercare(citizen: AuthenticatedClient, today: date) -> None:
     assert [r.id for r in mine.renovations] == [renovation.id]
 
 
-def the_view_and_the_figures(citizen: AuthenticatedClient, sub: str) -> None:
+def the_view_and_the_figures(anonymous: Client, citizen: AuthenticatedClient, sub: str) -> None:
     view = answer(wellbeing_get_citizen_view.sync(client=citizen))
     assert view.sub == sub and view.complete
     assert view.childcare.status is SectionStatus.OK
@@ -293,18 +296,18 @@ def the_view_and_the_figures(citizen: AuthenticatedClient, sub: str) -> None:
     assert len(view.eldercare.data.care_requests) == 1
     assert len(view.eldercare.data.renovations) == 1
 
-    districts = answer(wellbeing_list_districts.sync(client=citizen))
+    districts = answer(wellbeing_list_districts.sync(client=anonymous))
     assert len(districts.items) == 10
     assert sum(d.childcare.data.slots for d in districts.items if d.childcare.data) > 0
-    saihan = answer(wellbeing_get_district.sync("saihan", client=citizen))
+    saihan = answer(wellbeing_get_district.sync("saihan", client=anonymous))
     assert (saihan.district, saihan.key) == (District.赛罕区, "saihan")
 
-    childcare = answer(childcare_get_stats.sync(client=citizen))
+    childcare = answer(childcare_get_stats.sync(client=anonymous))
     assert childcare.totals.institutions > 0 and len(childcare.by_district) == 10
-    jobs = answer(jobs_get_stats.sync(client=citizen))
-    retention = answer(jobs_get_retention.sync(client=citizen))
+    jobs = answer(jobs_get_stats.sync(client=anonymous))
+    retention = answer(jobs_get_retention.sync(client=anonymous))
     assert jobs.totals.graduates == retention.total and len(jobs.by_district) == 10
-    eldercare = answer(eldercare_get_stats.sync(client=citizen))
+    eldercare = answer(eldercare_get_stats.sync(client=anonymous))
     assert eldercare.totals.communities == sum(d.communities for d in eldercare.by_district)
 
     # the class is cancelled last: the view above still showed it

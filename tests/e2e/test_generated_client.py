@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import typing
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -112,10 +113,10 @@ def test_the_whole_journey_runs_through_the_generated_client(
 def test_public_operations_answer_the_generated_anonymous_client(
     generated: Path, platform: Platform
 ) -> None:
-    """Public operations are declared `[{}, {bearer}]` (a token is optional). The generator
-    still types their `client` parameter as `AuthenticatedClient` (openapi-python-client issue
-    #1372), but at run time its anonymous `Client` gets the typed answers, and a personal read
-    gets the typed `401` problem."""
+    """Public operations inherit the document's `[{}, {bearer}]` (a token is optional), so the
+    generator types their `client` as `AuthenticatedClient | Client` and the anonymous `Client`
+    gets the typed answers; a personal read is typed for `AuthenticatedClient` alone, and called
+    anonymously anyway it gets the typed `401` problem."""
     client_module = importlib.import_module(f"{PACKAGE}.client")
     models = importlib.import_module(f"{PACKAGE}.models")
 
@@ -144,8 +145,17 @@ def test_public_operations_answer_the_generated_anonymous_client(
             ),
         ]
         for module, arguments, model in calls:
+            assert _client_types(module) == {"AuthenticatedClient", "Client"}, module.__name__
             answer = module.sync(client=anonymous, **arguments)
             assert isinstance(answer, model), (module.__name__, answer)
-        refused = op("wellbeing", "wellbeing_get_citizen_view").sync(client=anonymous)
+        personal = op("wellbeing", "wellbeing_get_citizen_view")
+        assert _client_types(personal) == {"AuthenticatedClient"}
+        refused = personal.sync(client=anonymous)
     assert isinstance(refused, models.Problem), refused
     assert (refused.status, refused.code) == (401, "unauthenticated")
+
+
+def _client_types(module: Any) -> set[str]:
+    """The classes the generated `sync` of an operation accepts as its `client`."""
+    hint = typing.get_type_hints(module.sync)["client"]
+    return {t.__name__ for t in typing.get_args(hint) or (hint,)}

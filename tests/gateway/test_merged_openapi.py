@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from common.openapi import operations
+from common.openapi import effective_security, operations
 from gateway.main import create_app
 from gateway.openapi import merge
 from tests.fixtures.processes import free_port, served
@@ -76,7 +76,9 @@ def test_the_merged_spec_of_the_real_services_is_unambiguous_and_described(
     assert spec["servers"] == [{"url": "/", "description": "The host that served this document"}]
     assert set(spec["components"]["securitySchemes"]) == {"bearer"}
     public = by_id["childcare_list_institutions"]
-    assert spec["paths"][public[0]]["get"]["security"] == [{}, {"bearer": []}]
+    assert spec["security"] == [{}, {"bearer": []}]  # what public operations inherit
+    assert effective_security(spec, spec["paths"][public[0]]["get"]) == [{}, {"bearer": []}]
+    assert "security" not in spec["paths"][public[0]]["get"]
     assert spec["paths"]["/wellbeing/v1/me"]["get"]["security"] == [{"bearer": []}]
 
 
