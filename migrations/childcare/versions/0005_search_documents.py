@@ -23,7 +23,8 @@ S = "childcare"
 # table → its searched texts, the name first (services/childcare/models.py)
 SEARCHED = {"institution": ("name",)}
 STATISTICS = 1000
-downgrade_loses = "nothing: the documents are computed from the rows and recomputed on upgrade"
+# no `downgrade_loss`: a step down loses nothing (the documents are computed from the rows and
+# recomputed on upgrade)
 
 
 def upgrade() -> None:

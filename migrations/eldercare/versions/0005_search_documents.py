@@ -24,7 +24,8 @@ S = "eldercare"
 # table → its searched texts, the name first (services/eldercare/models.py)
 SEARCHED = {"facility": ("name",), "activity": ("title",)}
 STATISTICS = 1000
-downgrade_loses = "nothing: the documents are computed from the rows and recomputed on upgrade"
+# no `downgrade_loss`: a step down loses nothing (the documents are computed from the rows and
+# recomputed on upgrade)
 
 
 def upgrade() -> None:

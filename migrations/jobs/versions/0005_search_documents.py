@@ -23,7 +23,8 @@ S = "jobs"
 # table → its searched texts, the name first (services/jobs/models.py)
 SEARCHED = {"posting": ("title", "employer")}
 STATISTICS = 1000
-downgrade_loses = "nothing: the documents are computed from the rows and recomputed on upgrade"
+# no `downgrade_loss`: a step down loses nothing (the documents are computed from the rows and
+# recomputed on upgrade)
 
 
 def upgrade() -> None:
