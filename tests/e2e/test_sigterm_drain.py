@@ -43,6 +43,8 @@ def _refuses(base: str) -> bool:
         socket.create_connection((parts.hostname, parts.port), timeout=5).close()
     except ConnectionRefusedError:
         return True
+    except ConnectionResetError:  # accepted into the backlog as the listener closed: ask again
+        return False
     return False
 
 
