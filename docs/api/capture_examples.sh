@@ -55,14 +55,20 @@ community_named() {  # community_named DISTRICT NAME
     | jq --arg n "$2" '.items[] | select(.name == $n) | .id'
 }
 
+# birth dates relative to today, so every child keeps the age its guide step needs (小树苗托育园
+# takes 12–24 months, then 12–22: 果果 at 23 months is passed over, 萱萱 and 朵朵 are not)
+months_ago() { date -d "-$1 months -10 days" +%F; }
+XIAOYU_BORN=$(months_ago 17); XUAN_BORN=$(months_ago 20); DUO_BORN=$(months_ago 21)
+GUO_BORN=$(months_ago 23); LE_BORN=$(months_ago 18)
+
 # --- docs/api/README.md ---
 DEMO=$(tok citizen-demo citizen)
 req readme_01_me_anonymous "" GET /wellbeing/v1/me
 req readme_02_limit_500 "" GET "/childcare/v1/institutions?limit=500"
 req readme_03_page "" GET "/childcare/v1/institutions?district=%E8%B5%9B%E7%BD%95%E5%8C%BA&has_vacancy=true&age_months=17&limit=1"
-req readme_04_child "$DEMO" POST /childcare/v1/children '{"name": "小雨", "birth_date": "2025-06-17"}' child-xiaoyu-1
-req readme_05_child_replayed "$DEMO" POST /childcare/v1/children '{"name": "小雨", "birth_date": "2025-06-17"}' child-xiaoyu-1
-req readme_06_key_reused "$DEMO" POST /childcare/v1/children '{"name": "小雨", "birth_date": "2025-06-18"}' child-xiaoyu-1
+req readme_04_child "$DEMO" POST /childcare/v1/children "{\"name\": \"小雨\", \"birth_date\": \"$XIAOYU_BORN\"}" child-xiaoyu-1
+req readme_05_child_replayed "$DEMO" POST /childcare/v1/children "{\"name\": \"小雨\", \"birth_date\": \"$XIAOYU_BORN\"}" child-xiaoyu-1
+req readme_06_key_reused "$DEMO" POST /childcare/v1/children "{\"name\": \"小雨\", \"birth_date\": \"$(date -d "$XIAOYU_BORN +1 day" +%F)\"}" child-xiaoyu-1
 CHILD=$(id_of readme_04_child)
 INSTITUTION=$(institution_named 赛罕嘟嘟职工托育园)
 req readme_07_apply "$DEMO" POST /childcare/v1/enrollments "{\"child_id\": $CHILD, \"institution_id\": $INSTITUTION, \"start_date\": \"$(date -d '+3 days' +%F)\"}" apply-xiaoyu-1
@@ -79,17 +85,17 @@ LI=$(tok citizen-li citizen); WANG=$(tok citizen-wang citizen); ZHAO=$(tok citiz
 SUN=$(tok citizen-sun citizen); CC_STAFF=$(tok staff-chen childcare_staff)
 RAINBOW=$(institution_named 赛罕彩虹托育园)
 req childcare_01_near "" GET "/childcare/v1/institutions?lat=40.7915&lon=111.7465&radius_m=3000&coord_sys=gcj02&age_months=20&has_vacancy=true&limit=2"
-req childcare_02_child_li "$LI" POST /childcare/v1/children '{"name": "萱萱", "birth_date": "2025-02-14", "id_number": "150102202502140035"}' li-child-1
+req childcare_02_child_li "$LI" POST /childcare/v1/children "{\"name\": \"萱萱\", \"birth_date\": \"$XUAN_BORN\", \"id_number\": \"150102202502140035\"}" li-child-1
 XUAN_LI=$(id_of childcare_02_child_li)
 req childcare_03_too_old "$LI" POST /childcare/v1/children '{"name": "大宝", "birth_date": "2023-06-01"}'
-req childcare_04_duplicate "$LI" POST /childcare/v1/children '{"name": "萱萱", "birth_date": "2025-02-14", "id_number": "150102202502140035"}'
-req childcare_05_child_wang "$WANG" POST /childcare/v1/children '{"name": "萱萱", "birth_date": "2025-02-14", "id_number": "150102202502140035"}' wang-child-1
+req childcare_04_duplicate "$LI" POST /childcare/v1/children "{\"name\": \"萱萱\", \"birth_date\": \"$XUAN_BORN\", \"id_number\": \"150102202502140035\"}"
+req childcare_05_child_wang "$WANG" POST /childcare/v1/children "{\"name\": \"萱萱\", \"birth_date\": \"$XUAN_BORN\", \"id_number\": \"150102202502140035\"}" wang-child-1
 XUAN_WANG=$(id_of childcare_05_child_wang)
 req childcare_06_institution "$CC_STAFF" POST /childcare/v1/institutions '{"name": "小树苗托育园", "district": "赛罕区", "address": "赛罕区昭乌达路88号", "location": {"lat": 40.80, "lon": 111.70}, "kind": "private", "capacity": 1, "monthly_fee_fen": 150000, "min_age_months": 12, "max_age_months": 24, "opening_hours": "07:30-18:00", "phone": "0471-5550188"}' staff-xiaoshumiao-1
 TREE=$(institution_named 小树苗托育园)
-req childcare_07_child_duo "$ZHAO" POST /childcare/v1/children '{"name": "朵朵", "birth_date": "2025-03-01"}'
-req childcare_08_child_guo "$SUN" POST /childcare/v1/children '{"name": "果果", "birth_date": "2024-12-20"}'
-req childcare_09_child_le "$ZHAO" POST /childcare/v1/children '{"name": "乐乐", "birth_date": "2025-06-01"}'
+req childcare_07_child_duo "$ZHAO" POST /childcare/v1/children "{\"name\": \"朵朵\", \"birth_date\": \"$DUO_BORN\"}"
+req childcare_08_child_guo "$SUN" POST /childcare/v1/children "{\"name\": \"果果\", \"birth_date\": \"$GUO_BORN\"}"
+req childcare_09_child_le "$ZHAO" POST /childcare/v1/children "{\"name\": \"乐乐\", \"birth_date\": \"$LE_BORN\"}"
 START=$(date -d '+3 days' +%F)
 req childcare_10_apply_duo "$ZHAO" POST /childcare/v1/enrollments "{\"child_id\": $(id_of childcare_07_child_duo), \"institution_id\": $TREE, \"start_date\": \"$START\"}"
 req childcare_11_apply_guo "$SUN" POST /childcare/v1/enrollments "{\"child_id\": $(id_of childcare_08_child_guo), \"institution_id\": $TREE, \"start_date\": \"$START\"}"
@@ -158,7 +164,8 @@ FAIR=$(id_of jobs_21_fairs '.items[] | select(.name | endswith("高校毕业生�
 req jobs_22_register "$GRAD" POST "/jobs/v1/fairs/$FAIR/registrations" "" wang-fair-1
 REGISTRATION=$(id_of jobs_22_register)
 req jobs_23_register_again "$GRAD" POST "/jobs/v1/fairs/$FAIR/registrations"
-req jobs_24_small_fair "$JOBS_STAFF" POST /jobs/v1/fairs '{"name": "赛罕区小型招聘洽谈会", "starts_at": "2027-01-10T09:00:00+08:00", "ends_at": "2027-01-10T12:00:00+08:00", "venue": "人民路街道社区服务中心", "address": "赛罕区人民路1号", "district": "赛罕区", "capacity": 1}'
+FAIR_DAY=$(date -d '+36 days' +%F)  # a fair still to come, whenever this runs
+req jobs_24_small_fair "$JOBS_STAFF" POST /jobs/v1/fairs "{\"name\": \"赛罕区小型招聘洽谈会\", \"starts_at\": \"${FAIR_DAY}T09:00:00+08:00\", \"ends_at\": \"${FAIR_DAY}T12:00:00+08:00\", \"venue\": \"人民路街道社区服务中心\", \"address\": \"赛罕区人民路1号\", \"district\": \"赛罕区\", \"capacity\": 1}"
 req jobs_25_small_fair_taken "$ZHOU" POST "/jobs/v1/fairs/$(id_of jobs_24_small_fair)/registrations"
 req jobs_26_fair_full "$GRAD" POST "/jobs/v1/fairs/$(id_of jobs_24_small_fair)/registrations"
 req jobs_27_cancel "$GRAD" POST "/jobs/v1/fair-registrations/$REGISTRATION/cancel"
