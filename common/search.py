@@ -43,6 +43,8 @@ from sqlalchemy import (
     bindparam,
     cast,
     event,
+    false,
+    func,
     inspect,
     literal_column,
     not_,
@@ -55,6 +57,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY
 
 from common.listing import AnySelect, Bound, Filter, Keyset, Listing, _Shape
+from common.name_keys import NameKeys, exact_key, prefix_key
 
 R = TypeVar("R")
 FIELD_STRIDE = 1000  # positions between two texts of a row (tsvector positions stop at 16,383)
@@ -191,6 +194,10 @@ class SearchTerms:
     match: str  # any substring of a searched text, or the name's pinyin or initials
     exact: str  # the name is the term (as written, in pinyin or in initials)
     prefix: str  # the name starts with it
+    # the one name form whose keys the first two ranks read (common/name_keys.py): the letters
+    # of a Latin term typed with separators (xi'an → xian: every name that is or starts with
+    # xi'an has the spelled form xian…), else the term
+    name: str
 
 
 def _phrase(lexemes: list[str], *, open_end: bool = False) -> str:
@@ -231,6 +238,7 @@ def terms(raw: str) -> SearchTerms:
         match=" | ".join(f"( {b} )" for b in branches),
         exact=" | ".join(_quote("nm:" + w) for w in names),
         prefix=" | ".join(_quote("nm:" + w) + ":*" for w in names),
+        name=names[-1],
     )
 
 
@@ -259,9 +267,16 @@ def matches(column: Any, query: Any) -> ColumnElement[bool]:
 
 def bind_terms(term: str) -> dict[str, str]:
     """Every parameter a ranked search by `term` binds: `q` (what matches), `q_exact` and
-    `q_prefix` (what `rank_of` asks)."""
+    `q_prefix` (what the ranks ask of the document), `name_exact` and `name_prefix` (the keys
+    they read where the list has name keys)."""
     found = terms(term)
-    return {"q": found.match, "q_exact": found.exact, "q_prefix": found.prefix}
+    return {
+        "q": found.match,
+        "q_exact": found.exact,
+        "q_prefix": found.prefix,
+        "name_exact": exact_key(found.name),
+        "name_prefix": prefix_key(found.name),
+    }
 
 
 def text_filter(column: Any) -> Bound:
@@ -283,7 +298,13 @@ class RankedListing(Listing[R]):
     common term (会计 in one posting of ten) reads a page's worth of each rank through an
     index walk in the list's order, where one `ORDER BY rank` would sort every match. Pages
     are keyset over (rank, the list's order); with a centre the list is nearest first and the
-    rank plays no part."""
+    rank plays no part.
+
+    With `names` (a side table of name keys, common/name_keys.py) the first two ranks walk their
+    key in id order instead of fetching every match from the GIN bitmap: for a list of 100,000
+    rows. A rank's recheck of the document is wrapped in `COALESCE(…, false)`, the same truth
+    (the document is never NULL) hidden from the planner's statistics: estimating a prefix query
+    scans every common lexeme of the column, on every plan."""
 
     def __init__(
         self,
@@ -294,6 +315,7 @@ class RankedListing(Listing[R]):
         order: Keyset,
         column: Any,  # the search document
         nearest: Any = None,
+        names: NameKeys | None = None,
     ) -> None:
         rank = literal_column("0", Integer).label("rank")
         ranked = Keyset((rank, *order.columns), descending=order.descending)
@@ -303,6 +325,7 @@ class RankedListing(Listing[R]):
         self._unranked_query = query
         self._unranked = order
         self._document = column
+        self._names = names
 
     def _build(self, shape: _Shape) -> AnySelect:
         if shape.near:
@@ -319,12 +342,20 @@ class RankedListing(Listing[R]):
         exact = matches(self._document, bindparam("q_exact", type_=String))
         prefix = matches(self._document, bindparam("q_prefix", type_=String))
         ranks = (2, 1, 0) if descending else (0, 1, 2)  # exact, prefix, the rest
+        rest = [*conditions, _unestimated(not_(prefix))]
+        if self._names is None:
+            first = [*others, exact]
+            second = [*others, prefix, _unestimated(not_(exact))]
+        else:
+            key = self._names.key
+            first = [*others, key == bindparam("name_exact", type_=String)]
+            second = [
+                *others,
+                key == bindparam("name_prefix", type_=String),
+                _unestimated(and_(prefix, not_(exact))),  # a term longer than the key
+            ]
         branches = []
-        for rank, where_rank in zip(
-            ranks,
-            ([*others, exact], [*others, prefix, not_(exact)], [*conditions, not_(prefix)]),
-            strict=True,
-        ):
+        for rank, where_rank in zip(ranks, (first, second, rest), strict=True):
             here = literal_column(str(rank), Integer)
             where = list(where_rank)
             if shape.after:
@@ -338,6 +369,8 @@ class RankedListing(Listing[R]):
                 else:
                     where.append(or_(here > after, and_(here == after, key > bound)))
             branch = self._unranked_query.add_columns(here.label("rank"))
+            if self._names is not None and rank != ranks[2]:
+                branch = branch.join(self._names.table, self._names.owner == self._names.row_id)
             if self._nearest is not None:
                 branch = branch.add_columns(cast(null(), Float).label("distance_m"))
             order_by = [c.desc() for c in columns] if descending else columns
@@ -345,6 +378,11 @@ class RankedListing(Listing[R]):
         ranked = union_all(*branches).subquery("ranked")
         keys = [ranked.c.rank, *(ranked.c[str(c.key)] for c in columns)]
         return select(ranked).order_by(*(k.desc() if descending else k for k in keys)).limit(limit)
+
+
+def _unestimated(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """`condition` as a filter the planner does not estimate from the column's statistics."""
+    return func.coalesce(condition, false())
 
 
 # --- maintained on write -------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
     func,
     text,
@@ -293,6 +294,17 @@ class Posting(Base):
 
 
 recomputed_on_update(Posting, "search", POSTING_SEARCHED)
+
+
+class PostingNameKey(Base):
+    """The name keys of a posting's search document (common/name_keys.py): what a search's
+    first two ranks read, newest first. Written only by the triggers migration 0007 creates
+    (no foreign key: the delete trigger removes a posting's keys by their primary key)."""
+
+    __tablename__ = "posting_name_key"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    posting_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
 
 
 class Fair(Base):

@@ -11,9 +11,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.listing import Bound, Chosen, Filter, Keyset, Listing
+from common.name_keys import NameKeys
 from common.read import Statement
 from common.search import RankedListing, text_filter
-from services.jobs.models import Posting
+from services.jobs.models import Posting, PostingNameKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,8 @@ GET = Statement(POSTINGS.where(Posting.id == bindparam("id")), PostingRow)
 # open postings that have not expired, newest first (the id order of posting). `q` matches the
 # search document of title and employer (common/search.py: one or two characters, pinyin,
 # initials) through its GIN index; a search by `q` is ranked — titles that are the term, then
-# titles that start with it, then the rest — each newest first.
+# titles that start with it, then the rest — each newest first; the first two read the title's
+# name keys (common/name_keys.py) newest first.
 _FILTERS: dict[str, Filter] = {
     "now": Bound(lambda p: Posting.expires_at > p, type_=DateTime(timezone=True)),
     "q": text_filter(Posting.search),
@@ -105,6 +107,7 @@ RANKED = RankedListing(
     filters=_FILTERS,
     order=Keyset((Posting.id,), descending=True),
     column=Posting.search,
+    names=NameKeys(PostingNameKey, PostingNameKey.key, PostingNameKey.posting_id, Posting.id),
 )
 
 
