@@ -3,9 +3,10 @@
 - Not started (`NotStarted` → `ServiceDown`, 503 with `Retry-After`): no connection could be
   made (refused, unreachable, not accepted within the connect timeout), or the service closed
   the connection without reading the request: a reset with the request unread (what a stopping
-  server does to connections still waiting in its accept queue), or a pooled keep-alive
-  connection closed just as the request went out on it (RFC 9112 §9.3.1: a server may close an
-  idle connection at any time). Nothing happened; a retry is safe.
+  server does to connections still waiting in its accept queue, also while the request's body
+  is still being written), or a pooled keep-alive connection closed just as the request went
+  out on it (RFC 9112 §9.3.1: a server may close an idle connection at any time). Nothing
+  happened; a retry is safe.
 - Started, outcome unknown (`Dropped` → `BadGateway`, 502): a fresh connection closed cleanly
   after the service read the request, before any byte of an answer (a crash, a kill). It may
   have acted; only an idempotent call is retried.
@@ -73,11 +74,23 @@ def connection_reuse_trace() -> aiohttp.TraceConfig:
 _UNREAD = frozenset({errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED})
 
 
+def _unread(exc: BaseException | None) -> bool:
+    """A reset, or a write to a connection already lost, anywhere in the error's causes: aiohttp
+    reports a request body it could not write as `ClientOSError(None, "Can not write request
+    body…")` caused by `ClientConnectionResetError` (a stopping server reset the connection
+    while the body went out); the service never had the whole request."""
+    while exc is not None:
+        if isinstance(exc, ConnectionResetError) or getattr(exc, "errno", None) in _UNREAD:
+            return True
+        exc = exc.__cause__
+    return False
+
+
 def before_answer(exc: aiohttp.ClientError, attempt: Attempt) -> Exception:
     """What a connection error raised before any answer arrived means (see the module)."""
     if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
         return NotStarted("could not connect")
-    if isinstance(exc, ConnectionResetError) or getattr(exc, "errno", None) in _UNREAD:
+    if _unread(exc):
         return NotStarted("reset, request unread")
     if attempt.reused:
         return NotStarted("pooled connection closed")

@@ -131,11 +131,13 @@ async def test_sigterm_with_50_writes_in_flight_loses_none_and_answers_only_201_
 
     answers = [*warm, *drained, *late]
     assert [r.status_code for r in warm] == [201] * 5
-    for r in [*drained, *late]:
-        assert r.status_code in (201, 503), r.text
-        if r.status_code == 503:
-            assert r.json()["code"] == "service_unavailable"
-            assert int(r.headers["retry-after"]) >= 1
+    for which, answered in (("held when SIGTERM came", drained), ("arriving after", late)):
+        for n, r in enumerate(answered):
+            # which write broke the rule, if one did (a body cut by a reset was a 502 once)
+            assert r.status_code in (201, 503), f"{which} #{n} of {len(answered)}: {r.text}"
+            if r.status_code == 503:
+                assert r.json()["code"] == "service_unavailable"
+                assert int(r.headers["retry-after"]) >= 1
     # what the service held when told to stop, it finished
     assert sum(r.status_code == 201 for r in drained) >= POOL
     saved = {r.json()["id"] for r in answers if r.status_code == 201}

@@ -11,9 +11,11 @@ import struct
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
+import aiohttp
 import httpx
 import pytest
 
+from gateway.clients.failures import Attempt, Dropped, NotStarted, before_answer
 from tests.fixtures.waiting import eventually
 from tests.gateway.conftest import GatewayFactory, backend_calls, dead_url, set_modes
 
@@ -241,6 +243,21 @@ async def test_a_write_read_and_dropped_unanswered_is_502_outcome_unknown_and_no
     assert r.status_code == 502 and r.json()["code"] == "bad_gateway"
     assert "结果未知" in r.json()["detail"]
     assert (server.connections, server.requests) == (1, 1)
+
+
+def test_a_request_body_cut_by_a_reset_is_not_started() -> None:
+    # what aiohttp 3.14 raised in tests/e2e/test_sigterm_drain.py (1 run in ~10 on a loaded
+    # host), a 502 before: the stopping service reset the connection while the body went out
+    cut = aiohttp.ClientOSError(None, "Can not write request body for http://127.0.0.1:1/x")
+    cut.__cause__ = aiohttp.ClientConnectionResetError("Cannot write to closing transport")
+    assert isinstance(before_answer(cut, Attempt()), NotStarted)
+    reset = aiohttp.ClientOSError(None, "Can not write request body for http://127.0.0.1:1/x")
+    reset.__cause__ = ConnectionResetError(104, "Connection reset by peer")
+    assert isinstance(before_answer(reset, Attempt()), NotStarted)
+    # a fresh connection closed cleanly once the request was out: the service may have acted
+    dropped = aiohttp.ServerDisconnectedError()
+    assert isinstance(before_answer(dropped, Attempt()), Dropped)
+    assert isinstance(before_answer(dropped, Attempt(reused=True)), NotStarted)
 
 
 async def test_a_refused_connection_is_503_unavailable_and_a_read_is_retried_once(
