@@ -12,8 +12,9 @@ import asyncpg
 from bench.ceilings import INSTITUTION_BY_ID, INSTITUTIONS_NEARBY
 from bench.environment import CITY_CENTRE
 from common.provisioning import asyncpg_dsn
+from common.ranked_listing import bind_terms
 from common.read import Statement
-from common.search import bind_terms, document
+from common.search import document
 from services.childcare.institutions import repository
 from services.childcare.institutions.repository import InstitutionFilter
 

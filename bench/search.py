@@ -43,7 +43,8 @@ from bench.environment import (
 )
 from bench.load import run_closed_loop
 from common.provisioning import asyncpg_dsn, scratch_database
-from common.search import bind_terms, document
+from common.ranked_listing import bind_terms
+from common.search import document
 from services.jobs.models import POSTING_SEARCHED
 from services.jobs.postings.repository import PostingFilter, search_for
 

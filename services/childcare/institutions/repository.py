@@ -24,8 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.listing import Bound, Chosen, Filter, Keyset, Listing
 from common.opening_hours import open_now_filters
+from common.ranked_listing import RankedListing, text_filter
 from common.read import Statement
-from common.search import RankedListing, text_filter
 from services.childcare.models import Enrollment, Institution
 
 

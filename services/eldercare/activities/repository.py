@@ -10,8 +10,8 @@ from sqlalchemy import BigInteger, DateTime, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.listing import Bound, Chosen, Filter, Keyset, Listing
+from common.ranked_listing import RankedListing, text_filter
 from common.read import Statement
-from common.search import RankedListing, text_filter
 from services.eldercare.models import Activity, Community, Facility
 
 

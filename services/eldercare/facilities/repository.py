@@ -25,8 +25,8 @@ from sqlalchemy.dialects.postgresql import ARRAY, array
 from common.geo import Earth
 from common.listing import Bound, Filter, Keyset, Listing
 from common.opening_hours import open_now_filters
+from common.ranked_listing import RankedListing, text_filter
 from common.read import Statement
-from common.search import RankedListing, text_filter
 from services.eldercare.models import Community, Facility
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.listing import Bound, Chosen, Filter, Keyset, Listing
 from common.name_keys import NameKeys
+from common.ranked_listing import RankedListing, text_filter
 from common.read import Statement
-from common.search import RankedListing, text_filter
 from services.jobs.models import Posting, PostingNameKey
 
 

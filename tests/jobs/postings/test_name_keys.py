@@ -15,7 +15,8 @@ from fastapi import FastAPI
 from sqlalchemy import insert
 
 from common.name_keys import PREFIX_CHARS
-from common.search import RankedListing, bind_terms, document
+from common.ranked_listing import RankedListing, bind_terms
+from common.search import document
 from common.state import service_context
 from services.jobs.models import Posting
 from services.jobs.postings.repository import (
