@@ -162,3 +162,18 @@ def fair_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def posting_body(title: str, employer: str, expires_at: datetime) -> dict[str, Any]:
+    """A posting staff may create, searched by its title and employer."""
+    return {
+        "employer": employer,
+        "title": title,
+        "category": "finance",
+        "district": "赛罕区",
+        "salary_min_fen": 400_000,
+        "salary_max_fen": 600_000,
+        "education": "bachelor",
+        "graduate_friendly": True,
+        "expires_at": expires_at.isoformat(),
+    }

@@ -30,6 +30,7 @@ from services.jobs.postings.repository import (
 from tests.fixtures.clients import isolated
 from tests.fixtures.clock import MovableClock, pinned_clock
 from tests.fixtures.tokens import DevTokens
+from tests.jobs.factories import posting_body
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 # the document alone: the same list as the service's, without its name keys
@@ -74,17 +75,7 @@ async def keys_of(db: asyncpg.Connection, posting_id: int) -> set[str]:
 
 
 def body(title: str, employer: str = "青城商贸有限公司") -> dict[str, Any]:
-    return {
-        "employer": employer,
-        "title": title,
-        "category": "finance",
-        "district": "赛罕区",
-        "salary_min_fen": 400_000,
-        "salary_max_fen": 600_000,
-        "education": "bachelor",
-        "graduate_friendly": True,
-        "expires_at": (NOW + timedelta(days=30)).isoformat(),
-    }
+    return posting_body(title, employer, NOW + timedelta(days=30))
 
 
 async def test_keys_follow_every_write(
@@ -115,7 +106,7 @@ async def test_keys_follow_every_write(
             for t in ("销售代表", "Java开发工程师")
         ]
         # a Core executemany, the column default computing each row's document
-        await (await s.connection()).execute(insert(Posting.__table__), values)
+        await (await s.connection()).execute(insert(Posting), values)
         await s.commit()
     ids = [
         await db.fetchval("SELECT max(id) FROM jobs.posting WHERE title = $1", t)

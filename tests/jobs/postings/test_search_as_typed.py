@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from tests.fixtures.clock import MovableClock, pinned_clock
 from tests.fixtures.tokens import DevTokens
+from tests.jobs.factories import posting_body
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 
@@ -26,17 +27,7 @@ def clock(jobs_app: FastAPI) -> Iterator[MovableClock]:
 
 
 async def post(client: httpx.AsyncClient, staff: dict[str, str], title: str, employer: str) -> int:
-    body: dict[str, Any] = {
-        "employer": employer,
-        "title": title,
-        "category": "finance",
-        "district": "赛罕区",
-        "salary_min_fen": 400_000,
-        "salary_max_fen": 600_000,
-        "education": "bachelor",
-        "graduate_friendly": True,
-        "expires_at": (NOW + timedelta(days=30)).isoformat(),
-    }
+    body = posting_body(title, employer, NOW + timedelta(days=30))
     r = await client.post("/jobs/v1/postings", json=body, headers=staff)
     assert r.status_code == 201, r.text
     return int(r.json()["id"])
