@@ -130,6 +130,13 @@ req childcare_27_outside_district "$CC_STAFF" POST /childcare/v1/institutions '{
 req childcare_28_roster "$CC_STAFF" GET "/childcare/v1/institutions/$RAINBOW/roster"
 req childcare_29_stats "" GET /childcare/v1/stats
 req childcare_30_age_range "$CC_STAFF" PATCH "/childcare/v1/institutions/$TREE" '{"min_age_months": 30}'
+# correct or erase a child (childcare.md): 萱萱 holds her place at 小树苗托育园 now
+req childcare_31_correct "$LI" PATCH "/childcare/v1/children/$XUAN_LI" "{\"name\": \"李萱萱\", \"birth_date\": \"$(date -d "$XUAN_BORN +2 days" +%F)\"}"
+req childcare_32_correct_not_yours "$WANG" PATCH "/childcare/v1/children/$XUAN_LI" '{"name": "王萱萱"}'
+req childcare_33_identity_in_use "$LI" PATCH "/childcare/v1/children/$XUAN_LI" '{"id_number": "150102202502160044"}'
+req childcare_34_erase_with_place "$LI" DELETE "/childcare/v1/children/$XUAN_LI"
+req childcare_35_erase "$LI" DELETE "/childcare/v1/children/$(id_of childcare_14_child_baby)"
+req childcare_36_erased "$LI" GET "/childcare/v1/children/$(id_of childcare_14_child_baby)"
 
 # --- docs/api/jobs.md ---
 GRAD=$(tok citizen-wang citizen); JOBS_STAFF=$(tok staff-liu jobs_staff); ZHOU=$(tok citizen-zhou citizen)
@@ -179,10 +186,16 @@ req jobs_34_small_programme "$JOBS_STAFF" POST /jobs/v1/programmes '{"name": "�
 SMALL=$(id_of jobs_34_small_programme)
 req jobs_35_apply_first "$WU" POST /jobs/v1/applications "{\"programme_id\": $SMALL}"
 req jobs_36_apply_second "$ZHENG" POST /jobs/v1/applications "{\"programme_id\": $SMALL}"
+# withdraw an application not yet decided (jobs.md), and one already decided (paid)
+req jobs_36w_apply_zhao "$ZHAO" POST /jobs/v1/applications "{\"programme_id\": $SMALL}"
+req jobs_36x_withdraw "$ZHAO" POST "/jobs/v1/applications/$(id_of jobs_36w_apply_zhao)/withdraw"
+req jobs_36y_withdraw_again "$ZHAO" POST "/jobs/v1/applications/$(id_of jobs_36w_apply_zhao)/withdraw"
+req jobs_36z_withdraw_decided "$GRAD" POST "/jobs/v1/applications/$APPLICATION/withdraw"
 req jobs_37_approve_first "$JOBS_STAFF" POST "/jobs/v1/applications/$(id_of jobs_35_apply_first)/approve"
 req jobs_38_budget_exhausted "$JOBS_STAFF" POST "/jobs/v1/applications/$(id_of jobs_36_apply_second)/approve"
 req jobs_39_reject "$JOBS_STAFF" POST "/jobs/v1/applications/$(id_of jobs_36_apply_second)/reject" '{"reason": "本期预算已用完，请关注下一期"}'
 req jobs_40_stats "" GET /jobs/v1/stats
+req jobs_41_posting "" GET "/jobs/v1/postings/$(id_of jobs_09_postings '.items[0].id')?coord_sys=gcj02"
 
 # --- docs/api/eldercare.md ---
 EL_STAFF=$(tok eldercare-staff-liu eldercare_staff); ADMIN=$(tok admin-1 admin)
@@ -230,3 +243,10 @@ req eldercare_30_audit "$ADMIN" GET "/eldercare/v1/audit?resource=elder/$ELDER&l
 req eldercare_31_audit_staff "$EL_STAFF" GET "/eldercare/v1/audit?limit=1"
 req eldercare_32_elder "$ZHANG" POST /eldercare/v1/elders "{\"name\": \"张德福\", \"birth_date\": \"1945-08-15\", \"id_number\": \"150102194508150034\", \"community_id\": $XINGKANG, \"lives_alone\": true, \"care_needs\": [\"meal\", \"health_check\"]}" zhang-father-1
 req eldercare_33_summary "$DEMO" GET /eldercare/v1/me/summary
+# address, phone and emergency contact (eldercare.md): whole on one profile, masked in lists
+ZHANG_FATHER=$(id_of eldercare_32_elder)
+req eldercare_34_contact "$ZHANG" PATCH "/eldercare/v1/elders/$ZHANG_FATHER" '{"address": "赛罕区人民路街道兴康社区3号楼2单元501", "phone": "0471-6812345", "emergency_contact": {"name": "张丽", "phone": "13912345678", "relation": "女儿"}}'
+req eldercare_35_list_masked "$ZHANG" GET /eldercare/v1/elders
+req eldercare_36_correct "$ZHANG" PATCH "/eldercare/v1/elders/$ZHANG_FATHER" '{"phone": "0471-6912345", "care_needs": ["meal", "bathing"]}'
+req eldercare_37_correct_not_family "$OTHER" PATCH "/eldercare/v1/elders/$ZHANG_FATHER" '{"phone": "0471-0000000"}'
+req eldercare_38_read_whole "$ZHANG" GET "/eldercare/v1/elders/$ZHANG_FATHER"

@@ -22,7 +22,7 @@ from tests.fixtures.tokens import DevTokens
 
 pytestmark = pytest.mark.e2e
 SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "api" / "capture_examples.sh"
-STEP = re.compile(r"^(\w+): (GET|POST|PATCH) (\S+) -> (\d{3})$")
+STEP = re.compile(r"^(\w+): (GET|POST|PATCH|DELETE) (\S+) -> (\d{3})$")
 
 # step → the status its guide shows
 EXPECTED = {
@@ -58,6 +58,12 @@ EXPECTED = {
     "childcare_28_roster": 200,
     "childcare_29_stats": 200,
     "childcare_30_age_range": 422,
+    "childcare_31_correct": 200,
+    "childcare_32_correct_not_yours": 404,
+    "childcare_33_identity_in_use": 409,
+    "childcare_34_erase_with_place": 409,
+    "childcare_35_erase": 204,
+    "childcare_36_erased": 404,
     "eldercare_01_community": 200,
     "eldercare_02_circle": 200,
     "eldercare_03_gap": 200,
@@ -91,6 +97,11 @@ EXPECTED = {
     "eldercare_31_audit_staff": 403,
     "eldercare_32_elder": 201,
     "eldercare_33_summary": 200,
+    "eldercare_34_contact": 200,
+    "eldercare_35_list_masked": 200,
+    "eldercare_36_correct": 200,
+    "eldercare_37_correct_not_family": 404,
+    "eldercare_38_read_whole": 200,
     "jobs_01_near": 200,
     "jobs_02_station_bd09": 200,
     "jobs_03_geojson": 200,
@@ -127,10 +138,15 @@ EXPECTED = {
     "jobs_34_small_programme": 201,
     "jobs_35_apply_first": 201,
     "jobs_36_apply_second": 201,
+    "jobs_36w_apply_zhao": 201,
+    "jobs_36x_withdraw": 200,
+    "jobs_36y_withdraw_again": 409,
+    "jobs_36z_withdraw_decided": 409,
     "jobs_37_approve_first": 200,
     "jobs_38_budget_exhausted": 409,
     "jobs_39_reject": 200,
     "jobs_40_stats": 200,
+    "jobs_41_posting": 200,
     "readme_01_me_anonymous": 401,
     "readme_02_limit_500": 422,
     "readme_03_page": 200,
@@ -201,3 +217,25 @@ def test_every_example_of_the_guides_answers_as_shown(
     assert notice[0]["title"] == "托育学位已为您保留"
     read = body("childcare_20r_read")
     assert (read["id"], read["read"]) == (notice[0]["id"], True)
+    # correct and erase (childcare.md): the correction, the refusals, the erasure for good
+    corrected = body("childcare_31_correct")
+    assert (corrected["id"], corrected["name"]) == (body("childcare_02_child_li")["id"], "李萱萱")
+    assert body("childcare_32_correct_not_yours")["code"] == "child_not_found"
+    assert body("childcare_33_identity_in_use")["code"] == "child_identity_in_use"
+    assert body("childcare_34_erase_with_place")["code"] == "child_has_place"
+    assert (out / "childcare_35_erase.txt").read_text().split() == ["204"]  # no body
+    assert body("childcare_36_erased")["code"] == "child_not_found"
+    # withdraw (jobs.md): once, then refused with the status in the way
+    assert body("jobs_36x_withdraw")["status"] == "withdrawn"
+    assert body("jobs_36y_withdraw_again")["application_status"] == "withdrawn"
+    assert body("jobs_36z_withdraw_decided")["application_status"] == "disbursed"
+    posting = body("jobs_41_posting")
+    assert posting["contact"] and posting["location"]["coord_sys"] == "gcj02"
+    # an elder's contact (eldercare.md): whole on one profile, masked in the list
+    whole, listed = body("eldercare_38_read_whole"), body("eldercare_35_list_masked")["items"]
+    assert isinstance(listed, list) and listed[0]["id"] == whole["id"]
+    assert (whole["phone"], listed[0]["phone"]) == ("0471-6912345", "047****2345")
+    assert whole["address"] == "赛罕区人民路街道兴康社区3号楼2单元501"
+    assert "*" in listed[0]["address"] and "*" in listed[0]["emergency_contact"]["name"]
+    assert body("eldercare_36_correct")["care_needs"] == ["meal", "bathing"]
+    assert body("eldercare_37_correct_not_family")["code"] == "elder_not_found"
